@@ -1,0 +1,96 @@
+package dev.portoneverify;
+
+import static io.javalin.apibuilder.ApiBuilder.get;
+import static io.javalin.apibuilder.ApiBuilder.path;
+import static io.javalin.apibuilder.ApiBuilder.post;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portoneverify.order.OrderHandler;
+import dev.portoneverify.payment.CompleteHandler;
+import dev.portoneverify.payment.WebhookHandler;
+import dev.portoneverify.portone.PortOneApiException;
+import dev.portoneverify.portone.PortOneAuthException;
+import dev.portoneverify.portone.PortOneBadResponseException;
+import dev.portoneverify.portone.PortOneNotFoundException;
+import dev.portoneverify.portone.PortOneTimeoutException;
+import dev.portoneverify.portone.PortOneUnavailableException;
+import dev.portoneverify.user.UserHandler;
+import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The HTTP application: one route table, and every exception mapped to an answer in one place. */
+public final class App {
+    private static final Logger log = LoggerFactory.getLogger(App.class);
+    /** Every body we accept is a few hundred bytes; anything near this is not a real client. */
+    static final long MAX_REQUEST_BYTES = 64 * 1024;
+
+    private App() {}
+
+    public record Handlers(UserHandler users, OrderHandler orders, CompleteHandler complete, WebhookHandler webhook) {}
+
+    public static Javalin create(ObjectMapper json, Handlers handlers) {
+        return Javalin.create(config -> {
+            config.jsonMapper(new JavalinJackson(json, false));
+            config.startup.showJavalinBanner = false;
+            config.http.maxRequestSize = MAX_REQUEST_BYTES;
+            config.routes.apiBuilder(() -> {
+                path("users", () -> {
+                    post(handlers.users()::create);
+                    get("{id}", handlers.users()::get);
+                });
+                path("orders", () -> {
+                    post(handlers.orders()::create);
+                    get("{merchantUid}", handlers.orders()::get);
+                });
+                post("payments/complete", handlers.complete()::handle);
+                post("portone-webhook", handlers.webhook()::handle);
+            });
+            mapExceptions(config.routes);
+        });
+    }
+
+    private static void mapExceptions(RoutesConfig routes) {
+        routes.exception(ApiException.class, (e, ctx) -> answer(ctx, e.httpStatus(), e.status(), e.getMessage()));
+        // Javalin's own refusals: no such endpoint, body too large, ...
+        routes.exception(HttpResponseException.class, (e, ctx) -> answer(ctx, e.getStatus(), switch (e.getStatus()) {
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 413 -> "body_too_large";
+            default -> "http_" + e.getStatus();
+        }, e.getMessage()));
+
+        // PortOne could not tell us what happened: nothing was stored, and asking again later helps.
+        routes.exception(PortOneTimeoutException.class, (e, ctx) -> portoneFailed(ctx, e, 504, "portone_timeout",
+                "PortOne did not answer in time; try again"));
+        routes.exception(PortOneUnavailableException.class, (e, ctx) -> portoneFailed(ctx, e, 503,
+                "portone_unavailable", "PortOne cannot be reached; try again"));
+        routes.exception(PortOneAuthException.class, (e, ctx) -> portoneFailed(ctx, e, 502, "portone_auth",
+                "PortOne rejected this shop's API credentials"));
+        routes.exception(PortOneApiException.class, (e, ctx) -> portoneFailed(ctx, e, 502, "portone_error",
+                "PortOne answered with an error"));
+        routes.exception(PortOneBadResponseException.class, (e, ctx) -> portoneFailed(ctx, e, 502, "portone_error",
+                "PortOne's answer could not be read"));
+        routes.exception(PortOneNotFoundException.class, (e, ctx) -> portoneFailed(ctx, e, 502, "portone_error",
+                "PortOne answered with an error"));
+
+        routes.exception(Exception.class, (e, ctx) -> {
+            log.error("{} {} failed", ctx.method(), ctx.path(), e);
+            answer(ctx, 500, "internal_error", "internal error; see the server log");
+        });
+    }
+
+    private static void portoneFailed(Context ctx, RuntimeException e, int status, String code, String message) {
+        // exception messages from the PortOne client never carry secrets or tokens
+        log.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+        answer(ctx, status, code, message);
+    }
+
+    private static void answer(Context ctx, int httpStatus, String status, String message) {
+        ctx.status(httpStatus).json(new StatusMessage(status, message));
+    }
+}

@@ -1,0 +1,111 @@
+package dev.portoneverify;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Everything the server is told by its environment. The only class that reads environment
+ * variables; {@link #toString()} never shows the API secret.
+ */
+public record Config(
+        int port,
+        String databaseUrl,
+        URI portoneApiUrl,
+        String portoneApiKey,
+        String portoneApiSecret,
+        Duration portoneTimeout,
+        boolean allowTestPayments,
+        boolean autoCancelForgeries) {
+
+    public static final String DEFAULT_DATABASE_URL = "jdbc:sqlite:data/portone-verify.db";
+
+    public static Config fromEnv(Map<String, String> env) {
+        return new Config(
+                intIn(env, "PORT", 7070, 0, 65535),
+                sqliteUrl(env),
+                httpUrl(env, "PORTONE_API_URL", "https://api.iamport.kr"),
+                required(env, "PORTONE_API_KEY"),
+                required(env, "PORTONE_API_SECRET"),
+                Duration.ofMillis(intIn(env, "PORTONE_TIMEOUT_MS", 10_000, 100, 120_000)),
+                bool(env, "PORTONE_ALLOW_TEST_PAYMENTS", false),
+                bool(env, "AUTO_CANCEL_FORGERIES", true));
+    }
+
+    @Override
+    public String toString() {
+        return "Config[port=%d, databaseUrl=%s, portoneApiUrl=%s, portoneApiKey=%s, portoneApiSecret=***, "
+                .formatted(port, databaseUrl, portoneApiUrl, portoneApiKey)
+                + "portoneTimeout=%s, allowTestPayments=%s, autoCancelForgeries=%s]"
+                        .formatted(portoneTimeout, allowTestPayments, autoCancelForgeries);
+    }
+
+    private static String value(Map<String, String> env, String name) {
+        String v = env.get(name);
+        return v == null || v.isBlank() ? null : v.trim();
+    }
+
+    private static String required(Map<String, String> env, String name) {
+        String v = value(env, name);
+        if (v == null) {
+            throw new ConfigException(name + " is not set: the server needs your PortOne REST API key and secret "
+                    + "(PortOne console > 상점·계정 관리 > 내 식별코드·API Keys)");
+        }
+        return v;
+    }
+
+    private static int intIn(Map<String, String> env, String name, int fallback, int min, int max) {
+        String v = value(env, name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below with the allowed range
+        }
+        throw new ConfigException(name + "=" + v + " is not a whole number from " + min + " to " + max);
+    }
+
+    private static boolean bool(Map<String, String> env, String name, boolean fallback) {
+        String v = value(env, name);
+        if (v == null) {
+            return fallback;
+        }
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes", "on" -> true;
+            case "false", "0", "no", "off" -> false;
+            default -> throw new ConfigException(name + "=" + v + " is not a boolean (use true or false)");
+        };
+    }
+
+    private static URI httpUrl(Map<String, String> env, String name, String fallback) {
+        String v = value(env, name);
+        String raw = v == null ? fallback : v;
+        try {
+            URI uri = new URI(raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw);
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (URISyntaxException ignored) {
+            // reported below
+        }
+        throw new ConfigException(name + "=" + raw + " is not an http(s) URL such as https://api.iamport.kr");
+    }
+
+    private static String sqliteUrl(Map<String, String> env) {
+        String v = value(env, "DATABASE_URL");
+        if (v == null) {
+            return DEFAULT_DATABASE_URL;
+        }
+        if (!v.startsWith("jdbc:sqlite:") || v.length() == "jdbc:sqlite:".length()) {
+            throw new ConfigException("DATABASE_URL=" + v + " is not a SQLite JDBC URL such as " + DEFAULT_DATABASE_URL);
+        }
+        return v;
+    }
+}

@@ -1,0 +1,79 @@
+package dev.portoneverify;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portoneverify.order.MerchantUids;
+import dev.portoneverify.order.OrderDao;
+import dev.portoneverify.order.OrderHandler;
+import dev.portoneverify.payment.CompleteHandler;
+import dev.portoneverify.payment.PaymentSync;
+import dev.portoneverify.payment.Policy;
+import dev.portoneverify.payment.WebhookHandler;
+import dev.portoneverify.portone.PortOneClient;
+import dev.portoneverify.portone.PortOneCredentials;
+import dev.portoneverify.sms.LogSmsSender;
+import dev.portoneverify.sms.SmsDispatcher;
+import dev.portoneverify.sms.SmsOutboxDao;
+import dev.portoneverify.sms.SmsSender;
+import dev.portoneverify.user.UserDao;
+import dev.portoneverify.user.UserHandler;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The composition root: reads the configuration and builds every object by hand. */
+public final class Main {
+    private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        Config config;
+        try {
+            config = Config.fromEnv(System.getenv());
+        } catch (ConfigException e) {
+            System.err.println("portone-verify cannot start: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Server server = build(config, new LogSmsSender(), Clock.tickMillis(ZoneOffset.UTC)).start(config.port());
+        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "shutdown"));
+        log.info("portone-verify listening on http://localhost:{} (PortOne API {}, database {}, test payments {}, "
+                        + "auto-cancel forgeries {})", server.port(), config.portoneApiUrl(), config.databaseUrl(),
+                config.allowTestPayments() ? "allowed" : "refused", config.autoCancelForgeries() ? "on" : "off");
+    }
+
+    /** Builds the whole server from a configuration; tests call this too, with their own SMS sender. */
+    public static Server build(Config config, SmsSender smsSender, Clock clock) {
+        ObjectMapper json = Json.newMapper();
+        Jdbi jdbi = Database.open(config.databaseUrl());
+        HttpClient http = HttpClient.newBuilder()
+                .connectTimeout(min(config.portoneTimeout(), Duration.ofSeconds(5)))
+                .build();
+        PortOneClient portone = new PortOneClient(http, json, config.portoneApiUrl(),
+                new PortOneCredentials(config.portoneApiKey(), config.portoneApiSecret()),
+                config.portoneTimeout(), config.allowTestPayments(), clock);
+
+        SmsDispatcher sms = new SmsDispatcher(jdbi.onDemand(SmsOutboxDao.class), smsSender, clock);
+        PaymentSync sync = new PaymentSync(portone, jdbi, sms,
+                new Policy(config.allowTestPayments(), config.autoCancelForgeries()), clock);
+        UserDao users = jdbi.onDemand(UserDao.class);
+        OrderDao orders = jdbi.onDemand(OrderDao.class);
+
+        App.Handlers handlers = new App.Handlers(
+                new UserHandler(users, json, clock),
+                new OrderHandler(orders, users, new MerchantUids(), json, clock),
+                new CompleteHandler(sync, json),
+                new WebhookHandler(sync, json));
+        // messages queued before a restart go out now
+        sms.wake();
+        return new Server(App.create(json, handlers), sms);
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+}

@@ -1,0 +1,66 @@
+package dev.portoneverify.order;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Optional;
+import org.jdbi.v3.sqlobject.config.RegisterColumnMapper;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/**
+ * Orders, and the only statements that move an order between states. Each transition is a
+ * conditional UPDATE that names the states it may leave, so applying it twice changes nothing;
+ * callers check the returned row count.
+ */
+@RegisterConstructorMapper(Order.class)
+@RegisterColumnMapper(OrderStatusColumnMapper.class)
+public interface OrderDao {
+
+    @SqlUpdate("""
+            INSERT INTO orders (merchant_uid, user_id, name, amount, currency, status, created_at, updated_at)
+            VALUES (:merchantUid, :userId, :name, :amount, :currency, 'pending', :now, :now)
+            """)
+    void insert(@Bind("merchantUid") String merchantUid, @Bind("userId") long userId, @Bind("name") String name,
+                @Bind("amount") BigDecimal amount, @Bind("currency") String currency, @Bind("now") Instant now);
+
+    @SqlQuery("SELECT * FROM orders WHERE merchant_uid = :merchantUid")
+    Optional<Order> find(@Bind("merchantUid") String merchantUid);
+
+    @SqlQuery("""
+            SELECT imp_uid, status, pay_method, amount, cancel_amount, currency, paid_at
+              FROM payments WHERE imp_uid = :impUid
+            """)
+    @RegisterConstructorMapper(VerifiedPayment.class)
+    Optional<VerifiedPayment> findPayment(@Bind("impUid") String impUid);
+
+    /** A paid payment settles a pending order or replaces a virtual account still awaiting deposit. */
+    @SqlUpdate("""
+            UPDATE orders SET status = 'paid', imp_uid = :impUid, updated_at = :now
+             WHERE merchant_uid = :merchantUid AND status IN ('pending', 'awaiting_deposit')
+            """)
+    int markPaid(@Bind("merchantUid") String merchantUid, @Bind("impUid") String impUid, @Bind("now") Instant now);
+
+    @SqlUpdate("""
+            UPDATE orders SET status = 'awaiting_deposit', imp_uid = :impUid, updated_at = :now
+             WHERE merchant_uid = :merchantUid AND status IN ('pending', 'awaiting_deposit')
+               AND (imp_uid IS NULL OR imp_uid <> :impUid)
+            """)
+    int markAwaitingDeposit(@Bind("merchantUid") String merchantUid, @Bind("impUid") String impUid,
+                            @Bind("now") Instant now);
+
+    @SqlUpdate("""
+            UPDATE orders SET status = 'cancelled', updated_at = :now
+             WHERE merchant_uid = :merchantUid AND imp_uid = :impUid AND status IN ('paid', 'awaiting_deposit')
+            """)
+    int markCancelled(@Bind("merchantUid") String merchantUid, @Bind("impUid") String impUid,
+                      @Bind("now") Instant now);
+
+    /** The bound virtual-account payment failed: the order can be paid again. */
+    @SqlUpdate("""
+            UPDATE orders SET status = 'pending', imp_uid = NULL, updated_at = :now
+             WHERE merchant_uid = :merchantUid AND imp_uid = :impUid AND status = 'awaiting_deposit'
+            """)
+    int reopen(@Bind("merchantUid") String merchantUid, @Bind("impUid") String impUid, @Bind("now") Instant now);
+}

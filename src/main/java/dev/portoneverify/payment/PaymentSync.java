@@ -1,0 +1,178 @@
+package dev.portoneverify.payment;
+
+import dev.portoneverify.order.Order;
+import dev.portoneverify.order.OrderDao;
+import dev.portoneverify.portone.CancelRequest;
+import dev.portoneverify.portone.Payment;
+import dev.portoneverify.portone.PortOneClient;
+import dev.portoneverify.portone.PortOneException;
+import dev.portoneverify.portone.PortOneNotFoundException;
+import dev.portoneverify.portone.Vbank;
+import dev.portoneverify.sms.SmsDispatcher;
+import dev.portoneverify.sms.SmsOutboxDao;
+import dev.portoneverify.user.User;
+import dev.portoneverify.user.UserDao;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one verification path behind the browser's report and PortOne's webhook.
+ *
+ * <ol>
+ *   <li>Ask PortOne for the payment (network; no transaction is open).</li>
+ *   <li>In one short write transaction: read the order named by PortOne's merchant_uid, decide with
+ *       {@link PaymentRules}, apply the transition with its side effects (virtual account on the
+ *       user, SMS in the outbox, refund claim) and append the history row. The transaction takes
+ *       SQLite's write lock first, so concurrent reports of one payment are decided one after the
+ *       other, each on the state the previous one left: the change happens once.</li>
+ *   <li>After commit: refund if this report claimed it, and wake the SMS dispatcher.</li>
+ * </ol>
+ *
+ * <p>Thread-safe. Throws {@link PortOneException} (other than not-found) when PortOne cannot
+ * answer; nothing is stored then.
+ */
+public final class PaymentSync {
+    private static final Logger log = LoggerFactory.getLogger(PaymentSync.class);
+    private static final DateTimeFormatter KST_MINUTES =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.of("Asia/Seoul"));
+
+    private final PortOneClient portone;
+    private final Jdbi jdbi;
+    private final SmsDispatcher sms;
+    private final Policy policy;
+    private final Clock clock;
+
+    public PaymentSync(PortOneClient portone, Jdbi jdbi, SmsDispatcher sms, Policy policy, Clock clock) {
+        this.portone = portone;
+        this.jdbi = jdbi;
+        this.sms = sms;
+        this.policy = policy;
+        this.clock = clock;
+    }
+
+    public Outcome sync(String impUid, Source source) {
+        Payment payment;
+        try {
+            payment = portone.getPayment(impUid);
+        } catch (PortOneNotFoundException e) {
+            record(new HistoryEntry(0, impUid, null, source.wire(), null, null, null, null, null,
+                    Verdict.UNKNOWN_PAYMENT.wire(), false, "PortOne knows no such payment", clock.instant()));
+            log.info("sync imp_uid={} source={}: unknown to PortOne", impUid, source.wire());
+            return new Outcome(Verdict.UNKNOWN_PAYMENT, impUid, null, Outcome.Refund.NONE, null);
+        }
+
+        Applied applied = jdbi.inTransaction(handle -> apply(handle, payment, source));
+        Decision decision = applied.decision();
+        log.info("sync imp_uid={} merchant_uid={} source={} portone_status={}: {} ({}){}", payment.impUid(),
+                payment.merchantUid(), source.wire(), payment.rawStatus(), decision.verdict().wire(),
+                decision.transition(), decision.detail() == null ? "" : " - " + decision.detail());
+        if (applied.smsQueued()) {
+            sms.wake();
+        }
+        Outcome.Refund refund = applied.refundClaimed() ? refund(payment, applied.order(), decision, source)
+                : Outcome.Refund.NONE;
+        return new Outcome(decision.verdict(), payment.impUid(), payment.merchantUid(), refund, payment.failReason());
+    }
+
+    private record Applied(Order order, Decision decision, boolean refundClaimed, boolean smsQueued) {}
+
+    private Applied apply(Handle handle, Payment payment, Source source) {
+        OrderDao orders = handle.attach(OrderDao.class);
+        PaymentDao payments = handle.attach(PaymentDao.class);
+        Instant now = clock.instant();
+
+        Order order = orders.find(payment.merchantUid()).orElse(null);
+        Decision decision = PaymentRules.decide(order, payment, policy);
+        if (order != null) {
+            payments.upsert(payment.impUid(), order.merchantUid(), payment.rawStatus(), payment.amount(),
+                    payment.cancelAmount(), payment.currency(), payment.payMethod(), payment.sandbox(),
+                    payment.paidAt(), now);
+        }
+        boolean smsQueued = false;
+        switch (decision.transition()) {
+            case NONE -> { }
+            case TO_PAID -> applied(orders.markPaid(order.merchantUid(), payment.impUid(), now), decision);
+            case TO_CANCELLED -> applied(orders.markCancelled(order.merchantUid(), payment.impUid(), now), decision);
+            case REOPENED -> applied(orders.reopen(order.merchantUid(), payment.impUid(), now), decision);
+            case TO_AWAITING_DEPOSIT -> {
+                applied(orders.markAwaitingDeposit(order.merchantUid(), payment.impUid(), now), decision);
+                smsQueued = vbankIssued(handle, order, payment, now);
+            }
+        }
+        boolean refundClaimed = decision.refund() && payments.claimRefund(payment.impUid(), now) == 1;
+        handle.attach(HistoryDao.class).insert(new HistoryEntry(0, payment.impUid(), payment.merchantUid(),
+                source.wire(), payment.rawStatus(), payment.amount(), payment.currency(),
+                order == null ? null : order.amount(), order == null ? null : order.currency(),
+                decision.verdict().wire(), decision.transition() != Transition.NONE, decision.detail(), now));
+        return new Applied(order, decision, refundClaimed, smsQueued);
+    }
+
+    /** Saves the account on the buyer and queues the one SMS that tells them where to pay. */
+    private boolean vbankIssued(Handle handle, Order order, Payment payment, Instant now) {
+        UserDao users = handle.attach(UserDao.class);
+        Vbank vbank = payment.vbank();
+        users.saveVbank(order.userId(), vbank.num(), vbank.name(), vbank.holder(), vbank.date());
+        User user = users.find(order.userId()).orElseThrow();
+        String text = "가상계좌 발급이 성공되었습니다. 계좌 정보 %s %s%s, 금액 %s %s, 입금기한 %s".formatted(
+                vbank.name(), vbank.num(), vbank.holder() == null ? "" : " (예금주 " + vbank.holder() + ")",
+                order.amount().toPlainString(), order.currency(),
+                vbank.date() == null ? "없음" : KST_MINUTES.format(vbank.date()));
+        return handle.attach(SmsOutboxDao.class)
+                .enqueue("vbank:" + payment.impUid(), user.id(), user.phone(), text, now) == 1;
+    }
+
+    /**
+     * Refunds the whole remaining balance. {@code checksum} is the balance we saw, so PortOne
+     * refuses the cancel if anything was refunded meanwhile: a retry can never refund twice.
+     */
+    private Outcome.Refund refund(Payment payment, Order order, Decision decision, Source source) {
+        String reason = decision.verdict() == Verdict.FORGERY ? "위조된 결제시도 (amount/currency mismatch)"
+                : "이미 결제된 주문의 중복 결제 (order already paid or closed)";
+        try {
+            Payment after = portone.cancel(new CancelRequest(payment.impUid(), null, payment.balance(), reason));
+            jdbi.useTransaction(handle -> {
+                Instant now = clock.instant();
+                handle.attach(PaymentDao.class).setRefundState(payment.impUid(), "refunded", now);
+                handle.attach(PaymentDao.class).upsert(after.impUid(), order.merchantUid(), after.rawStatus(),
+                        after.amount(), after.cancelAmount(), after.currency(), after.payMethod(), after.sandbox(),
+                        after.paidAt(), now);
+                recordRefund(handle, after, order, source, "refunded",
+                        "refunded " + payment.balance().toPlainString() + " " + payment.currency(), now);
+            });
+            log.warn("refunded imp_uid={} merchant_uid={}: {}", payment.impUid(), order.merchantUid(), decision.detail());
+            return Outcome.Refund.REFUNDED;
+        } catch (PortOneException e) {
+            jdbi.useTransaction(handle -> {
+                Instant now = clock.instant();
+                handle.attach(PaymentDao.class).setRefundState(payment.impUid(), "failed", now);
+                recordRefund(handle, payment, order, source, "refund_failed", e.getMessage(), now);
+            });
+            log.error("REFUND FAILED imp_uid={} merchant_uid={}: {}", payment.impUid(), order.merchantUid(), e.getMessage());
+            return Outcome.Refund.FAILED;
+        }
+    }
+
+    private static void recordRefund(Handle handle, Payment payment, Order order, Source source, String outcome,
+                                     String detail, Instant now) {
+        handle.attach(HistoryDao.class).insert(new HistoryEntry(0, payment.impUid(), order.merchantUid(),
+                source.wire(), payment.rawStatus(), payment.amount(), payment.currency(), order.amount(),
+                order.currency(), outcome, false, detail, now));
+    }
+
+    private void record(HistoryEntry entry) {
+        jdbi.useHandle(handle -> handle.attach(HistoryDao.class).insert(entry));
+    }
+
+    /** The transaction holds the write lock, so a guarded update that matches no row is a bug, not a race. */
+    private static void applied(int rows, Decision decision) {
+        if (rows != 1) {
+            throw new IllegalStateException("transition " + decision.transition() + " matched " + rows + " orders");
+        }
+    }
+}

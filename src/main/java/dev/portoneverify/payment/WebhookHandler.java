@@ -1,0 +1,34 @@
+package dev.portoneverify.payment;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portoneverify.RequestBody;
+import dev.portoneverify.StatusMessage;
+import io.javalin.http.Context;
+
+/**
+ * {@code POST /portone-webhook}: PortOne says something happened to a payment. V1 webhooks are
+ * unsigned, so only the imp_uid is used, and PortOne is asked what really happened.
+ *
+ * <p>PortOne resends (when the shop enabled resends) only on a network error or a 5xx, so the
+ * answer is 200 for every decided outcome, a forgery included, and 5xx only when a resend would
+ * help: PortOne unreachable (mapped in App) or a refund that PortOne did not carry out.
+ */
+public final class WebhookHandler {
+    private final PaymentSync sync;
+    private final ObjectMapper json;
+
+    public WebhookHandler(PaymentSync sync, ObjectMapper json) {
+        this.sync = sync;
+        this.json = json;
+    }
+
+    public void handle(Context ctx) {
+        String impUid = RequestBody.jsonOrForm(ctx, json).text("imp_uid", 64);
+        Outcome outcome = sync.sync(impUid, Source.WEBHOOK);
+        if (outcome.refund() == Outcome.Refund.FAILED) {
+            ctx.status(503).json(new StatusMessage("refund_failed", "refund not completed; send again"));
+            return;
+        }
+        ctx.status(200).json(new StatusMessage(Answers.of(outcome).body().status(), "handled"));
+    }
+}

@@ -1,0 +1,379 @@
+package dev.portoneverify.portone;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.HttpTimeoutException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Client for the two PortOne V1 calls this project needs: payment lookup and cancel
+ * (see {@code docs/portone-v1-api.md}).
+ *
+ * <p>Thread-safe; share one instance. The access token is cached and refreshed by one caller at a
+ * time. Every failure is a {@link PortOneException} subtype; bad arguments are
+ * {@link IllegalArgumentException}s. Payment states such as failed or cancelled are data, not errors.
+ */
+public final class PortOneClient {
+    private static final Logger log = LoggerFactory.getLogger(PortOneClient.class);
+
+    /** Refresh this long before expiry, so a token does not run out between our check and PortOne's. */
+    private static final long REFRESH_MARGIN_SECONDS = 60;
+    /** PortOne messages are short Korean sentences; a long one is not a message and stays out of logs. */
+    private static final int MAX_MESSAGE_CHARS = 200;
+
+    private final HttpClient http;
+    private final ObjectMapper json;
+    private final ObjectReader reader;
+    private final ObjectWriter writer;
+    private final String baseUrl;
+    private final PortOneCredentials credentials;
+    private final Duration requestTimeout;
+    private final boolean includeSandbox;
+    private final Clock clock;
+
+    private final AtomicReference<AccessToken> token = new AtomicReference<>();
+    private final ReentrantLock tokenRefresh = new ReentrantLock();
+
+    private record AccessToken(String value, Instant refreshAt) {}
+
+    /** A successful answer: the envelope's {@code response}, plus what error messages need to name. */
+    private record Reply(String call, int status, JsonNode response) {}
+
+    /**
+     * @param http           shared client; its connect timeout applies
+     * @param baseUrl        {@code https://api.iamport.kr} in production, a fake in tests
+     * @param requestTimeout applied to every request, getToken included
+     * @param includeSandbox also see payments made through test channels ({@code include_sandbox=true});
+     *                       without it PortOne answers 404 for them
+     * @param clock          only measures the token's lifetime; PortOne's own timestamps are never compared with it
+     */
+    public PortOneClient(HttpClient http, ObjectMapper json, URI baseUrl, PortOneCredentials credentials,
+                         Duration requestTimeout, boolean includeSandbox, Clock clock) {
+        this.http = Objects.requireNonNull(http, "http");
+        this.json = Objects.requireNonNull(json, "json");
+        this.credentials = Objects.requireNonNull(credentials, "credentials");
+        this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.includeSandbox = includeSandbox;
+        // BigDecimal for every fraction, whatever the shared mapper says: amounts can be 14.2 USD.
+        // Keep the scale PortOne sent (10000.0 stays 10000.0, not 1E+4), so amounts print as sent.
+        this.reader = json.reader()
+                .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .without(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES);
+        this.writer = json.writer().with(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+        String base = Objects.requireNonNull(baseUrl, "baseUrl").toString();
+        this.baseUrl = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    }
+
+    /**
+     * {@code GET /payments/{imp_uid}}.
+     *
+     * @throws PortOneNotFoundException when PortOne has no such payment (or hides a test-channel one)
+     */
+    public Payment getPayment(String impUid) {
+        Objects.requireNonNull(impUid, "impUid");
+        if (impUid.isBlank()) {
+            throw new IllegalArgumentException("impUid must not be blank");
+        }
+        String query = includeSandbox ? "include_sandbox=true" : null;
+        return parsePayment(authorized("GET", "/payments/" + encodePathSegment(impUid), query, null));
+    }
+
+    /**
+     * {@code POST /payments/cancel}; returns the payment as it is after the cancel. PortOne refuses
+     * (for example a stale checksum, or nothing left to refund) with a {@link PortOneApiException}.
+     * A {@link PortOneUnavailableException} leaves the outcome unknown: look the payment up before retrying.
+     */
+    public Payment cancel(CancelRequest request) {
+        Objects.requireNonNull(request, "request");
+        ObjectNode body = json.createObjectNode().put("imp_uid", request.impUid());
+        // An absent amount is PortOne's "refund the whole balance"; absent checksum skips its check.
+        if (request.amount() != null) {
+            body.put("amount", request.amount());
+        }
+        if (request.checksum() != null) {
+            body.put("checksum", request.checksum());
+        }
+        if (request.reason() != null) {
+            body.put("reason", request.reason());
+        }
+        return parsePayment(authorized("POST", "/payments/cancel", null, body));
+    }
+
+    /**
+     * Calls with the cached token. A 401 usually means the token expired in flight, so drop it, fetch a
+     * fresh one and retry exactly once (iamport-rest-client-nodejs#9). A 401 always means PortOne did
+     * not act, so retrying a cancel is safe.
+     */
+    private Reply authorized(String method, String path, String query, JsonNode body) {
+        AccessToken used = currentToken();
+        try {
+            return send(method, path, query, body, used.value());
+        } catch (PortOneAuthException rejected) {
+            // Only if still cached: another thread may already have put a fresh token there.
+            token.compareAndSet(used, null);
+            log.debug("PortOne {} {} rejected the access token; retrying once with a fresh one", method, path);
+        }
+        try {
+            return send(method, path, query, body, currentToken().value());
+        } catch (PortOneAuthException again) {
+            throw new PortOneAuthException(again.getMessage() + " (again after fetching a fresh access token)");
+        }
+    }
+
+    private AccessToken currentToken() {
+        AccessToken cached = token.get();
+        if (isFresh(cached)) {
+            return cached;
+        }
+        try {
+            tokenRefresh.lockInterruptibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PortOneUnavailableException("interrupted while waiting for a PortOne access token", 0, e);
+        }
+        try {
+            // Single flight: whoever waited for the lock finds the token the first caller fetched.
+            cached = token.get();
+            if (isFresh(cached)) {
+                return cached;
+            }
+            AccessToken fresh = fetchToken();
+            token.set(fresh);
+            return fresh;
+        } finally {
+            tokenRefresh.unlock();
+        }
+    }
+
+    private boolean isFresh(AccessToken t) {
+        return t != null && clock.instant().isBefore(t.refreshAt());
+    }
+
+    private AccessToken fetchToken() {
+        ObjectNode body = json.createObjectNode()
+                .put("imp_key", credentials.apiKey())
+                .put("imp_secret", credentials.apiSecret());
+        Reply reply;
+        try {
+            reply = send("POST", "/users/getToken", null, body, null);
+        } catch (PortOneNotFoundException | PortOneApiException refused) {
+            // A refused getToken is a credentials or endpoint problem; never let it read as "payment not found".
+            throw new PortOneAuthException(refused.getMessage());
+        }
+        Instant receivedAt = clock.instant();
+        JsonNode r = reply.response();
+        JsonNode accessToken = r.path("access_token");
+        JsonNode expiredAt = r.path("expired_at");
+        JsonNode now = r.path("now");
+        if (!accessToken.isTextual() || accessToken.asText().isBlank()
+                || !isLong(expiredAt) || !isLong(now)) {
+            throw bad(reply, "a token without a string `access_token` and integer `expired_at` and `now`");
+        }
+        // PortOne's clock and ours may disagree by hours; only the difference of its own two numbers is
+        // meaningful, so the expiry is measured from when we received the token.
+        long lifetime = Math.max(0, expiredAt.longValue() - now.longValue());
+        long margin = Math.min(REFRESH_MARGIN_SECONDS, lifetime / 2);
+        Instant refreshAt = receivedAt.plusSeconds(lifetime - margin);
+        log.debug("PortOne access token fetched, valid for {} s, refresh after {}", lifetime, refreshAt);
+        return new AccessToken(accessToken.asText(), refreshAt);
+    }
+
+    /**
+     * The one way to PortOne. Checks the HTTP status and the envelope's integer {@code code}, because
+     * PortOne uses both: 401/404 with code -1, and refusals as HTTP 200 with a non-zero code.
+     */
+    private Reply send(String method, String path, String query, JsonNode body, String accessToken) {
+        String call = method + " " + path;
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path + (query == null ? "" : "?" + query)))
+                .timeout(requestTimeout)
+                .header("Accept", "application/json");
+        if (accessToken != null) {
+            request.header("Authorization", "Bearer " + accessToken);
+        }
+        if (body == null) {
+            request.method(method, BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json").method(method, BodyPublishers.ofString(write(body), UTF_8));
+        }
+
+        HttpResponse<String> response;
+        try {
+            response = http.send(request.build(), BodyHandlers.ofString(UTF_8));
+        } catch (HttpConnectTimeoutException e) {
+            throw new PortOneTimeoutException("PortOne " + call + " timed out connecting", e);
+        } catch (HttpTimeoutException e) {
+            throw new PortOneTimeoutException("PortOne " + call + " gave no answer within " + requestTimeout.toMillis() + " ms", e);
+        } catch (IOException e) {
+            throw new PortOneUnavailableException("PortOne " + call + " failed: " + e, 0, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PortOneUnavailableException("interrupted while calling PortOne " + call, 0, e);
+        }
+
+        int status = response.statusCode();
+        JsonNode envelope = parseOrNull(response.body());
+        JsonNode codeNode = envelope == null ? null : envelope.get("code");
+        Integer code = codeNode != null && codeNode.isIntegralNumber() && codeNode.canConvertToInt() ? codeNode.intValue() : null;
+        String message = portoneMessage(envelope);
+        String answered = "PortOne " + call + " answered HTTP " + status
+                + (code == null ? "" : " code " + code) + (message == null ? "" : ": " + message);
+        log.debug("{}", answered);
+
+        if (status >= 500) {
+            throw new PortOneUnavailableException(answered, status, null);
+        }
+        if (status == 401) {
+            throw new PortOneAuthException(answered);
+        }
+        if (status == 404) {
+            throw new PortOneNotFoundException(answered);
+        }
+        if (envelope == null) {
+            throw new PortOneBadResponseException("PortOne " + call + " answered HTTP " + status + " with a body that is not JSON", status);
+        }
+        if (code == null) {
+            throw new PortOneBadResponseException("PortOne " + call + " answered HTTP " + status + " without an integer `code`", status);
+        }
+        if (code != 0) {
+            throw new PortOneApiException(answered, status, code, message);
+        }
+        if (status < 200 || status > 299) {
+            throw new PortOneBadResponseException(answered + " (code 0 with a non-2xx status)", status);
+        }
+        return new Reply(call, status, envelope.path("response"));
+    }
+
+    private String write(JsonNode body) {
+        try {
+            return writer.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize a PortOne request body", e);
+        }
+    }
+
+    /** Null when the body is not JSON. The parser's error is dropped on purpose: it quotes the body. */
+    private JsonNode parseOrNull(String body) {
+        try {
+            JsonNode node = reader.readTree(body);
+            return node == null || node.isMissingNode() ? null : node;
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    private static String portoneMessage(JsonNode envelope) {
+        JsonNode m = envelope == null ? null : envelope.get("message");
+        if (m == null || !m.isTextual()) {
+            return null;
+        }
+        String text = m.asText();
+        return text.length() <= MAX_MESSAGE_CHARS ? text : text.substring(0, MAX_MESSAGE_CHARS) + "…";
+    }
+
+    /** Hand-parsed so that a missing or mistyped required field fails loudly instead of defaulting. */
+    private static Payment parsePayment(Reply reply) {
+        JsonNode p = reply.response();
+        if (!p.isObject()) {
+            throw bad(reply, "no payment object in `response`");
+        }
+        JsonNode sandbox = p.path("sandbox");
+        if (!sandbox.isBoolean()) {
+            throw bad(reply, "a payment whose `sandbox` is missing or not a boolean");
+        }
+        String rawStatus = requiredText(reply, p, "status");
+        String vbankNum = optionalText(reply, p, "vbank_num");
+        Vbank vbank = vbankNum == null || vbankNum.isBlank() ? null : new Vbank(
+                optionalText(reply, p, "vbank_code"), optionalText(reply, p, "vbank_name"), vbankNum,
+                optionalText(reply, p, "vbank_holder"), optionalTime(reply, p, "vbank_date"),
+                optionalTime(reply, p, "vbank_issued_at"));
+        return new Payment(
+                requiredText(reply, p, "imp_uid"), requiredText(reply, p, "merchant_uid"),
+                requiredDecimal(reply, p, "amount"), requiredDecimal(reply, p, "cancel_amount"),
+                requiredText(reply, p, "currency"), PaymentStatus.fromWire(rawStatus), rawStatus,
+                sandbox.booleanValue(), optionalText(reply, p, "pay_method"), optionalText(reply, p, "pg_provider"),
+                optionalText(reply, p, "name"), optionalTime(reply, p, "paid_at"), optionalTime(reply, p, "failed_at"),
+                optionalTime(reply, p, "cancelled_at"), optionalText(reply, p, "fail_reason"),
+                optionalText(reply, p, "cancel_reason"), vbank, optionalText(reply, p, "receipt_url"));
+    }
+
+    private static String requiredText(Reply reply, JsonNode p, String field) {
+        JsonNode v = p.path(field);
+        if (!v.isTextual()) {
+            throw bad(reply, "a payment whose `" + field + "` is missing or not a string");
+        }
+        return v.asText();
+    }
+
+    /** Amounts must be JSON numbers: a quoted amount means the wire format changed, so refuse to guess. */
+    private static BigDecimal requiredDecimal(Reply reply, JsonNode p, String field) {
+        JsonNode v = p.path(field);
+        if (!v.isNumber()) {
+            throw bad(reply, "a payment whose `" + field + "` is missing or not a number");
+        }
+        return v.decimalValue();
+    }
+
+    private static String optionalText(Reply reply, JsonNode p, String field) {
+        JsonNode v = p.path(field);
+        if (v.isMissingNode() || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw bad(reply, "a payment whose `" + field + "` is not a string");
+        }
+        return v.asText();
+    }
+
+    /** PortOne sends UNIX seconds, and 0 (not null) for "never happened". */
+    private static Instant optionalTime(Reply reply, JsonNode p, String field) {
+        JsonNode v = p.path(field);
+        if (v.isMissingNode() || v.isNull()) {
+            return null;
+        }
+        if (!isLong(v)) {
+            throw bad(reply, "a payment whose `" + field + "` is not an integer of UNIX seconds");
+        }
+        return v.longValue() == 0 ? null : Instant.ofEpochSecond(v.longValue());
+    }
+
+    private static boolean isLong(JsonNode v) {
+        return v.isIntegralNumber() && v.canConvertToLong();
+    }
+
+    private static PortOneBadResponseException bad(Reply reply, String what) {
+        return new PortOneBadResponseException(
+                "PortOne " + reply.call() + " answered HTTP " + reply.status() + " with " + what, reply.status());
+    }
+
+    private static String encodePathSegment(String s) {
+        // URLEncoder is for forms: it writes spaces as '+', which a path would keep literally.
+        return URLEncoder.encode(s, UTF_8).replace("+", "%20");
+    }
+}

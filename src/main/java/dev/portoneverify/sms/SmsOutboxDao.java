@@ -1,0 +1,33 @@
+package dev.portoneverify.sms;
+
+import java.time.Instant;
+import java.util.List;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+@RegisterConstructorMapper(OutboxMessage.class)
+public interface SmsOutboxDao {
+
+    /** Queues a message; a second message with the same key is ignored. Returns rows added (0 or 1). */
+    @SqlUpdate("""
+            INSERT INTO sms_outbox (dedupe_key, user_id, phone, message, created_at)
+            VALUES (:dedupeKey, :userId, :phone, :message, :now)
+            ON CONFLICT (dedupe_key) DO NOTHING
+            """)
+    int enqueue(@Bind("dedupeKey") String dedupeKey, @Bind("userId") long userId, @Bind("phone") String phone,
+                @Bind("message") String message, @Bind("now") Instant now);
+
+    @SqlQuery("SELECT * FROM sms_outbox WHERE sent_at IS NULL ORDER BY id LIMIT :limit")
+    List<OutboxMessage> unsent(@Bind("limit") int limit);
+
+    @SqlQuery("SELECT * FROM sms_outbox ORDER BY id")
+    List<OutboxMessage> all();
+
+    @SqlUpdate("UPDATE sms_outbox SET sent_at = :now, attempts = attempts + 1, last_error = NULL WHERE id = :id")
+    void markSent(@Bind("id") long id, @Bind("now") Instant now);
+
+    @SqlUpdate("UPDATE sms_outbox SET attempts = attempts + 1, last_error = :error WHERE id = :id")
+    void markFailed(@Bind("id") long id, @Bind("error") String error);
+}

@@ -1,0 +1,51 @@
+package dev.portoneverify.user;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portoneverify.ApiException;
+import dev.portoneverify.RequestBody;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.util.regex.Pattern;
+
+public final class UserHandler {
+    private static final Pattern PHONE = Pattern.compile("\\+?[0-9][0-9 -]{6,18}[0-9]");
+
+    private final UserDao users;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    public UserHandler(UserDao users, ObjectMapper json, Clock clock) {
+        this.users = users;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    public void create(Context ctx) {
+        RequestBody body = RequestBody.json(ctx, json);
+        String name = body.text("name", 40);
+        String phone = body.text("phone", 20);
+        if (!PHONE.matcher(phone).matches()) {
+            throw ApiException.badRequest("phone must be a phone number such as 010-1234-5678");
+        }
+        long id = users.insert(name, phone, clock.instant());
+        ctx.status(201).json(users.find(id).orElseThrow());
+    }
+
+    public void get(Context ctx) {
+        long id = pathId(ctx);
+        ctx.json(users.find(id).orElseThrow(() -> ApiException.notFound("unknown_user", "no user with id " + id)));
+    }
+
+    private static long pathId(Context ctx) {
+        String raw = ctx.pathParam("id");
+        try {
+            long id = Long.parseLong(raw);
+            if (id > 0) {
+                return id;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw ApiException.badRequest("user id must be a positive whole number");
+    }
+}

@@ -1,0 +1,58 @@
+package dev.portoneverify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigTest {
+    private static final Map<String, String> KEYS = Map.of("PORTONE_API_KEY", "key", "PORTONE_API_SECRET", "s3cr3t-value");
+
+    @Test
+    void defaults_are_port_7070_a_sqlite_file_under_data_and_the_real_portone() {
+        Config config = Config.fromEnv(KEYS);
+
+        assertEquals(7070, config.port());
+        assertEquals("jdbc:sqlite:data/portone-verify.db", config.databaseUrl());
+        assertEquals("https://api.iamport.kr", config.portoneApiUrl().toString());
+        assertEquals(Duration.ofSeconds(10), config.portoneTimeout());
+        assertFalse(config.allowTestPayments());
+        assertTrue(config.autoCancelForgeries());
+    }
+
+    @Test
+    void a_missing_key_or_secret_stops_start_up_naming_the_variable() {
+        ConfigException noKey = assertThrows(ConfigException.class, () -> Config.fromEnv(Map.of("PORTONE_API_SECRET", "x")));
+        ConfigException noSecret = assertThrows(ConfigException.class, () -> Config.fromEnv(Map.of("PORTONE_API_KEY", "x")));
+
+        assertTrue(noKey.getMessage().startsWith("PORTONE_API_KEY is not set"), noKey.getMessage());
+        assertTrue(noSecret.getMessage().startsWith("PORTONE_API_SECRET is not set"), noSecret.getMessage());
+    }
+
+    @Test
+    void malformed_values_stop_start_up_naming_the_variable() {
+        assertRejected("PORT", "seventy", "PORT=seventy");
+        assertRejected("PORT", "70000", "PORT=70000");
+        assertRejected("PORTONE_ALLOW_TEST_PAYMENTS", "maybe", "PORTONE_ALLOW_TEST_PAYMENTS=maybe");
+        assertRejected("AUTO_CANCEL_FORGERIES", "2", "AUTO_CANCEL_FORGERIES=2");
+        assertRejected("PORTONE_API_URL", "ftp://x", "PORTONE_API_URL=ftp://x");
+        assertRejected("DATABASE_URL", "postgres://db", "DATABASE_URL=postgres://db");
+    }
+
+    @Test
+    void the_secret_never_appears_in_the_printed_configuration() {
+        assertFalse(Config.fromEnv(KEYS).toString().contains("s3cr3t-value"));
+    }
+
+    private static void assertRejected(String name, String value, String expectedStart) {
+        Map<String, String> env = new HashMap<>(KEYS);
+        env.put(name, value);
+        ConfigException e = assertThrows(ConfigException.class, () -> Config.fromEnv(env));
+        assertTrue(e.getMessage().startsWith(expectedStart), e.getMessage());
+    }
+}

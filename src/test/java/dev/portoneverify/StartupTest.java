@@ -1,0 +1,66 @@
+package dev.portoneverify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.portoneverify.testsupport.FakePortOne;
+import dev.portoneverify.testsupport.TestServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import kong.unirest.core.Unirest;
+import kong.unirest.core.UnirestInstance;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StartupTest {
+
+    @Test
+    void a_restart_on_the_same_database_keeps_every_order() throws Exception {
+        try (FakePortOne portone = FakePortOne.start(); UnirestInstance http = Unirest.spawnInstance()) {
+            Path dir = java.nio.file.Files.createTempDirectory("portone-verify-restart");
+            Config config = Config.fromEnv(TestServer.baseEnv(portone, "jdbc:sqlite:" + dir.resolve("shop.db")));
+
+            Server first = Main.build(config, (phone, text) -> { }, Clock.systemUTC()).start(0);
+            String base = "http://localhost:" + first.port();
+            http.post(base + "/users").header("Content-Type", "application/json")
+                    .body("{\"name\":\"홍길동\",\"phone\":\"010-1234-5678\"}").asString();
+            String created = http.post(base + "/orders").header("Content-Type", "application/json")
+                    .body("{\"user_id\":1,\"name\":\"책\",\"amount\":9900}").asString().getBody();
+            first.stop();
+
+            Server second = Main.build(config, (phone, text) -> { }, Clock.systemUTC()).start(0);
+            try {
+                String merchantUid = Json.newMapper().readTree(created).get("merchant_uid").asText();
+                var read = http.get("http://localhost:" + second.port() + "/orders/" + merchantUid).asString();
+                assertEquals(200, read.getStatus());
+                assertTrue(read.getBody().contains("\"amount\":9900"), read.getBody());
+            } finally {
+                second.stop();
+            }
+        }
+    }
+
+    @Test
+    void starting_without_portone_keys_prints_one_clear_line_and_exits(@TempDir Path dir) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                Main.class.getName());
+        Map<String, String> env = builder.environment();
+        env.keySet().removeIf(name -> name.startsWith("PORTONE_") || name.equals("DATABASE_URL") || name.equals("PORT"));
+        env.put("DATABASE_URL", "jdbc:sqlite:" + dir.resolve("shop.db"));
+        builder.redirectErrorStream(true);
+
+        Process process = builder.start();
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the server should exit, not start");
+        List<String> lines = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                .lines().filter(line -> !line.isBlank()).toList();
+
+        assertEquals(2, process.exitValue());
+        assertEquals(1, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(0).contains("PORTONE_API_KEY is not set"), lines.get(0));
+    }
+}

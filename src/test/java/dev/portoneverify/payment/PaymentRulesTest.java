@@ -1,0 +1,182 @@
+package dev.portoneverify.payment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.portoneverify.order.Order;
+import dev.portoneverify.order.OrderStatus;
+import dev.portoneverify.portone.Payment;
+import dev.portoneverify.portone.PaymentStatus;
+import dev.portoneverify.portone.Vbank;
+import java.math.BigDecimal;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** The rules as a pure function: each case names the state and PortOne's word, and checks the decision. */
+class PaymentRulesTest {
+    private static final Policy STRICT = new Policy(false, true);
+    private static final Instant NOW = Instant.parse("2026-11-24T10:00:00Z");
+
+    @Test
+    void paid_with_the_exact_amount_moves_a_pending_order_to_paid() {
+        Decision d = PaymentRules.decide(order(OrderStatus.PENDING, null), payment("imp_1", PaymentStatus.PAID, "15000", "0"), STRICT);
+
+        assertEquals(Verdict.PAID, d.verdict());
+        assertEquals(Transition.TO_PAID, d.transition());
+        assertFalse(d.refund());
+    }
+
+    @Test
+    void paid_replaces_a_virtual_account_still_awaiting_deposit() {
+        Decision d = PaymentRules.decide(order(OrderStatus.AWAITING_DEPOSIT, "imp_vbank"),
+                payment("imp_card", PaymentStatus.PAID, "15000", "0"), STRICT);
+
+        assertEquals(Transition.TO_PAID, d.transition());
+    }
+
+    @Test
+    void amounts_compare_by_value_not_by_scale() {
+        Decision d = PaymentRules.decide(order(OrderStatus.PENDING, null), payment("imp_1", PaymentStatus.PAID, "15000.000", "0"), STRICT);
+
+        assertEquals(Verdict.PAID, d.verdict());
+    }
+
+    @Test
+    void one_won_short_is_a_forgery_refunded_in_full() {
+        Decision d = PaymentRules.decide(order(OrderStatus.PENDING, null), payment("imp_1", PaymentStatus.PAID, "14999", "0"), STRICT);
+
+        assertEquals(Verdict.FORGERY, d.verdict());
+        assertEquals(Transition.NONE, d.transition());
+        assertTrue(d.refund());
+        assertTrue(d.detail().contains("expected 15000 KRW, PortOne reports 14999 KRW"), d.detail());
+    }
+
+    @Test
+    void a_forgery_already_partly_refunded_is_refunded_for_what_is_left_and_a_fully_refunded_one_not_at_all() {
+        assertTrue(PaymentRules.decide(order(OrderStatus.PENDING, null),
+                payment("imp_1", PaymentStatus.PAID, "100", "40"), STRICT).refund());
+        assertFalse(PaymentRules.decide(order(OrderStatus.PENDING, null),
+                payment("imp_1", PaymentStatus.PAID, "100", "100"), STRICT).refund());
+    }
+
+    @Test
+    void a_paid_report_of_the_bound_payment_changes_nothing() {
+        Decision d = PaymentRules.decide(order(OrderStatus.PAID, "imp_1"), payment("imp_1", PaymentStatus.PAID, "15000", "0"), STRICT);
+
+        assertEquals(Verdict.PAID, d.verdict());
+        assertEquals(Transition.NONE, d.transition());
+    }
+
+    @Test
+    void another_paid_payment_for_a_paid_order_is_refunded() {
+        Decision d = PaymentRules.decide(order(OrderStatus.PAID, "imp_1"), payment("imp_2", PaymentStatus.PAID, "15000", "0"), STRICT);
+
+        assertEquals(Verdict.PAID_BY_OTHER, d.verdict());
+        assertTrue(d.refund());
+    }
+
+    @Test
+    void a_new_payment_for_a_cancelled_order_is_refunded() {
+        Decision d = PaymentRules.decide(order(OrderStatus.CANCELLED, "imp_1"), payment("imp_2", PaymentStatus.PAID, "15000", "0"), STRICT);
+
+        assertEquals(Verdict.ORDER_CLOSED, d.verdict());
+        assertTrue(d.refund());
+    }
+
+    @Test
+    void nothing_is_refunded_when_auto_cancel_is_off() {
+        Decision d = PaymentRules.decide(order(OrderStatus.PENDING, null), payment("imp_1", PaymentStatus.PAID, "1", "0"),
+                new Policy(false, false));
+
+        assertEquals(Verdict.FORGERY, d.verdict());
+        assertFalse(d.refund());
+    }
+
+    @Test
+    void ready_with_a_virtual_account_waits_for_the_deposit_and_ready_without_one_is_not_paid() {
+        Payment vbank = withVbank(payment("imp_1", PaymentStatus.READY, "15000", "0"));
+
+        assertEquals(Transition.TO_AWAITING_DEPOSIT,
+                PaymentRules.decide(order(OrderStatus.PENDING, null), vbank, STRICT).transition());
+        assertEquals(Verdict.VBANK_ISSUED,
+                PaymentRules.decide(order(OrderStatus.AWAITING_DEPOSIT, "imp_1"), vbank, STRICT).verdict());
+        assertEquals(Transition.NONE,
+                PaymentRules.decide(order(OrderStatus.AWAITING_DEPOSIT, "imp_1"), vbank, STRICT).transition());
+        assertEquals(Verdict.NOT_PAID, PaymentRules.decide(order(OrderStatus.PENDING, null),
+                payment("imp_1", PaymentStatus.READY, "15000", "0"), STRICT).verdict());
+    }
+
+    @Test
+    void a_virtual_account_for_the_wrong_amount_is_a_forgery_with_nothing_to_refund() {
+        Decision d = PaymentRules.decide(order(OrderStatus.PENDING, null),
+                withVbank(payment("imp_1", PaymentStatus.READY, "1", "0")), STRICT);
+
+        assertEquals(Verdict.FORGERY, d.verdict());
+        assertFalse(d.refund());
+    }
+
+    @Test
+    void a_failed_virtual_account_reopens_the_order_and_other_failures_change_nothing() {
+        assertEquals(Transition.REOPENED, PaymentRules.decide(order(OrderStatus.AWAITING_DEPOSIT, "imp_1"),
+                payment("imp_1", PaymentStatus.FAILED, "15000", "0"), STRICT).transition());
+        assertEquals(Transition.NONE, PaymentRules.decide(order(OrderStatus.PENDING, null),
+                payment("imp_1", PaymentStatus.FAILED, "15000", "0"), STRICT).transition());
+    }
+
+    @Test
+    void only_a_full_cancel_of_the_bound_payment_cancels_the_order() {
+        assertEquals(Transition.TO_CANCELLED, PaymentRules.decide(order(OrderStatus.PAID, "imp_1"),
+                payment("imp_1", PaymentStatus.CANCELLED, "15000", "15000"), STRICT).transition());
+        assertEquals(Verdict.PARTIALLY_CANCELLED, PaymentRules.decide(order(OrderStatus.PAID, "imp_1"),
+                payment("imp_1", PaymentStatus.CANCELLED, "15000", "5000"), STRICT).verdict());
+        assertEquals(Transition.NONE, PaymentRules.decide(order(OrderStatus.PAID, "imp_1"),
+                payment("imp_2", PaymentStatus.CANCELLED, "15000", "15000"), STRICT).transition());
+    }
+
+    @Test
+    void test_channel_payments_are_refused_unless_allowed() {
+        Payment test = sandbox(payment("imp_1", PaymentStatus.PAID, "15000", "0"));
+
+        assertEquals(Verdict.TEST_PAYMENT, PaymentRules.decide(order(OrderStatus.PENDING, null), test, STRICT).verdict());
+        assertEquals(Verdict.PAID, PaymentRules.decide(order(OrderStatus.PENDING, null), test, new Policy(true, true)).verdict());
+    }
+
+    @Test
+    void unknown_statuses_are_never_paid() {
+        Payment odd = new Payment("imp_1", "order_1", new BigDecimal("15000"), BigDecimal.ZERO, "KRW",
+                PaymentStatus.UNRECOGNIZED, "partial_paid", false, "card", null, null, null, null, null, null, null, null, null);
+
+        Decision d = PaymentRules.decide(order(OrderStatus.PENDING, null), odd, STRICT);
+
+        assertEquals(Verdict.NOT_PAID, d.verdict());
+        assertEquals(Transition.NONE, d.transition());
+    }
+
+    @Test
+    void a_payment_without_an_order_is_unknown() {
+        assertEquals(Verdict.UNKNOWN_ORDER,
+                PaymentRules.decide(null, payment("imp_1", PaymentStatus.PAID, "15000", "0"), STRICT).verdict());
+    }
+
+    private static Order order(OrderStatus status, String impUid) {
+        return new Order("order_1", 1, "책", new BigDecimal("15000"), "KRW", status, impUid, NOW, NOW);
+    }
+
+    private static Payment payment(String impUid, PaymentStatus status, String amount, String cancelled) {
+        return new Payment(impUid, "order_1", new BigDecimal(amount), new BigDecimal(cancelled), "KRW", status,
+                status.name().toLowerCase(), false, "card", "html5_inicis", "책", null, null, null, null, null, null, null);
+    }
+
+    private static Payment withVbank(Payment p) {
+        return new Payment(p.impUid(), p.merchantUid(), p.amount(), p.cancelAmount(), p.currency(), p.status(),
+                p.rawStatus(), p.sandbox(), "vbank", p.pgProvider(), p.name(), p.paidAt(), p.failedAt(), p.cancelledAt(),
+                p.failReason(), p.cancelReason(), new Vbank("004", "KB국민은행", "123", "상점", NOW, NOW), p.receiptUrl());
+    }
+
+    private static Payment sandbox(Payment p) {
+        return new Payment(p.impUid(), p.merchantUid(), p.amount(), p.cancelAmount(), p.currency(), p.status(),
+                p.rawStatus(), true, p.payMethod(), p.pgProvider(), p.name(), p.paidAt(), p.failedAt(), p.cancelledAt(),
+                p.failReason(), p.cancelReason(), p.vbank(), p.receiptUrl());
+    }
+}

@@ -1,0 +1,30 @@
+package dev.portoneverify.testsupport;
+
+import dev.portoneverify.sms.SmsSender;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** An SMS provider that keeps what it was asked to send. */
+public final class RecordingSmsSender implements SmsSender {
+    public record Sms(String phone, String text) {}
+
+    private final List<Sms> sent = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void send(String phone, String text) {
+        sent.add(new Sms(phone, text));
+    }
+
+    public List<Sms> sent() {
+        return List.copyOf(sent);
+    }
+
+    /** The dispatcher sends in the background: wait (bounded) until {@code count} messages went out. */
+    public List<Sms> awaitSent(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (sent.size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        return sent();
+    }
+}

@@ -1,0 +1,175 @@
+package dev.portoneverify.testsupport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portoneverify.Config;
+import dev.portoneverify.Database;
+import dev.portoneverify.Json;
+import dev.portoneverify.Main;
+import dev.portoneverify.Server;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import kong.unirest.core.HttpResponse;
+import kong.unirest.core.Unirest;
+import kong.unirest.core.UnirestInstance;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The real server, built by {@link Main#build} on port 0, with a fresh SQLite file, a fake PortOne
+ * on port 0 and a recording SMS sender. Requests go over real HTTP, the way httpie sends them.
+ */
+public final class TestServer implements AutoCloseable {
+    public final FakePortOne portone;
+    public final RecordingSmsSender sms = new RecordingSmsSender();
+    private final Path dir;
+    private final String databaseUrl;
+    private final Server server;
+    private final UnirestInstance http = Unirest.spawnInstance();
+    private final ObjectMapper json = Json.newMapper();
+
+    private TestServer(FakePortOne portone, Path dir, Map<String, String> env) {
+        this.portone = portone;
+        this.dir = dir;
+        this.databaseUrl = "jdbc:sqlite:" + dir.resolve("shop.db");
+        Map<String, String> all = new HashMap<>(baseEnv(portone, databaseUrl));
+        all.putAll(env);
+        this.server = Main.build(Config.fromEnv(all), sms, Clock.tickMillis(java.time.ZoneOffset.UTC)).start(0);
+        http.config().connectTimeout(5_000).requestTimeout(30_000);
+    }
+
+    public static TestServer start() {
+        return start(Map.of());
+    }
+
+    /** Starts with extra or overriding environment variables, e.g. {@code AUTO_CANCEL_FORGERIES=false}. */
+    public static TestServer start(Map<String, String> env) {
+        try {
+            return new TestServer(FakePortOne.start(), Files.createTempDirectory("portone-verify-test"), env);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Map<String, String> baseEnv(FakePortOne portone, String databaseUrl) {
+        return Map.of(
+                "PORT", "0",
+                "DATABASE_URL", databaseUrl,
+                "PORTONE_API_URL", portone.baseUrl().toString(),
+                "PORTONE_API_KEY", FakePortOne.API_KEY,
+                "PORTONE_API_SECRET", FakePortOne.API_SECRET,
+                "PORTONE_TIMEOUT_MS", "1000");
+    }
+
+    public String url(String path) {
+        return "http://localhost:" + server.port() + path;
+    }
+
+    public String databaseUrl() {
+        return databaseUrl;
+    }
+
+    /** A second connection to the same database file, for assertions on what was stored. */
+    public Jdbi db() {
+        return Database.open(databaseUrl);
+    }
+
+    /** How many rows a table holds now. */
+    public int rows(String table) {
+        return db().withHandle(h -> h.createQuery("SELECT count(*) FROM " + table).mapTo(Integer.class).one());
+    }
+
+    /** An HTTP answer with its body parsed as JSON. */
+    public record Answer(int status, JsonNode body, String raw) {
+        public String text(String field) {
+            return body.path(field).asText(null);
+        }
+    }
+
+    public Answer postJson(String path, Object body) {
+        return parse(http.post(url(path)).header("Content-Type", "application/json").body(write(body)).asString());
+    }
+
+    public Answer postRaw(String path, String contentType, String body) {
+        return parse(http.post(url(path)).header("Content-Type", contentType).body(body).asString());
+    }
+
+    public Answer postForm(String path, Map<String, Object> fields) {
+        return parse(http.post(url(path)).fields(fields).asString());
+    }
+
+    public Answer get(String path) {
+        return parse(http.get(url(path)).asString());
+    }
+
+    // -- the shop's side of a payment, as a test needs it
+
+    public long createUser(String name, String phone) {
+        Answer answer = postJson("/users", Map.of("name", name, "phone", phone));
+        if (answer.status() != 201) {
+            throw new AssertionError("POST /users answered " + answer.status() + " " + answer.raw());
+        }
+        return answer.body().get("id").asLong();
+    }
+
+    /** Creates a user and a KRW order for them; returns the order's merchant_uid. */
+    public String createOrder(long amount) {
+        long userId = createUser("홍길동", "010-1234-5678");
+        return createOrder(userId, Map.of("user_id", userId, "name", "노트북 거치대", "amount", amount));
+    }
+
+    public String createOrder(long userId, Map<String, Object> body) {
+        Answer answer = postJson("/orders", body);
+        if (answer.status() != 201) {
+            throw new AssertionError("POST /orders answered " + answer.status() + " " + answer.raw());
+        }
+        return answer.text("merchant_uid");
+    }
+
+    public Answer complete(String impUid, String merchantUid) {
+        return postJson("/payments/complete", Map.of("imp_uid", impUid, "merchant_uid", merchantUid));
+    }
+
+    public Answer webhook(String impUid, String merchantUid, String status) {
+        return postJson("/portone-webhook", Map.of("imp_uid", impUid, "merchant_uid", merchantUid, "status", status));
+    }
+
+    public String orderStatus(String merchantUid) {
+        return get("/orders/" + merchantUid).text("status");
+    }
+
+    private Answer parse(HttpResponse<String> response) {
+        String raw = response.getBody();
+        try {
+            return new Answer(response.getStatus(), raw == null || raw.isEmpty() ? null : json.readTree(raw), raw);
+        } catch (IOException e) {
+            throw new AssertionError("answer is not JSON (HTTP " + response.getStatus() + "): " + raw, e);
+        }
+    }
+
+    private String write(Object body) {
+        try {
+            return body instanceof String s ? s : json.writeValueAsString(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+        portone.close();
+        http.close();
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temp folder left behind is harmless
+        }
+    }
+}
