@@ -3,7 +3,7 @@
 --
 -- Money is stored as TEXT holding a plain decimal string ('15000', '14.20'): SQLite has no
 -- exact decimal type, and a NUMERIC/REAL column would silently turn 0.1 into a double.
--- Timestamps are ISO-8601 UTC strings ('2026-11-24T09:30:00Z').
+-- Timestamps are fixed-width ISO-8601 UTC strings ('2026-11-24T09:30:00.000Z'), so they sort as text.
 
 CREATE TABLE IF NOT EXISTS users (
     id           INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -83,6 +83,17 @@ CREATE TABLE IF NOT EXISTS sms_outbox (
     created_at TEXT NOT NULL,
     attempts   INTEGER NOT NULL DEFAULT 0,
     last_error TEXT,
+    -- after a failed attempt, not before this time (exponential backoff)
+    next_attempt_at TEXT,
     sent_at    TEXT
 );
-CREATE INDEX IF NOT EXISTS sms_outbox_unsent ON sms_outbox (sent_at) WHERE sent_at IS NULL;
+CREATE INDEX IF NOT EXISTS sms_outbox_unsent ON sms_outbox (next_attempt_at) WHERE sent_at IS NULL;
+
+-- Who runs a background job right now (reconciliation), so that two processes on one database
+-- (the server and `java -jar ... reconcile`, or two servers) never run it at the same time.
+-- A lease that was not renewed, because its holder crashed, expires by itself.
+CREATE TABLE IF NOT EXISTS job_leases (
+    name       TEXT PRIMARY KEY,
+    holder     TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);

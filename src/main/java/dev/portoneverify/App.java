@@ -1,5 +1,6 @@
 package dev.portoneverify;
 
+import static io.javalin.apibuilder.ApiBuilder.before;
 import static io.javalin.apibuilder.ApiBuilder.get;
 import static io.javalin.apibuilder.ApiBuilder.path;
 import static io.javalin.apibuilder.ApiBuilder.post;
@@ -8,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portoneverify.order.OrderHandler;
 import dev.portoneverify.payment.CompleteHandler;
 import dev.portoneverify.payment.WebhookHandler;
+import dev.portoneverify.payment.WebhookSourceFilter;
 import dev.portoneverify.portone.PortOneApiException;
 import dev.portoneverify.portone.PortOneAuthException;
 import dev.portoneverify.portone.PortOneBadResponseException;
@@ -31,7 +33,8 @@ public final class App {
 
     private App() {}
 
-    public record Handlers(UserHandler users, OrderHandler orders, CompleteHandler complete, WebhookHandler webhook) {}
+    public record Handlers(UserHandler users, OrderHandler orders, CompleteHandler complete, WebhookHandler webhook,
+                           WebhookSourceFilter webhookSources) {}
 
     public static Javalin create(ObjectMapper json, Handlers handlers) {
         return Javalin.create(config -> {
@@ -48,6 +51,7 @@ public final class App {
                     get("{merchantUid}", handlers.orders()::get);
                 });
                 post("payments/complete", handlers.complete()::handle);
+                before("portone-webhook", handlers.webhookSources()::check);
                 post("portone-webhook", handlers.webhook()::handle);
             });
             mapExceptions(config.routes);

@@ -1,10 +1,15 @@
 package dev.portoneverify;
 
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Everything the server is told by its environment. The only class that reads environment
@@ -18,8 +23,13 @@ public record Config(
         String portoneApiSecret,
         Duration portoneTimeout,
         boolean allowTestPayments,
-        boolean autoCancelForgeries) {
+        boolean autoCancelForgeries,
+        Duration reconcileInterval,
+        Duration reconcileWindow,
+        List<String> webhookAllowedIps,
+        boolean webhookTrustForwardedFor) {
 
+    private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|[0-9a-fA-F:]*:[0-9a-fA-F:.]*");
     public static final String DEFAULT_DATABASE_URL = "jdbc:sqlite:data/portone-verify.db";
 
     public static Config fromEnv(Map<String, String> env) {
@@ -31,15 +41,21 @@ public record Config(
                 required(env, "PORTONE_API_SECRET"),
                 Duration.ofMillis(intIn(env, "PORTONE_TIMEOUT_MS", 10_000, 100, 120_000)),
                 bool(env, "PORTONE_ALLOW_TEST_PAYMENTS", false),
-                bool(env, "AUTO_CANCEL_FORGERIES", true));
+                bool(env, "AUTO_CANCEL_FORGERIES", true),
+                Duration.ofSeconds(intIn(env, "RECONCILE_INTERVAL_SECONDS", 300, 0, 86_400)),
+                Duration.ofHours(intIn(env, "RECONCILE_WINDOW_HOURS", 168, 1, 24 * 90)),
+                ipList(env, "WEBHOOK_ALLOWED_IPS"),
+                bool(env, "WEBHOOK_TRUST_FORWARDED_FOR", false));
     }
 
     @Override
     public String toString() {
         return "Config[port=%d, databaseUrl=%s, portoneApiUrl=%s, portoneApiKey=%s, portoneApiSecret=***, "
                 .formatted(port, databaseUrl, portoneApiUrl, portoneApiKey)
-                + "portoneTimeout=%s, allowTestPayments=%s, autoCancelForgeries=%s]"
-                        .formatted(portoneTimeout, allowTestPayments, autoCancelForgeries);
+                + "portoneTimeout=%s, allowTestPayments=%s, autoCancelForgeries=%s, reconcileInterval=%s, "
+                        .formatted(portoneTimeout, allowTestPayments, autoCancelForgeries, reconcileInterval)
+                + "reconcileWindow=%s, webhookAllowedIps=%s, webhookTrustForwardedFor=%s]"
+                        .formatted(reconcileWindow, webhookAllowedIps, webhookTrustForwardedFor);
     }
 
     private static String value(Map<String, String> env, String name) {
@@ -82,6 +98,30 @@ public record Config(
             case "false", "0", "no", "off" -> false;
             default -> throw new ConfigException(name + "=" + v + " is not a boolean (use true or false)");
         };
+    }
+
+    /** Literal IP addresses only: a host name would need a DNS lookup per request and can change. */
+    private static List<String> ipList(Map<String, String> env, String name) {
+        String v = value(env, name);
+        if (v == null) {
+            return List.of();
+        }
+        List<String> ips = new ArrayList<>();
+        for (String part : v.split(",")) {
+            String ip = part.trim();
+            if (ip.isEmpty()) {
+                continue;
+            }
+            if (!IP_LITERAL.matcher(ip).matches()) {
+                throw new ConfigException(name + " entry '" + ip + "' is not an IP address such as 52.78.100.19");
+            }
+            try {
+                ips.add(InetAddress.getByName(ip).getHostAddress());
+            } catch (UnknownHostException e) {
+                throw new ConfigException(name + " entry '" + ip + "' is not an IP address such as 52.78.100.19");
+            }
+        }
+        return List.copyOf(ips);
     }
 
     private static URI httpUrl(Map<String, String> env, String name, String fallback) {

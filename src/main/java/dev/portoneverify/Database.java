@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Types;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.argument.AbstractArgumentFactory;
 import org.jdbi.v3.core.argument.Argument;
@@ -19,6 +21,10 @@ import org.sqlite.SQLiteDataSource;
 
 /** Opens the SQLite database, teaches Jdbi our exact money and time types, and applies schema.sql. */
 public final class Database {
+    /** Fixed width, so that timestamps compare correctly as text in SQL. */
+    private static final DateTimeFormatter TIMESTAMP =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
     private Database() {}
 
     public static Jdbi open(String jdbcUrl) {
@@ -55,7 +61,7 @@ public final class Database {
         jdbi.registerArgument(new AbstractArgumentFactory<Instant>(Types.VARCHAR) {
             @Override
             protected Argument build(Instant value, ConfigRegistry config) {
-                return (position, statement, ctx) -> statement.setString(position, value.toString());
+                return (position, statement, ctx) -> statement.setString(position, TIMESTAMP.format(value));
             }
         });
         jdbi.registerColumnMapper(BigDecimal.class, (rs, column, ctx) -> {

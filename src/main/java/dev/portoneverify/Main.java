@@ -8,8 +8,11 @@ import dev.portoneverify.payment.CompleteHandler;
 import dev.portoneverify.payment.PaymentSync;
 import dev.portoneverify.payment.Policy;
 import dev.portoneverify.payment.WebhookHandler;
+import dev.portoneverify.payment.WebhookSourceFilter;
 import dev.portoneverify.portone.PortOneClient;
 import dev.portoneverify.portone.PortOneCredentials;
+import dev.portoneverify.reconcile.LeaseDao;
+import dev.portoneverify.reconcile.Reconciler;
 import dev.portoneverify.sms.LogSmsSender;
 import dev.portoneverify.sms.SmsDispatcher;
 import dev.portoneverify.sms.SmsOutboxDao;
@@ -31,6 +34,10 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        if (args.length > 1 || (args.length == 1 && !args[0].equals("reconcile"))) {
+            System.err.println("usage: java -jar portone-verify.jar [reconcile]");
+            System.exit(2);
+        }
         Config config;
         try {
             config = Config.fromEnv(System.getenv());
@@ -39,7 +46,13 @@ public final class Main {
             System.exit(2);
             return;
         }
-        Server server = build(config, new LogSmsSender(), Clock.tickMillis(ZoneOffset.UTC)).start(config.port());
+        Server assembled = build(config, new LogSmsSender(), Clock.tickMillis(ZoneOffset.UTC));
+        if (args.length == 1) {
+            // one reconciliation pass, then exit: for cron, or after the server was down a while
+            Reconciler.Summary summary = assembled.reconciler().runOnce();
+            System.exit(summary.failed() == 0 ? 0 : 1);
+        }
+        Server server = assembled.start(config.port());
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "shutdown"));
         log.info("portone-verify listening on http://localhost:{} (PortOne API {}, database {}, test payments {}, "
                         + "auto-cancel forgeries {})", server.port(), config.portoneApiUrl(), config.databaseUrl(),
@@ -67,10 +80,11 @@ public final class Main {
                 new UserHandler(users, json, clock),
                 new OrderHandler(orders, users, new MerchantUids(), json, clock),
                 new CompleteHandler(sync, json),
-                new WebhookHandler(sync, json));
-        // messages queued before a restart go out now
-        sms.wake();
-        return new Server(App.create(json, handlers), sms);
+                new WebhookHandler(sync, json),
+                new WebhookSourceFilter(config.webhookAllowedIps(), config.webhookTrustForwardedFor()));
+        Reconciler reconciler = new Reconciler(orders, jdbi.onDemand(LeaseDao.class), portone, sync, clock,
+                config.reconcileWindow());
+        return new Server(App.create(json, handlers), sms, reconciler, config.reconcileInterval());
     }
 
     private static Duration min(Duration a, Duration b) {

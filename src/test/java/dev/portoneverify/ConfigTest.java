@@ -23,6 +23,10 @@ class ConfigTest {
         assertEquals(Duration.ofSeconds(10), config.portoneTimeout());
         assertFalse(config.allowTestPayments());
         assertTrue(config.autoCancelForgeries());
+        assertEquals(Duration.ofMinutes(5), config.reconcileInterval());
+        assertEquals(Duration.ofDays(7), config.reconcileWindow());
+        assertTrue(config.webhookAllowedIps().isEmpty());
+        assertFalse(config.webhookTrustForwardedFor());
     }
 
     @Test
@@ -42,6 +46,8 @@ class ConfigTest {
         assertRejected("AUTO_CANCEL_FORGERIES", "2", "AUTO_CANCEL_FORGERIES=2");
         assertRejected("PORTONE_API_URL", "ftp://x", "PORTONE_API_URL=ftp://x");
         assertRejected("DATABASE_URL", "postgres://db", "DATABASE_URL=postgres://db");
+        assertRejected("WEBHOOK_ALLOWED_IPS", "portone.io", "WEBHOOK_ALLOWED_IPS entry 'portone.io'");
+        assertRejected("RECONCILE_INTERVAL_SECONDS", "-1", "RECONCILE_INTERVAL_SECONDS=-1");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.portoneverify.order;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterColumnMapper;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
@@ -27,6 +28,14 @@ public interface OrderDao {
 
     @SqlQuery("SELECT * FROM orders WHERE merchant_uid = :merchantUid")
     Optional<Order> find(@Bind("merchantUid") String merchantUid);
+
+    /** Orders that may still be paid, oldest first: what reconciliation looks at. */
+    @SqlQuery("""
+            SELECT * FROM orders
+             WHERE status IN ('pending', 'awaiting_deposit') AND created_at >= :since
+             ORDER BY created_at LIMIT :limit
+            """)
+    List<Order> open(@Bind("since") Instant since, @Bind("limit") int limit);
 
     @SqlQuery("""
             SELECT imp_uid, status, pay_method, amount, cancel_amount, currency, paid_at

@@ -3,6 +3,7 @@ package dev.portoneverify.payment;
 import dev.portoneverify.order.Order;
 import dev.portoneverify.order.OrderStatus;
 import dev.portoneverify.portone.Payment;
+import java.time.Instant;
 
 /**
  * The verification rules, as one pure function of the order as stored and the payment as PortOne
@@ -15,7 +16,8 @@ import dev.portoneverify.portone.Payment;
 public final class PaymentRules {
     private PaymentRules() {}
 
-    public static Decision decide(Order order, Payment payment, Policy policy) {
+    /** {@code now} only decides whether a virtual account's deposit deadline has passed. */
+    public static Decision decide(Order order, Payment payment, Policy policy, Instant now) {
         if (order == null) {
             return Decision.of(Verdict.UNKNOWN_ORDER, "PortOne's merchant_uid " + payment.merchantUid() + " is not an order of ours");
         }
@@ -25,7 +27,7 @@ public final class PaymentRules {
         boolean bound = payment.impUid().equals(order.impUid());
         return switch (payment.status()) {
             case PAID -> paid(order, payment, bound, policy);
-            case READY -> ready(order, payment, bound);
+            case READY -> ready(order, payment, bound, now);
             case FAILED -> failed(order, payment, bound);
             case CANCELLED -> cancelled(order, payment, bound);
             case UNRECOGNIZED -> Decision.of(Verdict.NOT_PAID,
@@ -51,9 +53,17 @@ public final class PaymentRules {
         };
     }
 
-    private static Decision ready(Order order, Payment payment, boolean bound) {
+    private static Decision ready(Order order, Payment payment, boolean bound, Instant now) {
         if (payment.vbank() == null) {
             return Decision.of(Verdict.NOT_PAID, "ready without a virtual account: the payment was not completed");
+        }
+        Instant deadline = payment.vbank().date();
+        if (deadline != null && !now.isBefore(deadline)) {
+            // PortOne keeps an unpaid account "ready" after its deadline; the buyer can no longer pay into it
+            return bound && order.status() == OrderStatus.AWAITING_DEPOSIT
+                    ? Decision.change(Verdict.NOT_PAID, Transition.REOPENED,
+                            "virtual account expired at " + deadline + " without deposit; order is payable again")
+                    : Decision.of(Verdict.NOT_PAID, "virtual account expired at " + deadline + " without deposit");
         }
         if (!sameMoney(order, payment)) {
             return Decision.of(Verdict.FORGERY, mismatch(order, payment) + "; virtual account not accepted, nothing was paid");

@@ -67,6 +67,14 @@ public final class PaymentSync {
             return new Outcome(Verdict.UNKNOWN_PAYMENT, impUid, null, Outcome.Refund.NONE, null);
         }
 
+        return apply(payment, source);
+    }
+
+    /**
+     * Verifies a payment that was just fetched from PortOne (by imp_uid or by merchant_uid). Only
+     * for callers holding PortOne's own answer: the reconciler.
+     */
+    public Outcome apply(Payment payment, Source source) {
         Applied applied = jdbi.inTransaction(handle -> apply(handle, payment, source));
         Decision decision = applied.decision();
         log.info("sync imp_uid={} merchant_uid={} source={} portone_status={}: {} ({}){}", payment.impUid(),
@@ -88,7 +96,7 @@ public final class PaymentSync {
         Instant now = clock.instant();
 
         Order order = orders.find(payment.merchantUid()).orElse(null);
-        Decision decision = PaymentRules.decide(order, payment, policy);
+        Decision decision = PaymentRules.decide(order, payment, policy, now);
         if (order != null) {
             payments.upsert(payment.impUid(), order.merchantUid(), payment.rawStatus(), payment.amount(),
                     payment.cancelAmount(), payment.currency(), payment.payMethod(), payment.sandbox(),

@@ -5,7 +5,8 @@ import java.util.Locale;
 /** Who reported a payment. Every report goes through the same {@link PaymentSync#sync}. */
 public enum Source {
     BROWSER,
-    WEBHOOK;
+    WEBHOOK,
+    RECONCILIATION;
 
     public String wire() {
         return name().toLowerCase(Locale.ROOT);

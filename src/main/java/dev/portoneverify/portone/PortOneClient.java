@@ -25,7 +25,9 @@ import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -46,6 +48,7 @@ public final class PortOneClient {
     private static final long REFRESH_MARGIN_SECONDS = 60;
     /** PortOne messages are short Korean sentences; a long one is not a message and stays out of logs. */
     private static final int MAX_MESSAGE_CHARS = 200;
+    private static final Duration READ_RETRY_PAUSE = Duration.ofMillis(200);
 
     private final HttpClient http;
     private final ObjectMapper json;
@@ -102,7 +105,22 @@ public final class PortOneClient {
             throw new IllegalArgumentException("impUid must not be blank");
         }
         String query = includeSandbox ? "include_sandbox=true" : null;
-        return parsePayment(authorized("GET", "/payments/" + encodePathSegment(impUid), query, null));
+        return parsePayment(read("/payments/" + encodePathSegment(impUid), query));
+    }
+
+    /**
+     * {@code GET /payments/find/{merchant_uid}[/{status}]}: the newest payment for an order, or the
+     * newest in {@code status} when given; empty when PortOne has none.
+     */
+    public Optional<Payment> findPayment(String merchantUid, PaymentStatus status) {
+        Objects.requireNonNull(merchantUid, "merchantUid");
+        String path = "/payments/find/" + encodePathSegment(merchantUid)
+                + (status == null ? "" : "/" + status.name().toLowerCase(Locale.ROOT));
+        try {
+            return Optional.of(parsePayment(read(path, null)));
+        } catch (PortOneNotFoundException e) {
+            return Optional.empty();
+        }
     }
 
     /**
@@ -124,6 +142,32 @@ public final class PortOneClient {
             body.put("reason", request.reason());
         }
         return parsePayment(authorized("POST", "/payments/cancel", null, body));
+    }
+
+    /**
+     * Reads are safe to repeat, so one that PortOne refused or dropped (5xx, connection reset) is
+     * tried once more after a short pause. Not after a timeout: that already spent the caller's time.
+     * A cancel is never repeated here: its callers retry it, with {@code checksum}, after a fresh lookup.
+     */
+    private Reply read(String path, String query) {
+        try {
+            return authorized("GET", path, query, null);
+        } catch (PortOneTimeoutException e) {
+            throw e;
+        } catch (PortOneUnavailableException e) {
+            log.debug("PortOne GET {} failed ({}); trying once more", path, e.getMessage());
+            pause(READ_RETRY_PAUSE);
+            return authorized("GET", path, query, null);
+        }
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PortOneUnavailableException("interrupted while waiting to retry a PortOne call", 0, e);
+        }
     }
 
     /**

@@ -1,26 +1,30 @@
 package dev.portoneverify.sms;
 
 import java.time.Clock;
-import java.util.concurrent.ExecutorService;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Sends what the outbox holds, on one background thread, so a slow or failing SMS provider never
- * delays a verification and no message is sent twice by this process. A message whose sending
- * failed stays in the outbox and is tried again on the next wake-up (after the next transition,
- * or at the next start).
+ * delays a verification, and this process never sends one message twice. A failed message is
+ * retried with exponential backoff (5 s, 10 s, 20 s ... at most 1 h) up to {@value #MAX_ATTEMPTS}
+ * attempts; a message marked sent is never sent again, also after a restart.
  */
 public final class SmsDispatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SmsDispatcher.class);
-    private static final int MAX_ATTEMPTS = 5;
+    static final int MAX_ATTEMPTS = 10;
+    private static final Duration FIRST_RETRY = Duration.ofSeconds(5);
+    private static final Duration LONGEST_RETRY = Duration.ofHours(1);
 
     private final SmsOutboxDao outbox;
     private final SmsSender sender;
     private final Clock clock;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "sms-dispatcher");
         thread.setDaemon(true);
         return thread;
@@ -32,27 +36,51 @@ public final class SmsDispatcher implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** Asks the worker to drain the outbox; returns at once. */
+    /** Drains now, and then every {@code interval} to pick up retries whose backoff has passed. */
+    public void start(Duration interval) {
+        worker.scheduleWithFixedDelay(this::drainSafely, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Asks the worker to drain the outbox soon; returns at once. */
     public void wake() {
         if (!worker.isShutdown()) {
-            worker.execute(this::drain);
+            worker.execute(this::drainSafely);
+        }
+    }
+
+    /** Runs {@code task} on the dispatcher's thread once the work queued before it is done. */
+    void afterPendingWork(Runnable task) {
+        worker.execute(task);
+    }
+
+    private void drainSafely() {
+        try {
+            drain();
+        } catch (RuntimeException e) {
+            // e.g. the database is briefly unavailable: the next run tries again; a scheduled task
+            // that throws would never run again
+            log.error("SMS outbox drain failed", e);
         }
     }
 
     private void drain() {
-        for (OutboxMessage message : outbox.unsent(100)) {
-            if (message.attempts() >= MAX_ATTEMPTS) {
-                continue;
-            }
+        for (OutboxMessage message : outbox.due(clock.instant(), MAX_ATTEMPTS, 100)) {
             try {
                 sender.send(message.phone(), message.message());
-                outbox.markSent(message.id(), clock.instant());
             } catch (RuntimeException e) {
-                log.warn("SMS {} to {} failed (attempt {}): {}", message.id(), Phones.mask(message.phone()),
-                        message.attempts() + 1, e.toString());
-                outbox.markFailed(message.id(), e.toString());
+                Instant retryAt = clock.instant().plus(backoff(message.attempts()));
+                log.warn("SMS {} to {} failed (attempt {} of {}), next try after {}: {}", message.id(),
+                        Phones.mask(message.phone()), message.attempts() + 1, MAX_ATTEMPTS, retryAt, e.toString());
+                outbox.markFailed(message.id(), e.toString(), retryAt);
+                continue;
             }
+            outbox.markSent(message.id(), clock.instant());
         }
+    }
+
+    static Duration backoff(int failedAttempts) {
+        Duration wait = FIRST_RETRY.multipliedBy(1L << Math.min(failedAttempts, 20));
+        return wait.compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY : wait;
     }
 
     @Override

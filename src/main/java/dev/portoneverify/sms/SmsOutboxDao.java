@@ -19,8 +19,14 @@ public interface SmsOutboxDao {
     int enqueue(@Bind("dedupeKey") String dedupeKey, @Bind("userId") long userId, @Bind("phone") String phone,
                 @Bind("message") String message, @Bind("now") Instant now);
 
-    @SqlQuery("SELECT * FROM sms_outbox WHERE sent_at IS NULL ORDER BY id LIMIT :limit")
-    List<OutboxMessage> unsent(@Bind("limit") int limit);
+    /** Unsent messages whose backoff has passed and that have attempts left. */
+    @SqlQuery("""
+            SELECT * FROM sms_outbox
+             WHERE sent_at IS NULL AND attempts < :maxAttempts
+               AND (next_attempt_at IS NULL OR next_attempt_at <= :now)
+             ORDER BY id LIMIT :limit
+            """)
+    List<OutboxMessage> due(@Bind("now") Instant now, @Bind("maxAttempts") int maxAttempts, @Bind("limit") int limit);
 
     @SqlQuery("SELECT * FROM sms_outbox ORDER BY id")
     List<OutboxMessage> all();
@@ -28,6 +34,9 @@ public interface SmsOutboxDao {
     @SqlUpdate("UPDATE sms_outbox SET sent_at = :now, attempts = attempts + 1, last_error = NULL WHERE id = :id")
     void markSent(@Bind("id") long id, @Bind("now") Instant now);
 
-    @SqlUpdate("UPDATE sms_outbox SET attempts = attempts + 1, last_error = :error WHERE id = :id")
-    void markFailed(@Bind("id") long id, @Bind("error") String error);
+    @SqlUpdate("""
+            UPDATE sms_outbox SET attempts = attempts + 1, last_error = :error, next_attempt_at = :retryAt
+             WHERE id = :id
+            """)
+    void markFailed(@Bind("id") long id, @Bind("error") String error, @Bind("retryAt") Instant retryAt);
 }

@@ -1,12 +1,14 @@
 package dev.portoneverify.payment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portoneverify.testsupport.FakePortOne;
 import dev.portoneverify.testsupport.TestServer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -52,23 +54,104 @@ class ConcurrentReportsTest {
         }
     }
 
-    interface Call {
-        int run(int i) throws Exception;
+    @Test
+    void fifty_simultaneous_reports_of_one_paid_payment_all_answer_success_and_change_the_order_once() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            String order = server.createOrder(15000);
+            server.portone.putPayment(FakePortOne.payment("imp_400000000003", order, 15000, "paid"));
+
+            List<String> answers = raceAnswers(50, i -> i % 5 == 0
+                    ? server.complete("imp_400000000003", order)
+                    : server.webhook("imp_400000000003", order, "paid"));
+
+            assertEquals(List.of("200 success"), answers.stream().distinct().toList());
+            List<HistoryEntry> history = server.db().onDemand(HistoryDao.class).forOrder(order);
+            assertEquals(50, history.size());
+            assertEquals(1, history.stream().filter(HistoryEntry::orderChanged).count());
+            assertEquals(1, server.portone.count("POST", "/users/getToken"));
+        }
     }
 
-    private static List<Integer> race(int n, Call call) throws Exception {
+    @Test
+    void two_different_payments_for_one_order_at_once_accept_one_and_refund_the_other() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            String order = server.createOrder(15000);
+            server.portone.putPayment(FakePortOne.payment("imp_400000000004", order, 15000, "paid"));
+            server.portone.putPayment(FakePortOne.payment("imp_400000000005", order, 15000, "paid"));
+            server.portone.delayMillis(20);
+
+            List<String> answers = raceAnswers(20, i -> server.complete(i % 2 == 0 ? "imp_400000000004" : "imp_400000000005", order));
+
+            assertEquals(2, answers.stream().distinct().count(), answers.toString());
+            assertTrue(answers.contains("200 success") && answers.contains("409 already_paid"), answers.toString());
+            assertEquals(1, server.portone.cancels().size());
+            String winner = server.get("/orders/" + order).body().path("payment").path("imp_uid").asText();
+            assertFalse(server.portone.cancels().get(0).body().contains(winner));
+        }
+    }
+
+    @Test
+    void a_hanging_portone_does_not_slow_down_unrelated_requests() throws Exception {
+        try (TestServer server = TestServer.start(java.util.Map.of("PORTONE_TIMEOUT_MS", "4000"))) {
+            String order = server.createOrder(15000);
+            server.portone.putPayment(FakePortOne.payment("imp_400000000006", order, 15000, "paid"));
+            server.portone.fault(FakePortOne.Fault.HANG);
+            ExecutorService stuck = Executors.newFixedThreadPool(40);
+            try {
+                for (int i = 0; i < 40; i++) {
+                    stuck.submit(() -> server.complete("imp_400000000006", order));
+                }
+                Thread.sleep(300);   // let them reach PortOne and hang
+
+                long started = System.nanoTime();
+                for (int i = 0; i < 10; i++) {
+                    assertEquals(200, server.get("/orders/" + order).status());
+                    server.createOrder(1000);
+                }
+                long millis = (System.nanoTime() - started) / 1_000_000;
+
+                assertTrue(millis < 2_000, "20 unrelated requests took " + millis + " ms while PortOne hung");
+            } finally {
+                server.portone.fault(FakePortOne.Fault.NONE);
+                stuck.shutdownNow();
+            }
+        }
+    }
+
+    interface Reported {
+        TestServer.Answer run(int i) throws Exception;
+    }
+
+    private static List<String> raceAnswers(int n, Reported call) throws Exception {
+        return race(n, i -> {
+            TestServer.Answer a = call.run(i);
+            return a.status() + " " + a.text("status");
+        });
+    }
+
+    interface Call<T> {
+        T run(int i) throws Exception;
+    }
+
+    /** Runs {@code n} calls at once, all released together, and returns their results in order. */
+    private static <T> List<T> race(int n, Call<T> call) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(n);
+        CountDownLatch start = new CountDownLatch(1);
         try {
-            List<Callable<Integer>> calls = new ArrayList<>();
+            List<Future<T>> futures = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 int index = i;
-                calls.add(() -> call.run(index));
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return call.run(index);
+                }));
             }
-            List<Integer> statuses = new ArrayList<>();
-            for (Future<Integer> f : pool.invokeAll(calls)) {
-                statuses.add(f.get());
+            start.countDown();
+            List<T> results = new ArrayList<>();
+            for (Future<T> f : futures) {
+                results.add(f.get());
             }
-            return statuses;
+            return results;
         } finally {
             pool.shutdownNow();
         }

@@ -20,7 +20,7 @@ class PaymentRulesTest {
 
     @Test
     void paid_with_the_exact_amount_moves_a_pending_order_to_paid() {
-        Decision d = PaymentRules.decide(order(OrderStatus.PENDING, null), payment("imp_1", PaymentStatus.PAID, "15000", "0"), STRICT);
+        Decision d = PaymentRules.decide(order(OrderStatus.PENDING, null), payment("imp_1", PaymentStatus.PAID, "15000", "0"), STRICT, NOW);
 
         assertEquals(Verdict.PAID, d.verdict());
         assertEquals(Transition.TO_PAID, d.transition());
@@ -30,21 +30,21 @@ class PaymentRulesTest {
     @Test
     void paid_replaces_a_virtual_account_still_awaiting_deposit() {
         Decision d = PaymentRules.decide(order(OrderStatus.AWAITING_DEPOSIT, "imp_vbank"),
-                payment("imp_card", PaymentStatus.PAID, "15000", "0"), STRICT);
+                payment("imp_card", PaymentStatus.PAID, "15000", "0"), STRICT, NOW);
 
         assertEquals(Transition.TO_PAID, d.transition());
     }
 
     @Test
     void amounts_compare_by_value_not_by_scale() {
-        Decision d = PaymentRules.decide(order(OrderStatus.PENDING, null), payment("imp_1", PaymentStatus.PAID, "15000.000", "0"), STRICT);
+        Decision d = PaymentRules.decide(order(OrderStatus.PENDING, null), payment("imp_1", PaymentStatus.PAID, "15000.000", "0"), STRICT, NOW);
 
         assertEquals(Verdict.PAID, d.verdict());
     }
 
     @Test
     void one_won_short_is_a_forgery_refunded_in_full() {
-        Decision d = PaymentRules.decide(order(OrderStatus.PENDING, null), payment("imp_1", PaymentStatus.PAID, "14999", "0"), STRICT);
+        Decision d = PaymentRules.decide(order(OrderStatus.PENDING, null), payment("imp_1", PaymentStatus.PAID, "14999", "0"), STRICT, NOW);
 
         assertEquals(Verdict.FORGERY, d.verdict());
         assertEquals(Transition.NONE, d.transition());
@@ -55,14 +55,14 @@ class PaymentRulesTest {
     @Test
     void a_forgery_already_partly_refunded_is_refunded_for_what_is_left_and_a_fully_refunded_one_not_at_all() {
         assertTrue(PaymentRules.decide(order(OrderStatus.PENDING, null),
-                payment("imp_1", PaymentStatus.PAID, "100", "40"), STRICT).refund());
+                payment("imp_1", PaymentStatus.PAID, "100", "40"), STRICT, NOW).refund());
         assertFalse(PaymentRules.decide(order(OrderStatus.PENDING, null),
-                payment("imp_1", PaymentStatus.PAID, "100", "100"), STRICT).refund());
+                payment("imp_1", PaymentStatus.PAID, "100", "100"), STRICT, NOW).refund());
     }
 
     @Test
     void a_paid_report_of_the_bound_payment_changes_nothing() {
-        Decision d = PaymentRules.decide(order(OrderStatus.PAID, "imp_1"), payment("imp_1", PaymentStatus.PAID, "15000", "0"), STRICT);
+        Decision d = PaymentRules.decide(order(OrderStatus.PAID, "imp_1"), payment("imp_1", PaymentStatus.PAID, "15000", "0"), STRICT, NOW);
 
         assertEquals(Verdict.PAID, d.verdict());
         assertEquals(Transition.NONE, d.transition());
@@ -70,7 +70,7 @@ class PaymentRulesTest {
 
     @Test
     void another_paid_payment_for_a_paid_order_is_refunded() {
-        Decision d = PaymentRules.decide(order(OrderStatus.PAID, "imp_1"), payment("imp_2", PaymentStatus.PAID, "15000", "0"), STRICT);
+        Decision d = PaymentRules.decide(order(OrderStatus.PAID, "imp_1"), payment("imp_2", PaymentStatus.PAID, "15000", "0"), STRICT, NOW);
 
         assertEquals(Verdict.PAID_BY_OTHER, d.verdict());
         assertTrue(d.refund());
@@ -78,7 +78,7 @@ class PaymentRulesTest {
 
     @Test
     void a_new_payment_for_a_cancelled_order_is_refunded() {
-        Decision d = PaymentRules.decide(order(OrderStatus.CANCELLED, "imp_1"), payment("imp_2", PaymentStatus.PAID, "15000", "0"), STRICT);
+        Decision d = PaymentRules.decide(order(OrderStatus.CANCELLED, "imp_1"), payment("imp_2", PaymentStatus.PAID, "15000", "0"), STRICT, NOW);
 
         assertEquals(Verdict.ORDER_CLOSED, d.verdict());
         assertTrue(d.refund());
@@ -87,7 +87,7 @@ class PaymentRulesTest {
     @Test
     void nothing_is_refunded_when_auto_cancel_is_off() {
         Decision d = PaymentRules.decide(order(OrderStatus.PENDING, null), payment("imp_1", PaymentStatus.PAID, "1", "0"),
-                new Policy(false, false));
+                new Policy(false, false), NOW);
 
         assertEquals(Verdict.FORGERY, d.verdict());
         assertFalse(d.refund());
@@ -98,19 +98,32 @@ class PaymentRulesTest {
         Payment vbank = withVbank(payment("imp_1", PaymentStatus.READY, "15000", "0"));
 
         assertEquals(Transition.TO_AWAITING_DEPOSIT,
-                PaymentRules.decide(order(OrderStatus.PENDING, null), vbank, STRICT).transition());
+                PaymentRules.decide(order(OrderStatus.PENDING, null), vbank, STRICT, NOW).transition());
         assertEquals(Verdict.VBANK_ISSUED,
-                PaymentRules.decide(order(OrderStatus.AWAITING_DEPOSIT, "imp_1"), vbank, STRICT).verdict());
+                PaymentRules.decide(order(OrderStatus.AWAITING_DEPOSIT, "imp_1"), vbank, STRICT, NOW).verdict());
         assertEquals(Transition.NONE,
-                PaymentRules.decide(order(OrderStatus.AWAITING_DEPOSIT, "imp_1"), vbank, STRICT).transition());
+                PaymentRules.decide(order(OrderStatus.AWAITING_DEPOSIT, "imp_1"), vbank, STRICT, NOW).transition());
         assertEquals(Verdict.NOT_PAID, PaymentRules.decide(order(OrderStatus.PENDING, null),
-                payment("imp_1", PaymentStatus.READY, "15000", "0"), STRICT).verdict());
+                payment("imp_1", PaymentStatus.READY, "15000", "0"), STRICT, NOW).verdict());
+    }
+
+    @Test
+    void a_virtual_account_past_its_deadline_reopens_its_order_and_is_never_bound_again() {
+        Payment expired = withVbank(payment("imp_1", PaymentStatus.READY, "15000", "0"), NOW.minusSeconds(1));
+
+        Decision bound = PaymentRules.decide(order(OrderStatus.AWAITING_DEPOSIT, "imp_1"), expired, STRICT, NOW);
+        Decision unbound = PaymentRules.decide(order(OrderStatus.PENDING, null), expired, STRICT, NOW);
+
+        assertEquals(Transition.REOPENED, bound.transition());
+        assertTrue(bound.detail().contains("expired"), bound.detail());
+        assertEquals(Verdict.NOT_PAID, unbound.verdict());
+        assertEquals(Transition.NONE, unbound.transition());
     }
 
     @Test
     void a_virtual_account_for_the_wrong_amount_is_a_forgery_with_nothing_to_refund() {
         Decision d = PaymentRules.decide(order(OrderStatus.PENDING, null),
-                withVbank(payment("imp_1", PaymentStatus.READY, "1", "0")), STRICT);
+                withVbank(payment("imp_1", PaymentStatus.READY, "1", "0")), STRICT, NOW);
 
         assertEquals(Verdict.FORGERY, d.verdict());
         assertFalse(d.refund());
@@ -119,27 +132,27 @@ class PaymentRulesTest {
     @Test
     void a_failed_virtual_account_reopens_the_order_and_other_failures_change_nothing() {
         assertEquals(Transition.REOPENED, PaymentRules.decide(order(OrderStatus.AWAITING_DEPOSIT, "imp_1"),
-                payment("imp_1", PaymentStatus.FAILED, "15000", "0"), STRICT).transition());
+                payment("imp_1", PaymentStatus.FAILED, "15000", "0"), STRICT, NOW).transition());
         assertEquals(Transition.NONE, PaymentRules.decide(order(OrderStatus.PENDING, null),
-                payment("imp_1", PaymentStatus.FAILED, "15000", "0"), STRICT).transition());
+                payment("imp_1", PaymentStatus.FAILED, "15000", "0"), STRICT, NOW).transition());
     }
 
     @Test
     void only_a_full_cancel_of_the_bound_payment_cancels_the_order() {
         assertEquals(Transition.TO_CANCELLED, PaymentRules.decide(order(OrderStatus.PAID, "imp_1"),
-                payment("imp_1", PaymentStatus.CANCELLED, "15000", "15000"), STRICT).transition());
+                payment("imp_1", PaymentStatus.CANCELLED, "15000", "15000"), STRICT, NOW).transition());
         assertEquals(Verdict.PARTIALLY_CANCELLED, PaymentRules.decide(order(OrderStatus.PAID, "imp_1"),
-                payment("imp_1", PaymentStatus.CANCELLED, "15000", "5000"), STRICT).verdict());
+                payment("imp_1", PaymentStatus.CANCELLED, "15000", "5000"), STRICT, NOW).verdict());
         assertEquals(Transition.NONE, PaymentRules.decide(order(OrderStatus.PAID, "imp_1"),
-                payment("imp_2", PaymentStatus.CANCELLED, "15000", "15000"), STRICT).transition());
+                payment("imp_2", PaymentStatus.CANCELLED, "15000", "15000"), STRICT, NOW).transition());
     }
 
     @Test
     void test_channel_payments_are_refused_unless_allowed() {
         Payment test = sandbox(payment("imp_1", PaymentStatus.PAID, "15000", "0"));
 
-        assertEquals(Verdict.TEST_PAYMENT, PaymentRules.decide(order(OrderStatus.PENDING, null), test, STRICT).verdict());
-        assertEquals(Verdict.PAID, PaymentRules.decide(order(OrderStatus.PENDING, null), test, new Policy(true, true)).verdict());
+        assertEquals(Verdict.TEST_PAYMENT, PaymentRules.decide(order(OrderStatus.PENDING, null), test, STRICT, NOW).verdict());
+        assertEquals(Verdict.PAID, PaymentRules.decide(order(OrderStatus.PENDING, null), test, new Policy(true, true), NOW).verdict());
     }
 
     @Test
@@ -147,7 +160,7 @@ class PaymentRulesTest {
         Payment odd = new Payment("imp_1", "order_1", new BigDecimal("15000"), BigDecimal.ZERO, "KRW",
                 PaymentStatus.UNRECOGNIZED, "partial_paid", false, "card", null, null, null, null, null, null, null, null, null);
 
-        Decision d = PaymentRules.decide(order(OrderStatus.PENDING, null), odd, STRICT);
+        Decision d = PaymentRules.decide(order(OrderStatus.PENDING, null), odd, STRICT, NOW);
 
         assertEquals(Verdict.NOT_PAID, d.verdict());
         assertEquals(Transition.NONE, d.transition());
@@ -156,7 +169,7 @@ class PaymentRulesTest {
     @Test
     void a_payment_without_an_order_is_unknown() {
         assertEquals(Verdict.UNKNOWN_ORDER,
-                PaymentRules.decide(null, payment("imp_1", PaymentStatus.PAID, "15000", "0"), STRICT).verdict());
+                PaymentRules.decide(null, payment("imp_1", PaymentStatus.PAID, "15000", "0"), STRICT, NOW).verdict());
     }
 
     private static Order order(OrderStatus status, String impUid) {
@@ -169,9 +182,13 @@ class PaymentRulesTest {
     }
 
     private static Payment withVbank(Payment p) {
+        return withVbank(p, NOW.plusSeconds(86_400));
+    }
+
+    private static Payment withVbank(Payment p, Instant deadline) {
         return new Payment(p.impUid(), p.merchantUid(), p.amount(), p.cancelAmount(), p.currency(), p.status(),
                 p.rawStatus(), p.sandbox(), "vbank", p.pgProvider(), p.name(), p.paidAt(), p.failedAt(), p.cancelledAt(),
-                p.failReason(), p.cancelReason(), new Vbank("004", "KB국민은행", "123", "상점", NOW, NOW), p.receiptUrl());
+                p.failReason(), p.cancelReason(), new Vbank("004", "KB국민은행", "123", "상점", deadline, NOW), p.receiptUrl());
     }
 
     private static Payment sandbox(Payment p) {

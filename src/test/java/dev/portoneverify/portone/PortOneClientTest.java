@@ -379,7 +379,7 @@ class PortOneClientTest {
 
     @ParameterizedTest
     @ValueSource(ints = {500, 503})
-    void server_error_is_unavailable_with_its_status_and_not_retried(int status) {
+    void a_lasting_server_error_is_unavailable_with_its_status_after_one_retry(int status) {
         putPaid("imp_1", 1000);
         PortOneClient client = client();
         client.getPayment("imp_1");
@@ -389,16 +389,39 @@ class PortOneClientTest {
 
         assertEquals(status, e.httpStatus());
         assertFalse(e instanceof PortOneTimeoutException);
-        assertEquals(2, lookups().size());
+        assertEquals(3, lookups().size());
     }
 
     @Test
-    void server_error_during_getToken_is_unavailable() {
+    void a_single_server_error_on_a_lookup_is_retried_once_and_succeeds() {
+        putPaid("imp_1", 1000);
         fake.failNext(1, Fault.HTTP_503);
+
+        Payment p = client().getPayment("imp_1");
+
+        assertEquals("imp_1", p.impUid());
+    }
+
+    @Test
+    void a_lasting_server_error_during_getToken_is_unavailable() {
+        fake.fault(Fault.HTTP_503);
 
         var e = assertThrows(PortOneUnavailableException.class, () -> client().getPayment("imp_1"));
 
         assertEquals(503, e.httpStatus());
+    }
+
+    @Test
+    void a_cancel_is_never_repeated_by_the_client() {
+        putPaid("imp_1", 1000);
+        PortOneClient client = client();
+        client.getPayment("imp_1");
+        fake.fault(Fault.HTTP_503);
+
+        assertThrows(PortOneUnavailableException.class,
+                () -> client.cancel(new CancelRequest("imp_1", null, new BigDecimal("1000"), "test")));
+
+        assertEquals(1, fake.cancels().size());
     }
 
     @Test

@@ -78,6 +78,8 @@ public final class FakePortOne implements AutoCloseable {
             config.startup.showJavalinBanner = false;
             config.routes.post("/users/getToken", guarded(false, this::getToken));
             config.routes.get("/payments/{imp_uid}", guarded(true, this::getPayment));
+            config.routes.get("/payments/find/{merchant_uid}", guarded(true, this::findPayment));
+            config.routes.get("/payments/find/{merchant_uid}/{status}", guarded(true, this::findPayment));
             config.routes.post("/payments/cancel", guarded(true, this::cancel));
         });
         app.start("127.0.0.1", 0);
@@ -379,6 +381,25 @@ public final class FakePortOne implements AutoCloseable {
                 envelope(ctx, 404, -1, PAYMENT_NOT_FOUND, null);
             } else {
                 envelope(ctx, 200, 0, null, p);   // serialized under the lock: a cancel may be changing it
+            }
+        }
+    }
+
+    /** The newest (last stored) payment of an order, optionally in one status; 404 when none (§4). */
+    private void findPayment(Context ctx) throws JsonProcessingException {
+        String merchantUid = ctx.pathParam("merchant_uid");
+        String status = ctx.pathParamMap().get("status");
+        synchronized (lock) {
+            Map<String, Object> newest = null;
+            for (Map<String, Object> p : payments.values()) {
+                if (merchantUid.equals(p.get("merchant_uid")) && (status == null || status.equals(p.get("status")))) {
+                    newest = p;
+                }
+            }
+            if (newest == null) {
+                envelope(ctx, 404, -1, PAYMENT_NOT_FOUND, null);
+            } else {
+                envelope(ctx, 200, 0, null, newest);
             }
         }
     }

@@ -7,6 +7,7 @@ import dev.portoneverify.Database;
 import dev.portoneverify.Json;
 import dev.portoneverify.Main;
 import dev.portoneverify.Server;
+import dev.portoneverify.reconcile.Reconciler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -64,11 +65,17 @@ public final class TestServer implements AutoCloseable {
                 "PORTONE_API_URL", portone.baseUrl().toString(),
                 "PORTONE_API_KEY", FakePortOne.API_KEY,
                 "PORTONE_API_SECRET", FakePortOne.API_SECRET,
-                "PORTONE_TIMEOUT_MS", "1000");
+                "PORTONE_TIMEOUT_MS", "1000",
+                // tests run reconciliation passes themselves, when they want one
+                "RECONCILE_INTERVAL_SECONDS", "0");
     }
 
     public String url(String path) {
         return "http://localhost:" + server.port() + path;
+    }
+
+    public Reconciler reconciler() {
+        return server.reconciler();
     }
 
     public String databaseUrl() {
@@ -98,6 +105,11 @@ public final class TestServer implements AutoCloseable {
 
     public Answer postRaw(String path, String contentType, String body) {
         return parse(http.post(url(path)).header("Content-Type", contentType).body(body).asString());
+    }
+
+    public Answer postJson(String path, Object body, Map<String, String> headers) {
+        return parse(http.post(url(path)).header("Content-Type", "application/json").headers(headers)
+                .body(write(body)).asString());
     }
 
     public Answer postForm(String path, Map<String, Object> fields) {

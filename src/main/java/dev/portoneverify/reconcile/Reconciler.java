@@ -1,0 +1,138 @@
+package dev.portoneverify.reconcile;
+
+import dev.portoneverify.order.Order;
+import dev.portoneverify.order.OrderDao;
+import dev.portoneverify.payment.Outcome;
+import dev.portoneverify.payment.PaymentSync;
+import dev.portoneverify.payment.Source;
+import dev.portoneverify.portone.Payment;
+import dev.portoneverify.portone.PaymentStatus;
+import dev.portoneverify.portone.PortOneClient;
+import dev.portoneverify.portone.PortOneException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds what no webhook told us. PortOne V1 sends no webhook when a payment fails, and resends a
+ * lost one only if the shop asked PortOne to; a buyer may also close the browser before it reports.
+ * So every open order of the recent window is looked up at PortOne and run through the same
+ * verification as every other report.
+ *
+ * <p>One pass at a time across every process on the database: a pass takes a lease in the
+ * {@code job_leases} table first, and one that finds it held skips. PortOne being down fails the
+ * orders of that pass, not the job: the next pass tries again.
+ */
+public final class Reconciler implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
+    private static final int ORDERS_PER_PASS = 500;
+    private static final String LEASE = "reconcile";
+    /** Far longer than a pass takes; only matters when a holder died without releasing. */
+    private static final Duration LEASE_TIME = Duration.ofMinutes(15);
+
+    private final OrderDao orders;
+    private final LeaseDao leases;
+    private final String holder = UUID.randomUUID().toString();
+    private final PortOneClient portone;
+    private final PaymentSync sync;
+    private final Clock clock;
+    private final Duration window;
+    private final ReentrantLock running = new ReentrantLock();
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "reconciler");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public record Summary(int checked, int changed, int failed, boolean skipped) {}
+
+    public Reconciler(OrderDao orders, LeaseDao leases, PortOneClient portone, PaymentSync sync, Clock clock,
+                      Duration window) {
+        this.orders = orders;
+        this.leases = leases;
+        this.portone = portone;
+        this.sync = sync;
+        this.clock = clock;
+        this.window = window;
+    }
+
+    /** Runs a pass every {@code interval}, the first one after {@code interval}. */
+    public void start(Duration interval) {
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                runOnce();
+            } catch (RuntimeException e) {
+                // a scheduled task that throws is never run again; the next pass must still happen
+                log.error("reconciliation pass failed", e);
+            }
+        }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public Summary runOnce() {
+        if (!running.tryLock()) {
+            log.info("reconciliation pass skipped: the previous one is still running");
+            return new Summary(0, 0, 0, true);
+        }
+        try {
+            if (leases.acquire(LEASE, holder, clock.instant(), clock.instant().plus(LEASE_TIME)) != 1) {
+                log.info("reconciliation pass skipped: another process is running one");
+                return new Summary(0, 0, 0, true);
+            }
+            try {
+                return pass();
+            } finally {
+                leases.release(LEASE, holder);
+            }
+        } finally {
+            running.unlock();
+        }
+    }
+
+    private Summary pass() {
+        int checked = 0;
+        int changed = 0;
+        int failed = 0;
+        for (Order order : orders.open(clock.instant().minus(window), ORDERS_PER_PASS)) {
+            checked++;
+            try {
+                if (reconcile(order)) {
+                    changed++;
+                }
+            } catch (PortOneException e) {
+                failed++;
+                log.warn("reconciliation of {} failed: {}", order.merchantUid(), e.getMessage());
+            }
+        }
+        log.info("reconciliation pass: {} open orders checked, {} changed, {} failed", checked, changed, failed);
+        return new Summary(checked, changed, failed, false);
+    }
+
+    /** True when the order's state changed. */
+    private boolean reconcile(Order order) {
+        String before = order.status().wire();
+        if (order.impUid() != null) {
+            // a virtual account awaiting deposit: deposited, expired or cancelled meanwhile?
+            sync.sync(order.impUid(), Source.RECONCILIATION);
+        }
+        // a paid payment wins over the newest attempt, which may be a later failed retry
+        Optional<Payment> payment = portone.findPayment(order.merchantUid(), PaymentStatus.PAID)
+                .or(() -> portone.findPayment(order.merchantUid(), null));
+        if (payment.isPresent() && !payment.get().impUid().equals(order.impUid())) {
+            Outcome outcome = sync.apply(payment.get(), Source.RECONCILIATION);
+            log.debug("reconciled {} with {}: {}", order.merchantUid(), outcome.impUid(), outcome.verdict());
+        }
+        return orders.find(order.merchantUid()).map(o -> !o.status().wire().equals(before)).orElse(false);
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+}

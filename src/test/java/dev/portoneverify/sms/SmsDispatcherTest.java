@@ -1,0 +1,104 @@
+package dev.portoneverify.sms;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.portoneverify.Database;
+import dev.portoneverify.testsupport.MutableClock;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The outbox dispatcher: retries with backoff, never sends a message twice. */
+class SmsDispatcherTest {
+    @TempDir
+    Path dir;
+    private Jdbi jdbi;
+    private SmsOutboxDao outbox;
+    private final MutableClock clock = MutableClock.startingNow();
+
+    @BeforeEach
+    void database() {
+        jdbi = Database.open("jdbc:sqlite:" + dir.resolve("sms.db"));
+        jdbi.useHandle(h -> h.execute("INSERT INTO users (name, phone, created_at) VALUES ('홍길동', '010-1234-5678', 'x')"));
+        outbox = jdbi.onDemand(SmsOutboxDao.class);
+    }
+
+    @Test
+    void a_failing_provider_is_retried_after_its_backoff_and_the_message_goes_out_once() throws Exception {
+        List<String> delivered = new CopyOnWriteArrayList<>();
+        AtomicInteger calls = new AtomicInteger();
+        SmsSender flaky = (phone, text) -> {
+            if (calls.incrementAndGet() <= 2) {
+                throw new IllegalStateException("provider down");
+            }
+            delivered.add(text);
+        };
+        outbox.enqueue("vbank:imp_1", 1, "010-1234-5678", "가상계좌 안내", clock.instant());
+        try (SmsDispatcher dispatcher = new SmsDispatcher(outbox, flaky, clock)) {
+            drain(dispatcher);
+            assertEquals(1, calls.get());
+            drain(dispatcher);                       // backoff not over: not tried again
+            assertEquals(1, calls.get());
+
+            clock.advance(Duration.ofSeconds(5));
+            drain(dispatcher);
+            assertEquals(2, calls.get());
+            clock.advance(Duration.ofSeconds(9));    // second backoff is 10 s
+            drain(dispatcher);
+            assertEquals(2, calls.get());
+            clock.advance(Duration.ofSeconds(1));
+            drain(dispatcher);
+            drain(dispatcher);
+        }
+
+        assertEquals(List.of("가상계좌 안내"), delivered);
+        OutboxMessage message = outbox.all().get(0);
+        assertNotNull(message.sentAt());
+        assertNull(message.lastError());
+        assertEquals(3, message.attempts());
+    }
+
+    @Test
+    void a_message_marked_sent_is_never_sent_again_by_a_new_dispatcher() throws Exception {
+        List<String> delivered = new CopyOnWriteArrayList<>();
+        outbox.enqueue("vbank:imp_2", 1, "010-1234-5678", "안내", clock.instant());
+        try (SmsDispatcher first = new SmsDispatcher(outbox, (p, t) -> delivered.add(t), clock)) {
+            drain(first);
+        }
+        try (SmsDispatcher afterRestart = new SmsDispatcher(outbox, (p, t) -> delivered.add(t), clock)) {
+            drain(afterRestart);
+        }
+
+        assertEquals(1, delivered.size());
+    }
+
+    @Test
+    void the_same_message_key_is_queued_only_once() {
+        assertEquals(1, outbox.enqueue("vbank:imp_3", 1, "010", "a", clock.instant()));
+        assertEquals(0, outbox.enqueue("vbank:imp_3", 1, "010", "a", clock.instant()));
+    }
+
+    @Test
+    void backoff_doubles_from_five_seconds_up_to_an_hour() {
+        assertEquals(Duration.ofSeconds(5), SmsDispatcher.backoff(0));
+        assertEquals(Duration.ofSeconds(10), SmsDispatcher.backoff(1));
+        assertEquals(Duration.ofSeconds(40), SmsDispatcher.backoff(3));
+        assertEquals(Duration.ofHours(1), SmsDispatcher.backoff(15));
+    }
+
+    /** wake() hands the work to the dispatcher's thread; a second wake() returns after the first ran. */
+    private static void drain(SmsDispatcher dispatcher) throws Exception {
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        dispatcher.wake();
+        dispatcher.afterPendingWork(done::countDown);
+        done.await();
+    }
+}
