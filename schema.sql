@@ -44,9 +44,11 @@ CREATE TABLE IF NOT EXISTS payments (
     pay_method    TEXT,
     sandbox       INTEGER NOT NULL,
     paid_at       TEXT,
-    -- NULL: no refund wanted; 'requested': claimed by one sync, call in flight;
+    -- NULL: no refund wanted; 'requested': claimed by one sync, call in flight (a claim older
+    -- than the PortOne timeout was cut short by a crash and may be taken again);
     -- 'refunded' / 'failed': outcome of our cancel call
     refund_state  TEXT CHECK (refund_state IN ('requested', 'refunded', 'failed')),
+    refund_requested_at TEXT,
     first_seen_at TEXT NOT NULL,
     updated_at    TEXT NOT NULL
 );

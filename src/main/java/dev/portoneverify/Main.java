@@ -72,7 +72,8 @@ public final class Main {
 
         SmsDispatcher sms = new SmsDispatcher(jdbi.onDemand(SmsOutboxDao.class), smsSender, clock);
         PaymentSync sync = new PaymentSync(portone, jdbi, sms,
-                new Policy(config.allowTestPayments(), config.autoCancelForgeries()), clock);
+                new Policy(config.allowTestPayments(), config.autoCancelForgeries()), clock,
+                config.portoneTimeout().multipliedBy(2));
         UserDao users = jdbi.onDemand(UserDao.class);
         OrderDao orders = jdbi.onDemand(OrderDao.class);
 

@@ -26,13 +26,17 @@ public interface PaymentDao {
 
     /**
      * Claims the refund of a payment for this caller: of several concurrent reports of the same
-     * forged payment, exactly one gets 1 and calls PortOne. A failed refund may be claimed again.
+     * forged payment, exactly one gets 1 and calls PortOne. A failed refund may be claimed again,
+     * and so may a claim made before {@code staleBefore}: its holder crashed before recording the
+     * result (a repeated cancel is harmless, PortOne checks its {@code checksum}).
      */
     @SqlUpdate("""
-            UPDATE payments SET refund_state = 'requested', updated_at = :now
-             WHERE imp_uid = :impUid AND (refund_state IS NULL OR refund_state = 'failed')
+            UPDATE payments SET refund_state = 'requested', refund_requested_at = :now, updated_at = :now
+             WHERE imp_uid = :impUid
+               AND (refund_state IS NULL OR refund_state = 'failed'
+                    OR (refund_state = 'requested' AND refund_requested_at < :staleBefore))
             """)
-    int claimRefund(@Bind("impUid") String impUid, @Bind("now") Instant now);
+    int claimRefund(@Bind("impUid") String impUid, @Bind("now") Instant now, @Bind("staleBefore") Instant staleBefore);
 
     @SqlUpdate("UPDATE payments SET refund_state = :state, updated_at = :now WHERE imp_uid = :impUid")
     void setRefundState(@Bind("impUid") String impUid, @Bind("state") String state, @Bind("now") Instant now);

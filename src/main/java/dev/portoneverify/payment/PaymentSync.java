@@ -13,6 +13,7 @@ import dev.portoneverify.sms.SmsOutboxDao;
 import dev.portoneverify.user.User;
 import dev.portoneverify.user.UserDao;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -47,13 +48,17 @@ public final class PaymentSync {
     private final SmsDispatcher sms;
     private final Policy policy;
     private final Clock clock;
+    private final Duration refundCallLimit;
 
-    public PaymentSync(PortOneClient portone, Jdbi jdbi, SmsDispatcher sms, Policy policy, Clock clock) {
+    /** {@code refundCallLimit}: a refund call still unanswered after this long was cut short by a crash. */
+    public PaymentSync(PortOneClient portone, Jdbi jdbi, SmsDispatcher sms, Policy policy, Clock clock,
+                       Duration refundCallLimit) {
         this.portone = portone;
         this.jdbi = jdbi;
         this.sms = sms;
         this.policy = policy;
         this.clock = clock;
+        this.refundCallLimit = refundCallLimit;
     }
 
     public Outcome sync(String impUid, Source source) {
@@ -113,7 +118,8 @@ public final class PaymentSync {
                 smsQueued = vbankIssued(handle, order, payment, now);
             }
         }
-        boolean refundClaimed = decision.refund() && payments.claimRefund(payment.impUid(), now) == 1;
+        boolean refundClaimed = decision.refund()
+                && payments.claimRefund(payment.impUid(), now, now.minus(refundCallLimit)) == 1;
         handle.attach(HistoryDao.class).insert(new HistoryEntry(0, payment.impUid(), payment.merchantUid(),
                 source.wire(), payment.rawStatus(), payment.amount(), payment.currency(),
                 order == null ? null : order.amount(), order == null ? null : order.currency(),

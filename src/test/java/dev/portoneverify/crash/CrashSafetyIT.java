@@ -1,0 +1,186 @@
+package dev.portoneverify.crash;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portoneverify.Database;
+import dev.portoneverify.Json;
+import dev.portoneverify.testsupport.FakePortOne;
+import dev.portoneverify.testsupport.JarProcess;
+import dev.portoneverify.testsupport.TestServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kills the real jar with SIGKILL in the middle of a stream of verifications and webhooks, starts
+ * it again on the same database, and checks that nothing answered as done was lost and that no
+ * transition was half applied.
+ */
+class CrashSafetyIT {
+    private static final int ORDERS = 240;
+    private final ObjectMapper json = Json.newMapper();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private enum Kind { CARD, VBANK, FORGED }
+
+    private record Placed(String merchantUid, String impUid, Kind kind) {}
+
+    @Test
+    void a_killed_server_restarts_with_every_answered_payment_stored_and_no_half_applied_transition(@TempDir Path dir)
+            throws Exception {
+        String databaseUrl = "jdbc:sqlite:" + dir.resolve("shop.db");
+        try (FakePortOne portone = FakePortOne.start()) {
+            portone.delayMillis(3);
+            Map<String, String> env = TestServer.baseEnv(portone, databaseUrl);
+            List<Placed> placed;
+            Map<String, String> answered = new ConcurrentHashMap<>();
+
+            try (JarProcess first = JarProcess.start(env)) {
+                placed = placeOrders(first, portone);
+                ExecutorService buyers = Executors.newFixedThreadPool(8);
+                for (Placed p : placed) {
+                    buyers.submit(() -> report(first, p, answered));
+                }
+                Thread.sleep(700);
+                first.kill();
+                buyers.shutdownNow();
+                buyers.awaitTermination(10, TimeUnit.SECONDS);
+            }
+            assertFalse(answered.isEmpty(), "no report was answered before the kill: make the stream longer");
+            assertTrue(answered.size() < placed.size(), "every report finished before the kill: kill earlier");
+
+            try (JarProcess second = JarProcess.start(env)) {
+                Jdbi db = Database.open(databaseUrl);
+                assertEquals("ok", db.withHandle(h -> h.createQuery("PRAGMA integrity_check").mapTo(String.class).one()));
+                for (Map.Entry<String, String> a : answered.entrySet()) {
+                    String status = orderStatus(second, a.getKey());
+                    switch (a.getValue()) {
+                        case "success" -> assertEquals("paid", status, a.getKey());
+                        case "vbankIssued" -> assertTrue(status.equals("awaiting_deposit"), a.getKey() + " " + status);
+                        case "forgery", "cancelled" -> assertEquals("pending", status, a.getKey());
+                        default -> throw new AssertionError("unexpected answer " + a);
+                    }
+                }
+                assertConsistent(db);
+
+                // the buyers who got no answer try again: everything ends where it should (after a
+                // refund claim cut short by the kill became stale: 2 x PORTONE_TIMEOUT_MS)
+                Thread.sleep(2_100);
+                for (Placed p : placed) {
+                    report(second, p, answered);
+                }
+                for (Placed p : placed) {
+                    String expected = switch (p.kind()) {
+                        case CARD -> "paid";
+                        case VBANK -> "awaiting_deposit";
+                        case FORGED -> "pending";
+                    };
+                    assertEquals(expected, orderStatus(second, p.merchantUid()), p.toString());
+                }
+                assertConsistent(db);
+                for (Placed p : placed) {
+                    Map<String, Object> atPortOne = portone.payment(p.impUid());
+                    int refunds = ((List<?>) atPortOne.get("cancel_history")).size();
+                    assertEquals(p.kind() == Kind.FORGED ? 1 : 0, refunds, p + " refunded " + refunds + " times");
+                }
+            }
+        }
+    }
+
+    /** The order, its user's account, its SMS row and its history tell the same story. */
+    private static void assertConsistent(Jdbi db) {
+        db.useHandle(h -> {
+            for (Map<String, Object> order : h.createQuery("SELECT * FROM orders").mapToMap().list()) {
+                String status = (String) order.get("status");
+                Object impUid = order.get("imp_uid");
+                String merchantUid = (String) order.get("merchant_uid");
+                int changes = h.createQuery("SELECT count(*) FROM payment_history WHERE merchant_uid = :m AND order_changed = 1")
+                        .bind("m", merchantUid).mapTo(Integer.class).one();
+                switch (status) {
+                    case "pending" -> {
+                        assertEquals(null, impUid, merchantUid);
+                        assertEquals(0, changes, merchantUid);
+                    }
+                    case "paid" -> {
+                        assertNotNull(impUid, merchantUid);
+                        assertEquals(1, changes, merchantUid);
+                    }
+                    case "awaiting_deposit" -> {
+                        assertNotNull(impUid, merchantUid);
+                        assertEquals(1, changes, merchantUid);
+                        assertEquals(1, h.createQuery("SELECT count(*) FROM sms_outbox WHERE dedupe_key = :k")
+                                .bind("k", "vbank:" + impUid).mapTo(Integer.class).one(), merchantUid);
+                        assertNotNull(h.createQuery("SELECT u.vbank_num FROM users u JOIN orders o ON o.user_id = u.id "
+                                + "WHERE o.merchant_uid = :m").bind("m", merchantUid).mapTo(String.class).one());
+                    }
+                    default -> throw new AssertionError("unexpected status " + status);
+                }
+            }
+            int awaiting = h.createQuery("SELECT count(*) FROM orders WHERE status = 'awaiting_deposit'").mapTo(Integer.class).one();
+            assertEquals(awaiting, h.createQuery("SELECT count(*) FROM sms_outbox").mapTo(Integer.class).one());
+        });
+    }
+
+    private List<Placed> placeOrders(JarProcess server, FakePortOne portone) throws Exception {
+        long userId = post(server, "/users", "{\"name\":\"홍길동\",\"phone\":\"010-1234-5678\"}").get("id").asLong();
+        List<Placed> placed = new ArrayList<>();
+        for (int i = 0; i < ORDERS; i++) {
+            int amount = 1000 + i;
+            String merchantUid = post(server, "/orders",
+                    "{\"user_id\":" + userId + ",\"name\":\"item " + i + "\",\"amount\":" + amount + "}")
+                    .get("merchant_uid").asText();
+            String impUid = "imp_%012d".formatted(800_000_000L + i);
+            Kind kind = i % 10 == 7 ? Kind.FORGED : i % 3 == 0 ? Kind.VBANK : Kind.CARD;
+            portone.putPayment(switch (kind) {
+                case CARD -> FakePortOne.payment(impUid, merchantUid, amount, "paid");
+                case VBANK -> FakePortOne.vbankReady(impUid, merchantUid, amount);
+                case FORGED -> FakePortOne.payment(impUid, merchantUid, 10, "paid");
+            });
+            placed.add(new Placed(merchantUid, impUid, kind));
+        }
+        return placed;
+    }
+
+    /** The browser's report and PortOne's webhook for one payment; keeps the browser's answer. */
+    private void report(JarProcess server, Placed p, Map<String, String> answered) {
+        try {
+            post(server, "/portone-webhook", "{\"imp_uid\":\"" + p.impUid() + "\",\"status\":\"paid\"}");
+            JsonNode answer = post(server, "/payments/complete",
+                    "{\"imp_uid\":\"" + p.impUid() + "\",\"merchant_uid\":\"" + p.merchantUid() + "\"}");
+            answered.put(p.merchantUid(), answer.get("status").asText());
+        } catch (Exception e) {
+            // killed mid-request: this buyer got no answer
+        }
+    }
+
+    private JsonNode post(JarProcess server, String path, String body) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(server.url(path)))
+                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return json.readTree(response.body());
+    }
+
+    private String orderStatus(JarProcess server, String merchantUid) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(server.url("/orders/" + merchantUid)))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        return json.readTree(response.body()).get("status").asText();
+    }
+}
