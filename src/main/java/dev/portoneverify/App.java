@@ -6,8 +6,10 @@ import static io.javalin.apibuilder.ApiBuilder.path;
 import static io.javalin.apibuilder.ApiBuilder.post;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portoneverify.order.AmountRegistrationFailedException;
 import dev.portoneverify.order.OrderHandler;
 import dev.portoneverify.payment.CompleteHandler;
+import dev.portoneverify.payment.ConfirmHandler;
 import dev.portoneverify.payment.WebhookHandler;
 import dev.portoneverify.payment.WebhookSourceFilter;
 import dev.portoneverify.portone.PortOneApiException;
@@ -33,8 +35,8 @@ public final class App {
 
     private App() {}
 
-    public record Handlers(UserHandler users, OrderHandler orders, CompleteHandler complete, WebhookHandler webhook,
-                           WebhookSourceFilter webhookSources) {}
+    public record Handlers(UserHandler users, OrderHandler orders, CompleteHandler complete, ConfirmHandler confirm,
+                           WebhookHandler webhook, WebhookSourceFilter webhookSources) {}
 
     public static Javalin create(ObjectMapper json, Handlers handlers) {
         return Javalin.create(config -> {
@@ -51,6 +53,7 @@ public final class App {
                     get("{merchantUid}", handlers.orders()::get);
                 });
                 post("payments/complete", handlers.complete()::handle);
+                post("payments/confirm", handlers.confirm()::handle);
                 before("portone-webhook", handlers.webhookSources()::check);
                 post("portone-webhook", handlers.webhook()::handle);
             });
@@ -67,6 +70,9 @@ public final class App {
             case 413 -> "body_too_large";
             default -> "http_" + e.getStatus();
         }, e.getMessage()));
+
+        routes.exception(AmountRegistrationFailedException.class, (e, ctx) -> portoneFailed(ctx, e, 502,
+                "prepare_failed", "PortOne did not register the order amount; the order was not created"));
 
         // PortOne could not tell us what happened: nothing was stored, and asking again later helps.
         routes.exception(PortOneTimeoutException.class, (e, ctx) -> portoneFailed(ctx, e, 504, "portone_timeout",

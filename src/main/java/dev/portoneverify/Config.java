@@ -27,7 +27,9 @@ public record Config(
         Duration reconcileInterval,
         Duration reconcileWindow,
         List<String> webhookAllowedIps,
-        boolean webhookTrustForwardedFor) {
+        boolean webhookTrustForwardedFor,
+        boolean prepareAmounts,
+        boolean confirmProcess) {
 
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|[0-9a-fA-F:]*:[0-9a-fA-F:.]*");
     public static final String DEFAULT_DATABASE_URL = "jdbc:sqlite:data/portone-verify.db";
@@ -45,7 +47,9 @@ public record Config(
                 Duration.ofSeconds(intIn(env, "RECONCILE_INTERVAL_SECONDS", 300, 0, 86_400)),
                 Duration.ofHours(intIn(env, "RECONCILE_WINDOW_HOURS", 168, 1, 24 * 90)),
                 ipList(env, "WEBHOOK_ALLOWED_IPS"),
-                bool(env, "WEBHOOK_TRUST_FORWARDED_FOR", false));
+                bool(env, "WEBHOOK_TRUST_FORWARDED_FOR", false),
+                bool(env, "PREPARE_AMOUNTS", true),
+                bool(env, "CONFIRM_PROCESS", false));
     }
 
     @Override
@@ -54,8 +58,9 @@ public record Config(
                 .formatted(port, databaseUrl, portoneApiUrl, portoneApiKey)
                 + "portoneTimeout=%s, allowTestPayments=%s, autoCancelForgeries=%s, reconcileInterval=%s, "
                         .formatted(portoneTimeout, allowTestPayments, autoCancelForgeries, reconcileInterval)
-                + "reconcileWindow=%s, webhookAllowedIps=%s, webhookTrustForwardedFor=%s]"
-                        .formatted(reconcileWindow, webhookAllowedIps, webhookTrustForwardedFor);
+                + "reconcileWindow=%s, webhookAllowedIps=%s, webhookTrustForwardedFor=%s, prepareAmounts=%s, "
+                        .formatted(reconcileWindow, webhookAllowedIps, webhookTrustForwardedFor, prepareAmounts)
+                + "confirmProcess=%s]".formatted(confirmProcess);
     }
 
     private static String value(Map<String, String> env, String name) {

@@ -1,16 +1,20 @@
 package dev.portoneverify;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portoneverify.order.AmountRegistration;
+import dev.portoneverify.order.AmountRegistrationFailedException;
 import dev.portoneverify.order.MerchantUids;
 import dev.portoneverify.order.OrderDao;
 import dev.portoneverify.order.OrderHandler;
 import dev.portoneverify.payment.CompleteHandler;
+import dev.portoneverify.payment.ConfirmHandler;
 import dev.portoneverify.payment.PaymentSync;
 import dev.portoneverify.payment.Policy;
 import dev.portoneverify.payment.WebhookHandler;
 import dev.portoneverify.payment.WebhookSourceFilter;
 import dev.portoneverify.portone.PortOneClient;
 import dev.portoneverify.portone.PortOneCredentials;
+import dev.portoneverify.portone.PortOneException;
 import dev.portoneverify.reconcile.LeaseDao;
 import dev.portoneverify.reconcile.Reconciler;
 import dev.portoneverify.sms.LogSmsSender;
@@ -23,6 +27,7 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
+import java.util.List;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,15 +82,30 @@ public final class Main {
         UserDao users = jdbi.onDemand(UserDao.class);
         OrderDao orders = jdbi.onDemand(OrderDao.class);
 
+        ConfirmHandler confirm = new ConfirmHandler(orders, jdbi, json, clock);
         App.Handlers handlers = new App.Handlers(
                 new UserHandler(users, json, clock),
-                new OrderHandler(orders, users, new MerchantUids(), json, clock),
+                new OrderHandler(orders, users, new MerchantUids(), amountRegistration(config, portone), json, clock),
                 new CompleteHandler(sync, json),
+                confirm,
                 new WebhookHandler(sync, json),
                 new WebhookSourceFilter(config.webhookAllowedIps(), config.webhookTrustForwardedFor()));
         Reconciler reconciler = new Reconciler(orders, jdbi.onDemand(LeaseDao.class), portone, sync, clock,
                 config.reconcileWindow());
-        return new Server(App.create(json, handlers), sms, reconciler, config.reconcileInterval());
+        return new Server(App.create(json, handlers), sms, reconciler, config.reconcileInterval(), List.of(confirm));
+    }
+
+    private static AmountRegistration amountRegistration(Config config, PortOneClient portone) {
+        if (!config.prepareAmounts()) {
+            return AmountRegistration.OFF;
+        }
+        return (merchantUid, amount, currency) -> {
+            try {
+                portone.prepare(merchantUid, amount, currency);
+            } catch (PortOneException e) {
+                throw new AmountRegistrationFailedException(e.getMessage(), e);
+            }
+        };
     }
 
     private static Duration min(Duration a, Duration b) {

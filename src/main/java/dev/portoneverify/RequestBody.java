@@ -78,6 +78,12 @@ public final class RequestBody {
         return value == null || value.isNull() ? null : text(name, maxLength);
     }
 
+    /** The field as sent, for the few fields whose type the sender does not document; null if absent. */
+    public JsonNode raw(String name) {
+        JsonNode value = fields.get(name);
+        return value == null || value.isNull() ? null : value;
+    }
+
     public long positiveLong(String name) {
         JsonNode value = fields.get(name);
         if (value == null || value.isNull()) {

@@ -17,13 +17,16 @@ public final class OrderHandler {
     private final OrderDao orders;
     private final UserDao users;
     private final MerchantUids merchantUids;
+    private final AmountRegistration amounts;
     private final ObjectMapper json;
     private final Clock clock;
 
-    public OrderHandler(OrderDao orders, UserDao users, MerchantUids merchantUids, ObjectMapper json, Clock clock) {
+    public OrderHandler(OrderDao orders, UserDao users, MerchantUids merchantUids, AmountRegistration amounts,
+                        ObjectMapper json, Clock clock) {
         this.orders = orders;
         this.users = users;
         this.merchantUids = merchantUids;
+        this.amounts = amounts;
         this.json = json;
         this.clock = clock;
     }
@@ -38,6 +41,8 @@ public final class OrderHandler {
             throw new ApiException(422, "unknown_user", "no user with id " + userId + "; create one with POST /users");
         }
         String merchantUid = merchantUids.next();
+        // registered first: an order PortOne would not protect is never created
+        amounts.register(merchantUid, amount, currency);
         orders.insert(merchantUid, userId, name, amount, currency, clock.instant());
         ctx.status(201).json(view(merchantUid));
     }

@@ -6,7 +6,9 @@ import java.util.Locale;
 public enum Source {
     BROWSER,
     WEBHOOK,
-    RECONCILIATION;
+    RECONCILIATION,
+    /** PortOne's Confirm Process call, before approval. */
+    CONFIRM;
 
     public String wire() {
         return name().toLowerCase(Locale.ROOT);

@@ -124,6 +124,25 @@ public final class PortOneClient {
     }
 
     /**
+     * {@code POST /payments/prepare}: registers the amount (and currency) an order must be paid
+     * with, so that PortOne's payment window refuses a tampered amount before anyone is charged.
+     * PortOne answers with the registration, which is checked against what was sent.
+     */
+    public void prepare(String merchantUid, BigDecimal amount, String currency) {
+        ObjectNode body = json.createObjectNode()
+                .put("merchant_uid", Objects.requireNonNull(merchantUid, "merchantUid"))
+                .put("amount", Objects.requireNonNull(amount, "amount"))
+                .put("currency", Objects.requireNonNull(currency, "currency"));
+        Reply reply = authorized("POST", "/payments/prepare", null, body);
+        JsonNode registered = reply.response();
+        if (!merchantUid.equals(registered.path("merchant_uid").asText(null))
+                || !registered.path("amount").isNumber()
+                || registered.path("amount").decimalValue().compareTo(amount) != 0) {
+            throw bad(reply, "a registration that does not echo the merchant_uid and amount sent");
+        }
+    }
+
+    /**
      * {@code POST /payments/cancel}; returns the payment as it is after the cancel. PortOne refuses
      * (for example a stale checksum, or nothing left to refund) with a {@link PortOneApiException}.
      * A {@link PortOneUnavailableException} leaves the outcome unknown: look the payment up before retrying.

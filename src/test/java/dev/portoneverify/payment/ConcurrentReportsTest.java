@@ -106,7 +106,7 @@ class ConcurrentReportsTest {
                 long started = System.nanoTime();
                 for (int i = 0; i < 10; i++) {
                     assertEquals(200, server.get("/orders/" + order).status());
-                    server.createOrder(1000);
+                    server.createUser("김철수", "010-5555-1234");
                 }
                 long millis = (System.nanoTime() - started) / 1_000_000;
 

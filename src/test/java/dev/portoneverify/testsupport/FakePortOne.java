@@ -62,6 +62,7 @@ public final class FakePortOne implements AutoCloseable {
     private final Object lock = new Object();
     // guarded by lock
     private final Map<String, Map<String, Object>> payments = new LinkedHashMap<>();
+    private final Map<String, Map<String, Object>> prepared = new HashMap<>();
     private String token;
     private long tokenExpiresAt;
     private long tokenLifetimeSeconds = 1800;
@@ -81,6 +82,7 @@ public final class FakePortOne implements AutoCloseable {
             config.routes.get("/payments/find/{merchant_uid}", guarded(true, this::findPayment));
             config.routes.get("/payments/find/{merchant_uid}/{status}", guarded(true, this::findPayment));
             config.routes.post("/payments/cancel", guarded(true, this::cancel));
+            config.routes.post("/payments/prepare", guarded(true, this::prepare));
         });
         app.start("127.0.0.1", 0);
     }
@@ -383,6 +385,35 @@ public final class FakePortOne implements AutoCloseable {
                 envelope(ctx, 200, 0, null, p);   // serialized under the lock: a cancel may be changing it
             }
         }
+    }
+
+    /** Amount registrations by merchant_uid ({@code POST /payments/prepare}); a repeated one overwrites. */
+    public Map<String, Object> prepared(String merchantUid) {
+        synchronized (lock) {
+            Map<String, Object> p = prepared.get(merchantUid);
+            return p == null ? null : copy(p);
+        }
+    }
+
+    private void prepare(Context ctx) throws JsonProcessingException {
+        Map<String, String> params = params(ctx);
+        if (params == null) {
+            return;
+        }
+        String merchantUid = params.get("merchant_uid");
+        String amount = params.get("amount");
+        if (merchantUid == null || amount == null) {
+            envelope(ctx, 400, -1, "파라미터 누락: merchant_uid, amount", null);
+            return;
+        }
+        Map<String, Object> registration = new LinkedHashMap<>();
+        registration.put("merchant_uid", merchantUid);
+        registration.put("amount", new BigDecimal(amount));
+        registration.put("currency", params.get("currency"));
+        synchronized (lock) {
+            prepared.put(merchantUid, registration);
+        }
+        envelope(ctx, 200, 0, null, registration);
     }
 
     /** The newest (last stored) payment of an order, optionally in one status; 404 when none (§4). */
