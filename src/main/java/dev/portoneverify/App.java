@@ -6,6 +6,7 @@ import static io.javalin.apibuilder.ApiBuilder.path;
 import static io.javalin.apibuilder.ApiBuilder.post;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portoneverify.checkout.CheckoutHandler;
 import dev.portoneverify.order.AmountRegistrationFailedException;
 import dev.portoneverify.order.OrderHandler;
 import dev.portoneverify.payment.CompleteHandler;
@@ -20,9 +21,11 @@ import dev.portoneverify.portone.PortOneTimeoutException;
 import dev.portoneverify.portone.PortOneUnavailableException;
 import dev.portoneverify.user.UserHandler;
 import io.javalin.Javalin;
+import io.javalin.apibuilder.EndpointGroup;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,14 +38,18 @@ public final class App {
 
     private App() {}
 
+    /** {@code sandbox} is null in live mode, so that nothing of the sandbox is reachable then. */
     public record Handlers(UserHandler users, OrderHandler orders, CompleteHandler complete, ConfirmHandler confirm,
-                           WebhookHandler webhook, WebhookSourceFilter webhookSources) {}
+                           WebhookHandler webhook, WebhookSourceFilter webhookSources, CheckoutHandler checkout,
+                           EndpointGroup sandbox) {}
 
     public static Javalin create(ObjectMapper json, Handlers handlers) {
         return Javalin.create(config -> {
             config.jsonMapper(new JavalinJackson(json, false));
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = MAX_REQUEST_BYTES;
+            // the checkout page: plain HTML and JavaScript, no build step
+            config.staticFiles.add("/public", Location.CLASSPATH);
             config.routes.apiBuilder(() -> {
                 path("users", () -> {
                     post(handlers.users()::create);
@@ -56,6 +63,10 @@ public final class App {
                 post("payments/confirm", handlers.confirm()::handle);
                 before("portone-webhook", handlers.webhookSources()::check);
                 post("portone-webhook", handlers.webhook()::handle);
+                get("checkout/config", handlers.checkout()::config);
+                if (handlers.sandbox() != null) {
+                    path("sandbox", handlers.sandbox());
+                }
             });
             mapExceptions(config.routes);
         });

@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 public record Config(
         int port,
         String databaseUrl,
+        boolean sandbox,
         URI portoneApiUrl,
         String portoneApiKey,
         String portoneApiSecret,
@@ -29,18 +30,23 @@ public record Config(
         List<String> webhookAllowedIps,
         boolean webhookTrustForwardedFor,
         boolean prepareAmounts,
-        boolean confirmProcess) {
+        boolean confirmProcess,
+        String merchantCode,
+        String pg,
+        int sandboxPort) {
 
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|[0-9a-fA-F:]*:[0-9a-fA-F:.]*");
     public static final String DEFAULT_DATABASE_URL = "jdbc:sqlite:data/portone-verify.db";
 
     public static Config fromEnv(Map<String, String> env) {
+        boolean sandbox = sandboxMode(env);
         return new Config(
                 intIn(env, "PORT", 7070, 0, 65535),
                 sqliteUrl(env),
+                sandbox,
                 httpUrl(env, "PORTONE_API_URL", "https://api.iamport.kr"),
-                required(env, "PORTONE_API_KEY"),
-                required(env, "PORTONE_API_SECRET"),
+                sandbox ? null : required(env, "PORTONE_API_KEY"),
+                sandbox ? null : required(env, "PORTONE_API_SECRET"),
                 Duration.ofMillis(intIn(env, "PORTONE_TIMEOUT_MS", 10_000, 100, 120_000)),
                 bool(env, "PORTONE_ALLOW_TEST_PAYMENTS", false),
                 bool(env, "AUTO_CANCEL_FORGERIES", true),
@@ -48,19 +54,41 @@ public record Config(
                 Duration.ofHours(intIn(env, "RECONCILE_WINDOW_HOURS", 168, 1, 24 * 90)),
                 ipList(env, "WEBHOOK_ALLOWED_IPS"),
                 bool(env, "WEBHOOK_TRUST_FORWARDED_FOR", false),
-                bool(env, "PREPARE_AMOUNTS", true),
-                bool(env, "CONFIRM_PROCESS", false));
+                // in the sandbox, off by default so that a tampered amount reaches the shop and the
+                // after-the-fact forgery check can be watched; turn it on to watch PortOne refuse it
+                bool(env, "PREPARE_AMOUNTS", !sandbox),
+                bool(env, "CONFIRM_PROCESS", false),
+                value(env, "PORTONE_MERCHANT_CODE"),
+                value(env, "PORTONE_PG"),
+                intIn(env, "SANDBOX_PORT", 0, 0, 65535));
+    }
+
+    /**
+     * The embedded sandbox runs when asked for, or when no API key is set: a newcomer can try
+     * everything without a PortOne account. PORTONE_MODE=live turns a missing key into an error.
+     */
+    private static boolean sandboxMode(Map<String, String> env) {
+        String mode = value(env, "PORTONE_MODE");
+        if (mode == null) {
+            return value(env, "PORTONE_API_KEY") == null;
+        }
+        return switch (mode.toLowerCase(Locale.ROOT)) {
+            case "sandbox" -> true;
+            case "live" -> false;
+            default -> throw new ConfigException("PORTONE_MODE=" + mode + " is neither live nor sandbox");
+        };
     }
 
     @Override
     public String toString() {
-        return "Config[port=%d, databaseUrl=%s, portoneApiUrl=%s, portoneApiKey=%s, portoneApiSecret=***, "
-                .formatted(port, databaseUrl, portoneApiUrl, portoneApiKey)
+        return "Config[port=%d, databaseUrl=%s, sandbox=%s, portoneApiUrl=%s, portoneApiKey=%s, portoneApiSecret=***, "
+                .formatted(port, databaseUrl, sandbox, portoneApiUrl, portoneApiKey)
                 + "portoneTimeout=%s, allowTestPayments=%s, autoCancelForgeries=%s, reconcileInterval=%s, "
                         .formatted(portoneTimeout, allowTestPayments, autoCancelForgeries, reconcileInterval)
                 + "reconcileWindow=%s, webhookAllowedIps=%s, webhookTrustForwardedFor=%s, prepareAmounts=%s, "
                         .formatted(reconcileWindow, webhookAllowedIps, webhookTrustForwardedFor, prepareAmounts)
-                + "confirmProcess=%s]".formatted(confirmProcess);
+                + "confirmProcess=%s, merchantCode=%s, pg=%s, sandboxPort=%d]"
+                        .formatted(confirmProcess, merchantCode, pg, sandboxPort);
     }
 
     private static String value(Map<String, String> env, String name) {
@@ -71,8 +99,8 @@ public record Config(
     private static String required(Map<String, String> env, String name) {
         String v = value(env, name);
         if (v == null) {
-            throw new ConfigException(name + " is not set: the server needs your PortOne REST API key and secret "
-                    + "(PortOne console > 상점·계정 관리 > 내 식별코드·API Keys)");
+            throw new ConfigException(name + " is not set: live mode needs your PortOne REST API key and secret "
+                    + "(PortOne console > 상점·계정 관리 > 내 식별코드·API Keys); leave both unset to run the sandbox");
         }
         return v;
     }

@@ -1,6 +1,7 @@
 package dev.portoneverify;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portoneverify.checkout.CheckoutHandler;
 import dev.portoneverify.order.AmountRegistration;
 import dev.portoneverify.order.AmountRegistrationFailedException;
 import dev.portoneverify.order.MerchantUids;
@@ -17,6 +18,7 @@ import dev.portoneverify.portone.PortOneCredentials;
 import dev.portoneverify.portone.PortOneException;
 import dev.portoneverify.reconcile.LeaseDao;
 import dev.portoneverify.reconcile.Reconciler;
+import dev.portoneverify.sandbox.PortOneSandbox;
 import dev.portoneverify.sms.LogSmsSender;
 import dev.portoneverify.sms.SmsDispatcher;
 import dev.portoneverify.sms.SmsOutboxDao;
@@ -59,21 +61,33 @@ public final class Main {
         }
         Server server = assembled.start(config.port());
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "shutdown"));
+        if (server.sandbox() != null) {
+            log.info("SANDBOX MODE: no PORTONE_API_KEY is set, so payments go to the embedded PortOne simulator at {}; "
+                    + "no real money moves. Try http://localhost:{}/ or the walkthrough in README.md",
+                    server.sandbox().apiUrl(), server.port());
+        }
         log.info("portone-verify listening on http://localhost:{} (PortOne API {}, database {}, test payments {}, "
-                        + "auto-cancel forgeries {})", server.port(), config.portoneApiUrl(), config.databaseUrl(),
-                config.allowTestPayments() ? "allowed" : "refused", config.autoCancelForgeries() ? "on" : "off");
+                        + "auto-cancel forgeries {}, prepare amounts {})", server.port(),
+                server.sandbox() == null ? config.portoneApiUrl() : server.sandbox().apiUrl(), config.databaseUrl(),
+                config.allowTestPayments() ? "allowed" : "refused", config.autoCancelForgeries() ? "on" : "off",
+                config.prepareAmounts() ? "on" : "off");
     }
 
     /** Builds the whole server from a configuration; tests call this too, with their own SMS sender. */
     public static Server build(Config config, SmsSender smsSender, Clock clock) {
         ObjectMapper json = Json.newMapper();
         Jdbi jdbi = Database.open(config.databaseUrl());
+        PortOneSandbox sandbox = config.sandbox() ? PortOneSandbox.start(config.sandboxPort(), clock) : null;
         HttpClient http = HttpClient.newBuilder()
                 .connectTimeout(min(config.portoneTimeout(), Duration.ofSeconds(5)))
                 .build();
-        PortOneClient portone = new PortOneClient(http, json, config.portoneApiUrl(),
-                new PortOneCredentials(config.portoneApiKey(), config.portoneApiSecret()),
-                config.portoneTimeout(), config.allowTestPayments(), clock);
+        PortOneClient portone = sandbox == null
+                ? new PortOneClient(http, json, config.portoneApiUrl(),
+                        new PortOneCredentials(config.portoneApiKey(), config.portoneApiSecret()),
+                        config.portoneTimeout(), config.allowTestPayments(), clock)
+                : new PortOneClient(http, json, sandbox.apiUrl(),
+                        new PortOneCredentials(sandbox.apiKey(), sandbox.apiSecret()),
+                        config.portoneTimeout(), config.allowTestPayments(), clock);
 
         SmsDispatcher sms = new SmsDispatcher(jdbi.onDemand(SmsOutboxDao.class), smsSender, clock);
         PaymentSync sync = new PaymentSync(portone, jdbi, sms,
@@ -89,10 +103,13 @@ public final class Main {
                 new CompleteHandler(sync, json),
                 confirm,
                 new WebhookHandler(sync, json),
-                new WebhookSourceFilter(config.webhookAllowedIps(), config.webhookTrustForwardedFor()));
+                new WebhookSourceFilter(config.webhookAllowedIps(), config.webhookTrustForwardedFor()),
+                new CheckoutHandler(config.sandbox(), config.merchantCode(), config.pg(), config.confirmProcess()),
+                sandbox == null ? null : sandbox.controlRoutes());
         Reconciler reconciler = new Reconciler(orders, jdbi.onDemand(LeaseDao.class), portone, sync, clock,
                 config.reconcileWindow());
-        return new Server(App.create(json, handlers), sms, reconciler, config.reconcileInterval(), List.of(confirm));
+        List<AutoCloseable> closeOnStop = sandbox == null ? List.of(confirm) : List.of(confirm, sandbox);
+        return new Server(App.create(json, handlers), sms, reconciler, config.reconcileInterval(), sandbox, closeOnStop);
     }
 
     private static AmountRegistration amountRegistration(Config config, PortOneClient portone) {

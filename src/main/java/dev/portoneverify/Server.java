@@ -1,25 +1,31 @@
 package dev.portoneverify;
 
 import dev.portoneverify.reconcile.Reconciler;
+import dev.portoneverify.sandbox.PortOneSandbox;
 import dev.portoneverify.sms.SmsDispatcher;
 import io.javalin.Javalin;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The assembled server: the HTTP app, the background workers that start with it, and everything
- * that must be closed when it stops (in the order given).
+ * The assembled server: the HTTP app, the background workers that start with it, the embedded
+ * sandbox (null in live mode), and everything that must be closed when it stops.
  */
 public record Server(Javalin app, SmsDispatcher sms, Reconciler reconciler, Duration reconcileInterval,
-                     List<AutoCloseable> closeOnStop) {
+                     PortOneSandbox sandbox, List<AutoCloseable> closeOnStop) {
     private static final Logger log = LoggerFactory.getLogger(Server.class);
     /** How often the SMS outbox is checked for retries whose backoff has passed. */
     private static final Duration SMS_RETRY_CHECK = Duration.ofSeconds(15);
 
     public Server start(int port) {
         app.start(port);
+        if (sandbox != null) {
+            // the sandbox calls our webhook the way PortOne would: over HTTP, from outside
+            sandbox.webhookUrl(URI.create("http://127.0.0.1:" + app.port() + "/portone-webhook"));
+        }
         sms.start(SMS_RETRY_CHECK);
         if (!reconcileInterval.isZero()) {
             reconciler.start(reconcileInterval);

@@ -30,8 +30,26 @@ class ConfigTest {
     }
 
     @Test
-    void a_missing_key_or_secret_stops_start_up_naming_the_variable() {
-        ConfigException noKey = assertThrows(ConfigException.class, () -> Config.fromEnv(Map.of("PORTONE_API_SECRET", "x")));
+    void without_an_api_key_the_server_runs_the_sandbox_and_registers_no_amounts_by_default() {
+        Config config = Config.fromEnv(Map.of());
+
+        assertTrue(config.sandbox());
+        assertFalse(config.prepareAmounts());
+        assertTrue(Config.fromEnv(Map.of("PORTONE_MODE", "sandbox", "PORTONE_API_KEY", "k", "PORTONE_API_SECRET", "s")).sandbox());
+    }
+
+    @Test
+    void with_keys_the_server_runs_live_and_registers_amounts_by_default() {
+        Config config = Config.fromEnv(KEYS);
+
+        assertFalse(config.sandbox());
+        assertTrue(config.prepareAmounts());
+    }
+
+    @Test
+    void a_missing_key_or_secret_in_live_mode_stops_start_up_naming_the_variable() {
+        ConfigException noKey = assertThrows(ConfigException.class,
+                () -> Config.fromEnv(Map.of("PORTONE_MODE", "live", "PORTONE_API_SECRET", "x")));
         ConfigException noSecret = assertThrows(ConfigException.class, () -> Config.fromEnv(Map.of("PORTONE_API_KEY", "x")));
 
         assertTrue(noKey.getMessage().startsWith("PORTONE_API_KEY is not set"), noKey.getMessage());
@@ -48,6 +66,7 @@ class ConfigTest {
         assertRejected("DATABASE_URL", "postgres://db", "DATABASE_URL=postgres://db");
         assertRejected("WEBHOOK_ALLOWED_IPS", "portone.io", "WEBHOOK_ALLOWED_IPS entry 'portone.io'");
         assertRejected("RECONCILE_INTERVAL_SECONDS", "-1", "RECONCILE_INTERVAL_SECONDS=-1");
+        assertRejected("PORTONE_MODE", "test", "PORTONE_MODE=test");
     }
 
     @Test

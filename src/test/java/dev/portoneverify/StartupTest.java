@@ -45,13 +45,14 @@ class StartupTest {
     }
 
     @Test
-    void starting_without_portone_keys_prints_one_clear_line_and_exits(@TempDir Path dir) throws Exception {
+    void live_mode_without_portone_keys_prints_one_clear_line_and_exits(@TempDir Path dir) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 Main.class.getName());
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(name -> name.startsWith("PORTONE_") || name.equals("DATABASE_URL") || name.equals("PORT"));
         env.put("DATABASE_URL", "jdbc:sqlite:" + dir.resolve("shop.db"));
+        env.put("PORTONE_MODE", "live");
         builder.redirectErrorStream(true);
 
         Process process = builder.start();

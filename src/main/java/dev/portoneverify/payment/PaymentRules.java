@@ -29,7 +29,7 @@ public final class PaymentRules {
             case PAID -> paid(order, payment, bound, policy);
             case READY -> ready(order, payment, bound, now);
             case FAILED -> failed(order, payment, bound);
-            case CANCELLED -> cancelled(order, payment, bound);
+            case CANCELLED -> cancelled(order, payment, bound, policy);
             case UNRECOGNIZED -> Decision.of(Verdict.NOT_PAID,
                     "unrecognized PortOne status '" + payment.rawStatus() + "': not treated as paid");
         };
@@ -89,7 +89,12 @@ public final class PaymentRules {
         return Decision.of(Verdict.FAILED, reason);
     }
 
-    private static Decision cancelled(Order order, Payment payment, boolean bound) {
+    private static Decision cancelled(Order order, Payment payment, boolean bound, Policy policy) {
+        if (!bound && !sameMoney(order, payment)) {
+            // a forgery that was already refunded (by us, on an earlier report) is still a forgery
+            // to whoever reports it now; whatever is left of it is refunded too
+            return refundable(Verdict.FORGERY, payment, policy, mismatch(order, payment));
+        }
         if (!bound) {
             return Decision.of(Verdict.CANCELLED, "cancelled payment is not the order's; order unchanged");
         }

@@ -96,8 +96,8 @@ class CompletePaymentTest {
         Answer again = server.complete("imp_100000000005", order);
 
         assertEquals(1, server.portone.cancels().size());
-        // PortOne now reports the refunded payment as cancelled; the order was never touched
-        assertEquals("cancelled", again.text("status"));
+        // PortOne now reports the refunded payment as cancelled: still a forgery, nothing left to refund
+        assertEquals("forgery", again.text("status"));
         assertEquals("pending", server.orderStatus(order));
     }
 

@@ -148,6 +148,16 @@ class PaymentRulesTest {
     }
 
     @Test
+    void a_refunded_forgery_reported_again_is_still_a_forgery_with_nothing_to_refund() {
+        Decision d = PaymentRules.decide(order(OrderStatus.PENDING, null),
+                payment("imp_9", PaymentStatus.CANCELLED, "99", "99"), STRICT, NOW);
+
+        assertEquals(Verdict.FORGERY, d.verdict());
+        assertFalse(d.refund());
+        assertTrue(d.detail().contains("nothing left to refund"), d.detail());
+    }
+
+    @Test
     void test_channel_payments_are_refused_unless_allowed() {
         Payment test = sandbox(payment("imp_1", PaymentStatus.PAID, "15000", "0"));
 

@@ -1,0 +1,161 @@
+// The checkout page: create the order on the server, pay it (PortOne's window, or the sandbox's
+// stand-in), report the payment with POST /payments/complete, and show what the server verified.
+// The browser is never trusted: the amount comes from the order the server created, and the
+// result shown is the server's verdict, not the payment window's.
+"use strict";
+
+const PRODUCTS = [
+  { name: "노트북 거치대", amount: 15000 },
+  { name: "기계식 키보드", amount: 89000 },
+  { name: "USB-C 케이블", amount: 9900 },
+];
+
+const $ = (id) => document.getElementById(id);
+let config;
+
+async function api(method, path, body) {
+  const response = await fetch(path, {
+    method,
+    headers: body ? { "Content-Type": "application/json" } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const data = await response.json().catch(() => ({ status: "error", message: "응답을 읽을 수 없습니다" }));
+  return { ok: response.ok, status: response.status, data };
+}
+
+async function init() {
+  config = (await api("GET", "/checkout/config")).data;
+  $("mode").textContent = config.mode === "sandbox"
+    ? "샌드박스 모드: PortOne 키 없이 내장 시뮬레이터로 결제합니다."
+    : "실결제 모드: PortOne 결제창으로 결제합니다.";
+  $("sandbox-options").hidden = config.mode !== "sandbox";
+  $("products").innerHTML = PRODUCTS.map((p, i) =>
+    `<label><input type="radio" name="product" value="${i}" ${i === 0 ? "checked" : ""}> ${p.name} · ${p.amount.toLocaleString("ko-KR")}원</label>`
+  ).join("");
+  if (config.mode === "live") {
+    const sdk = document.createElement("script");
+    sdk.src = "https://cdn.iamport.kr/v1/iamport.js";
+    sdk.onload = () => window.IMP.init(config.merchant_code);
+    document.head.appendChild(sdk);
+  }
+  $("checkout").addEventListener("submit", (event) => {
+    event.preventDefault();
+    checkout().catch((e) => show("bad", "오류", String(e)));
+  });
+  $("deposit").addEventListener("click", () => deposit().catch((e) => show("bad", "오류", String(e))));
+}
+
+async function checkout() {
+  $("pay").disabled = true;
+  try {
+    const product = PRODUCTS[Number(document.querySelector("input[name=product]:checked").value)];
+    const payMethod = document.querySelector("input[name=pay-method]:checked").value;
+    const user = await api("POST", "/users", { name: $("buyer-name").value, phone: $("buyer-tel").value });
+    if (!user.ok) return show("bad", "입력을 확인해 주세요", user.data.message);
+    const order = await api("POST", "/orders", { user_id: user.data.id, name: product.name, amount: product.amount });
+    if (!order.ok) return show("bad", "주문을 만들 수 없습니다", order.data.message);
+
+    const request = {
+      merchant_uid: order.data.merchant_uid,
+      amount: order.data.amount,
+      name: order.data.name,
+      pay_method: payMethod,
+      buyer_name: user.data.name,
+      buyer_tel: user.data.phone,
+    };
+    if (config.confirm_process) request.confirm_url = location.origin + "/payments/confirm";
+    const paid = config.mode === "sandbox" ? await paySandbox(request) : await payLive(request);
+    if (!paid.imp_uid) return show("bad", "결제가 진행되지 않았습니다", paid.message, order.data.merchant_uid);
+
+    const verdict = await api("POST", "/payments/complete", { imp_uid: paid.imp_uid, merchant_uid: order.data.merchant_uid });
+    await showVerdict(verdict, order.data.merchant_uid, user.data.id, paid.imp_uid);
+  } finally {
+    $("pay").disabled = false;
+  }
+}
+
+/** The sandbox's stand-in for PortOne's window: the buyer approves or declines, the sandbox "charges". */
+function paySandbox(request) {
+  const tampered = $("tamper").checked;
+  const amount = tampered ? Math.max(100, Math.round(request.amount / 100)) : request.amount;
+  $("window-name").textContent = request.name;
+  $("window-amount").textContent = `${amount.toLocaleString("ko-KR")}원` + (tampered ? " (위조된 금액)" : "");
+  const dialog = $("sandbox-window");
+  dialog.showModal();
+  return new Promise((resolve) => {
+    const choose = async (fail) => {
+      dialog.close();
+      const created = await api("POST", "/sandbox/payments", { ...request, amount, fail });
+      resolve(created.ok ? created.data : { message: created.data.message || created.data.reason });
+    };
+    $("window-pay").onclick = () => choose(false);
+    $("window-decline").onclick = () => choose(true);
+  });
+}
+
+/** PortOne's own window, through its browser SDK. */
+function payLive(request) {
+  return new Promise((resolve) => {
+    const params = { ...request };
+    if (config.pg) params.pg = config.pg;
+    window.IMP.request_pay(params, (rsp) => resolve(rsp.imp_uid ? rsp : { message: rsp.error_msg }));
+  });
+}
+
+async function showVerdict(verdict, merchantUid, userId, impUid) {
+  const { status, message } = verdict.data;
+  $("deposit").hidden = true;
+  $("vbank").hidden = true;
+  if (status === "success") {
+    show("ok", "결제 완료", message, merchantUid);
+  } else if (status === "vbankIssued") {
+    const user = (await api("GET", `/users/${userId}`)).data;
+    $("vbank-name").textContent = user.vbank_name;
+    $("vbank-num").textContent = user.vbank_num;
+    $("vbank-holder").textContent = user.vbank_holder || "-";
+    $("vbank-date").textContent = new Date(user.vbank_date).toLocaleString("ko-KR");
+    $("vbank").hidden = false;
+    if (config.mode === "sandbox") {
+      $("deposit").hidden = false;
+      $("deposit").dataset.impUid = impUid;
+      $("deposit").dataset.merchantUid = merchantUid;
+    }
+    show("", "가상계좌 발급", `${message}. 아래 계좌로 입금해 주세요.`, merchantUid, true);
+  } else if (status === "forgery") {
+    show("bad", "위조된 결제", `${message}. 결제는 승인되지 않았고 환불됩니다.`, merchantUid);
+  } else {
+    show("bad", "결제 실패", `${message} (${status})`, merchantUid);
+  }
+}
+
+/** Sandbox only: the buyer deposits; PortOne's webhook tells the server, and the page waits for it. */
+async function deposit() {
+  const { impUid, merchantUid } = $("deposit").dataset;
+  $("deposit").disabled = true;
+  await api("POST", `/sandbox/payments/${impUid}/deposit`);
+  for (let i = 0; i < 50; i++) {
+    const order = (await api("GET", `/orders/${merchantUid}`)).data;
+    if (order.status === "paid") {
+      $("deposit").hidden = true;
+      $("deposit").disabled = false;
+      return show("ok", "입금 확인, 결제 완료", "웹훅으로 입금이 확인되었습니다.", merchantUid);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  $("deposit").disabled = false;
+  show("bad", "입금 확인 대기", "아직 입금이 확인되지 않았습니다.", merchantUid, true);
+}
+
+async function show(kind, title, message, merchantUid, keepVbank) {
+  const result = $("result");
+  result.hidden = false;
+  result.className = kind;
+  $("result-title").textContent = title;
+  $("result-message").textContent = message || "";
+  if (!keepVbank) $("vbank").hidden = true;
+  $("result-order").textContent = merchantUid || "-";
+  $("result-status").textContent = merchantUid ? (await api("GET", `/orders/${merchantUid}`)).data.status : "-";
+  result.dataset.done = "true";
+}
+
+init();

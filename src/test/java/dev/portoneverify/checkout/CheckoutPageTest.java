@@ -1,0 +1,87 @@
+package dev.portoneverify.checkout;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.portoneverify.testsupport.Browser;
+import dev.portoneverify.testsupport.SandboxShop;
+import java.nio.file.Files;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The checkout page in headless Chromium, against the server in sandbox mode. */
+class CheckoutPageTest {
+    private Browser browser;
+    private SandboxShop shop;
+
+    @BeforeEach
+    void start() {
+        browser = Browser.start();
+        shop = SandboxShop.start();
+        browser.open(shop.url("/"));
+        browser.awaitText("#mode", "샌드박스 모드: PortOne 키 없이 내장 시뮬레이터로 결제합니다.");
+    }
+
+    @AfterEach
+    void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (shop != null) {
+            shop.close();
+        }
+    }
+
+    @Test
+    void a_card_payment_ends_paid() {
+        browser.click("#pay");
+        browser.click("#window-pay");
+
+        browser.awaitText("#result-title", "결제 완료");
+        browser.awaitText("#result-status", "paid");
+        assertTrue(Files.exists(browser.screenshot("checkout-card-paid")));
+    }
+
+    @Test
+    void a_virtual_account_waits_for_the_deposit_and_ends_paid_after_it() {
+        browser.click("input[name=pay-method][value=vbank]");
+        browser.click("#pay");
+        browser.click("#window-pay");
+
+        browser.awaitText("#result-title", "가상계좌 발급");
+        browser.awaitText("#result-status", "awaiting_deposit");
+        assertEquals("KB국민은행", browser.text("#vbank-name"));
+        assertFalse(browser.text("#vbank-num").isBlank());
+        browser.screenshot("checkout-vbank-issued");
+
+        browser.click("#deposit");
+
+        browser.awaitText("#result-title", "입금 확인, 결제 완료");
+        browser.awaitText("#result-status", "paid");
+        browser.screenshot("checkout-vbank-paid");
+    }
+
+    @Test
+    void a_forged_amount_ends_rejected_and_the_order_unpaid() {
+        browser.click("#tamper");
+        browser.click("#pay");
+        browser.click("#window-pay");
+
+        browser.awaitText("#result-title", "위조된 결제");
+        browser.awaitText("#result-status", "pending");
+        assertTrue(browser.text("#result-message").startsWith("위조된 결제시도"));
+        browser.screenshot("checkout-forgery-rejected");
+    }
+
+    @Test
+    void a_declined_card_ends_with_a_clear_failure() {
+        browser.click("#pay");
+        browser.click("#window-decline");
+
+        browser.awaitText("#result-title", "결제 실패");
+        assertTrue(browser.text("#result-message").contains("카드사 승인이 거절되었습니다"), browser.text("#result-message"));
+        browser.screenshot("checkout-card-declined");
+    }
+}
