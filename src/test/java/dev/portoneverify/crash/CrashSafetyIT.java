@@ -59,7 +59,11 @@ class CrashSafetyIT {
                 for (Placed p : placed) {
                     buyers.submit(() -> report(first, p, answered));
                 }
-                Thread.sleep(700);
+                // kill in the middle of the stream, however fast this machine is
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (answered.size() < ORDERS / 6 && System.nanoTime() < deadline) {
+                    Thread.sleep(1);
+                }
                 first.kill();
                 buyers.shutdownNow();
                 buyers.awaitTermination(10, TimeUnit.SECONDS);
