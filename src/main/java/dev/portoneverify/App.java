@@ -7,6 +7,7 @@ import static io.javalin.apibuilder.ApiBuilder.post;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portoneverify.checkout.CheckoutHandler;
+import dev.portoneverify.health.HealthHandler;
 import dev.portoneverify.order.AmountRegistrationFailedException;
 import dev.portoneverify.order.OrderHandler;
 import dev.portoneverify.payment.CompleteHandler;
@@ -41,7 +42,7 @@ public final class App {
     /** {@code sandbox} is null in live mode, so that nothing of the sandbox is reachable then. */
     public record Handlers(UserHandler users, OrderHandler orders, CompleteHandler complete, ConfirmHandler confirm,
                            WebhookHandler webhook, WebhookSourceFilter webhookSources, CheckoutHandler checkout,
-                           EndpointGroup sandbox) {}
+                           HealthHandler health, EndpointGroup sandbox) {}
 
     public static Javalin create(ObjectMapper json, Handlers handlers) {
         return Javalin.create(config -> {
@@ -50,7 +51,12 @@ public final class App {
             config.http.maxRequestSize = MAX_REQUEST_BYTES;
             // the checkout page: plain HTML and JavaScript, no build step
             config.staticFiles.add("/public", Location.CLASSPATH);
+            RequestLog requestLog = new RequestLog();
+            config.requestLogger.http(requestLog::log);
             config.routes.apiBuilder(() -> {
+                before(requestLog::assignId);
+                get("health", handlers.health()::health);
+                get("metrics", handlers.health()::metrics);
                 path("users", () -> {
                     post(handlers.users()::create);
                     get("{id}", handlers.users()::get);

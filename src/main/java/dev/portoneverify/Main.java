@@ -2,6 +2,8 @@ package dev.portoneverify;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portoneverify.checkout.CheckoutHandler;
+import dev.portoneverify.health.HealthHandler;
+import dev.portoneverify.metrics.Metrics;
 import dev.portoneverify.order.AmountRegistration;
 import dev.portoneverify.order.AmountRegistrationFailedException;
 import dev.portoneverify.order.MerchantUids;
@@ -81,18 +83,20 @@ public final class Main {
         HttpClient http = HttpClient.newBuilder()
                 .connectTimeout(min(config.portoneTimeout(), Duration.ofSeconds(5)))
                 .build();
+        SmsOutboxDao outbox = jdbi.onDemand(SmsOutboxDao.class);
+        Metrics metrics = new Metrics(outbox::unsentCount);
         PortOneClient portone = sandbox == null
                 ? new PortOneClient(http, json, config.portoneApiUrl(),
                         new PortOneCredentials(config.portoneApiKey(), config.portoneApiSecret()),
-                        config.portoneTimeout(), config.allowTestPayments(), clock)
+                        config.portoneTimeout(), config.allowTestPayments(), clock, metrics)
                 : new PortOneClient(http, json, sandbox.apiUrl(),
                         new PortOneCredentials(sandbox.apiKey(), sandbox.apiSecret()),
-                        config.portoneTimeout(), config.allowTestPayments(), clock);
+                        config.portoneTimeout(), config.allowTestPayments(), clock, metrics);
 
-        SmsDispatcher sms = new SmsDispatcher(jdbi.onDemand(SmsOutboxDao.class), smsSender, clock);
+        SmsDispatcher sms = new SmsDispatcher(outbox, smsSender, clock, metrics);
         PaymentSync sync = new PaymentSync(portone, jdbi, sms,
                 new Policy(config.allowTestPayments(), config.autoCancelForgeries()), clock,
-                config.portoneTimeout().multipliedBy(2));
+                config.portoneTimeout().multipliedBy(2), metrics);
         UserDao users = jdbi.onDemand(UserDao.class);
         OrderDao orders = jdbi.onDemand(OrderDao.class);
 
@@ -102,9 +106,10 @@ public final class Main {
                 new OrderHandler(orders, users, new MerchantUids(), amountRegistration(config, portone), json, clock),
                 new CompleteHandler(sync, json),
                 confirm,
-                new WebhookHandler(sync, json),
+                new WebhookHandler(sync, json, metrics),
                 new WebhookSourceFilter(config.webhookAllowedIps(), config.webhookTrustForwardedFor()),
                 new CheckoutHandler(config.sandbox(), config.merchantCode(), config.pg(), config.confirmProcess()),
+                new HealthHandler(jdbi, portone, metrics),
                 sandbox == null ? null : sandbox.controlRoutes());
         Reconciler reconciler = new Reconciler(orders, jdbi.onDemand(LeaseDao.class), portone, sync, clock,
                 config.reconcileWindow());

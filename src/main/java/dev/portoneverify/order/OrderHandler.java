@@ -3,6 +3,7 @@ package dev.portoneverify.order;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portoneverify.ApiException;
 import dev.portoneverify.RequestBody;
+import dev.portoneverify.RequestLog;
 import dev.portoneverify.user.UserDao;
 import io.javalin.http.Context;
 import java.math.BigDecimal;
@@ -42,6 +43,7 @@ public final class OrderHandler {
         }
         String merchantUid = merchantUids.next();
         // registered first: an order PortOne would not protect is never created
+        RequestLog.note(ctx, RequestLog.MERCHANT_UID, merchantUid);
         amounts.register(merchantUid, amount, currency);
         orders.insert(merchantUid, userId, name, amount, currency, clock.instant());
         ctx.status(201).json(view(merchantUid));
@@ -49,6 +51,7 @@ public final class OrderHandler {
 
     public void get(Context ctx) {
         String merchantUid = ctx.pathParam("merchantUid");
+        RequestLog.note(ctx, RequestLog.MERCHANT_UID, merchantUid);
         if (merchantUid.length() > 40) {
             throw ApiException.badRequest("merchant_uid is at most 40 characters");
         }

@@ -2,6 +2,7 @@ package dev.portoneverify.payment;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portoneverify.RequestBody;
+import dev.portoneverify.RequestLog;
 import io.javalin.http.Context;
 
 /** {@code POST /payments/complete}: the browser reports a payment it just made. */
@@ -18,6 +19,8 @@ public final class CompleteHandler {
         RequestBody body = RequestBody.json(ctx, json);
         String impUid = body.text("imp_uid", 64);
         String merchantUid = body.text("merchant_uid", 40);
+        RequestLog.note(ctx, RequestLog.IMP_UID, impUid);
+        RequestLog.note(ctx, RequestLog.MERCHANT_UID, merchantUid);
 
         // The payment always updates the order PortOne says it belongs to; the body's merchant_uid
         // only lets the browser learn that it reported someone else's payment.

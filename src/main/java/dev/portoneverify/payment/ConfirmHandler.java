@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portoneverify.ApiException;
 import dev.portoneverify.RequestBody;
+import dev.portoneverify.RequestLog;
 import dev.portoneverify.order.Order;
 import dev.portoneverify.order.OrderDao;
 import dev.portoneverify.order.OrderStatus;
@@ -63,6 +64,8 @@ public final class ConfirmHandler implements AutoCloseable {
             return;
         }
 
+        RequestLog.note(ctx, RequestLog.IMP_UID, impUid);
+        RequestLog.note(ctx, RequestLog.MERCHANT_UID, merchantUid);
         Order order = orders.find(merchantUid).orElse(null);
         Refusal refusal = check(order, amount, currency);
         record(new HistoryEntry(0, impUid, merchantUid, Source.CONFIRM.wire(), null, amount, currency,

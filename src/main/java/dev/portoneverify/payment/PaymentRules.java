@@ -96,7 +96,13 @@ public final class PaymentRules {
             return refundable(Verdict.FORGERY, payment, policy, mismatch(order, payment));
         }
         if (!bound) {
-            return Decision.of(Verdict.CANCELLED, "cancelled payment is not the order's; order unchanged");
+            // e.g. a duplicate we refunded, reported again: the answer stays what it was
+            return switch (order.status()) {
+                case PAID -> refundable(Verdict.PAID_BY_OTHER, payment, policy, "order already paid by " + order.impUid());
+                case CANCELLED -> refundable(Verdict.ORDER_CLOSED, payment, policy, "order was cancelled");
+                case PENDING, AWAITING_DEPOSIT -> Decision.of(Verdict.CANCELLED,
+                        "cancelled payment is not the order's; order unchanged");
+            };
         }
         return switch (order.status()) {
             // a virtual account revoked before any deposit: no money moved, so no amounts to compare
@@ -114,7 +120,7 @@ public final class PaymentRules {
         boolean moneyLeft = payment.balance().signum() > 0;
         boolean refund = policy.autoCancelForgeries() && moneyLeft;
         String note = !moneyLeft ? "; nothing left to refund"
-                : refund ? "; refunding " + payment.balance().toPlainString() + " " + payment.currency()
+                : refund ? "; refund due: " + payment.balance().toPlainString() + " " + payment.currency()
                 : "; not refunded: AUTO_CANCEL_FORGERIES is off";
         return new Decision(verdict, Transition.NONE, refund, detail + note);
     }

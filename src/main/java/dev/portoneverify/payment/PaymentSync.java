@@ -49,10 +49,12 @@ public final class PaymentSync {
     private final Policy policy;
     private final Clock clock;
     private final Duration refundCallLimit;
+    private final VerificationObserver observer;
 
     /** {@code refundCallLimit}: a refund call still unanswered after this long was cut short by a crash. */
     public PaymentSync(PortOneClient portone, Jdbi jdbi, SmsDispatcher sms, Policy policy, Clock clock,
-                       Duration refundCallLimit) {
+                       Duration refundCallLimit, VerificationObserver observer) {
+        this.observer = observer;
         this.portone = portone;
         this.jdbi = jdbi;
         this.sms = sms;
@@ -69,6 +71,7 @@ public final class PaymentSync {
             record(new HistoryEntry(0, impUid, null, source.wire(), null, null, null, null, null,
                     Verdict.UNKNOWN_PAYMENT.wire(), false, "PortOne knows no such payment", clock.instant()));
             log.info("sync imp_uid={} source={}: unknown to PortOne", impUid, source.wire());
+            observer.verified(source, Verdict.UNKNOWN_PAYMENT);
             return new Outcome(Verdict.UNKNOWN_PAYMENT, impUid, null, Outcome.Refund.NONE, null);
         }
 
@@ -85,6 +88,7 @@ public final class PaymentSync {
         log.info("sync imp_uid={} merchant_uid={} source={} portone_status={}: {} ({}){}", payment.impUid(),
                 payment.merchantUid(), source.wire(), payment.rawStatus(), decision.verdict().wire(),
                 decision.transition(), decision.detail() == null ? "" : " - " + decision.detail());
+        observer.verified(source, decision.verdict());
         if (applied.smsQueued()) {
             sms.wake();
         }
@@ -160,6 +164,7 @@ public final class PaymentSync {
                         "refunded " + payment.balance().toPlainString() + " " + payment.currency(), now);
             });
             log.warn("refunded imp_uid={} merchant_uid={}: {}", payment.impUid(), order.merchantUid(), decision.detail());
+            observer.refunded(true);
             return Outcome.Refund.REFUNDED;
         } catch (PortOneException e) {
             jdbi.useTransaction(handle -> {
@@ -168,6 +173,7 @@ public final class PaymentSync {
                 recordRefund(handle, payment, order, source, "refund_failed", e.getMessage(), now);
             });
             log.error("REFUND FAILED imp_uid={} merchant_uid={}: {}", payment.impUid(), order.merchantUid(), e.getMessage());
+            observer.refunded(false);
             return Outcome.Refund.FAILED;
         }
     }

@@ -2,6 +2,7 @@ package dev.portoneverify.payment;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portoneverify.RequestBody;
+import dev.portoneverify.RequestLog;
 import dev.portoneverify.StatusMessage;
 import io.javalin.http.Context;
 
@@ -16,15 +17,20 @@ import io.javalin.http.Context;
 public final class WebhookHandler {
     private final PaymentSync sync;
     private final ObjectMapper json;
+    private final VerificationObserver observer;
 
-    public WebhookHandler(PaymentSync sync, ObjectMapper json) {
+    public WebhookHandler(PaymentSync sync, ObjectMapper json, VerificationObserver observer) {
         this.sync = sync;
         this.json = json;
+        this.observer = observer;
     }
 
     public void handle(Context ctx) {
+        observer.webhookReceived();
         String impUid = RequestBody.jsonOrForm(ctx, json).text("imp_uid", 64);
+        RequestLog.note(ctx, RequestLog.IMP_UID, impUid);
         Outcome outcome = sync.sync(impUid, Source.WEBHOOK);
+        RequestLog.note(ctx, RequestLog.MERCHANT_UID, outcome.merchantUid());
         if (outcome.refund() == Outcome.Refund.FAILED) {
             ctx.status(503).json(new StatusMessage("refund_failed", "refund not completed; send again"));
             return;

@@ -59,6 +59,7 @@ public final class PortOneClient {
     private final Duration requestTimeout;
     private final boolean includeSandbox;
     private final Clock clock;
+    private final PortOneObserver observer;
 
     private final AtomicReference<AccessToken> token = new AtomicReference<>();
     private final ReentrantLock tokenRefresh = new ReentrantLock();
@@ -78,6 +79,13 @@ public final class PortOneClient {
      */
     public PortOneClient(HttpClient http, ObjectMapper json, URI baseUrl, PortOneCredentials credentials,
                          Duration requestTimeout, boolean includeSandbox, Clock clock) {
+        this(http, json, baseUrl, credentials, requestTimeout, includeSandbox, clock, PortOneObserver.NONE);
+    }
+
+    /** @param observer told of every request and token fetch (metrics); must be quick and never throw */
+    public PortOneClient(HttpClient http, ObjectMapper json, URI baseUrl, PortOneCredentials credentials,
+                         Duration requestTimeout, boolean includeSandbox, Clock clock, PortOneObserver observer) {
+        this.observer = Objects.requireNonNull(observer, "observer");
         this.http = Objects.requireNonNull(http, "http");
         this.json = Objects.requireNonNull(json, "json");
         this.credentials = Objects.requireNonNull(credentials, "credentials");
@@ -105,7 +113,15 @@ public final class PortOneClient {
             throw new IllegalArgumentException("impUid must not be blank");
         }
         String query = includeSandbox ? "include_sandbox=true" : null;
-        return parsePayment(read("/payments/" + encodePathSegment(impUid), query));
+        return parsePayment(read("getPayment", "/payments/" + encodePathSegment(impUid), query));
+    }
+
+    /**
+     * Proves the credentials work, with the cached token when there is one: a health probe then
+     * costs no request at all, and at most one getToken per token lifetime.
+     */
+    public void checkCredentials() {
+        currentToken();
     }
 
     /**
@@ -117,7 +133,7 @@ public final class PortOneClient {
         String path = "/payments/find/" + encodePathSegment(merchantUid)
                 + (status == null ? "" : "/" + status.name().toLowerCase(Locale.ROOT));
         try {
-            return Optional.of(parsePayment(read(path, null)));
+            return Optional.of(parsePayment(read("findPayment", path, null)));
         } catch (PortOneNotFoundException e) {
             return Optional.empty();
         }
@@ -133,7 +149,7 @@ public final class PortOneClient {
                 .put("merchant_uid", Objects.requireNonNull(merchantUid, "merchantUid"))
                 .put("amount", Objects.requireNonNull(amount, "amount"))
                 .put("currency", Objects.requireNonNull(currency, "currency"));
-        Reply reply = authorized("POST", "/payments/prepare", null, body);
+        Reply reply = authorized("prepare", "POST", "/payments/prepare", null, body);
         JsonNode registered = reply.response();
         if (!merchantUid.equals(registered.path("merchant_uid").asText(null))
                 || !registered.path("amount").isNumber()
@@ -160,7 +176,7 @@ public final class PortOneClient {
         if (request.reason() != null) {
             body.put("reason", request.reason());
         }
-        return parsePayment(authorized("POST", "/payments/cancel", null, body));
+        return parsePayment(authorized("cancel", "POST", "/payments/cancel", null, body));
     }
 
     /**
@@ -168,15 +184,15 @@ public final class PortOneClient {
      * tried once more after a short pause. Not after a timeout: that already spent the caller's time.
      * A cancel is never repeated here: its callers retry it, with {@code checksum}, after a fresh lookup.
      */
-    private Reply read(String path, String query) {
+    private Reply read(String endpoint, String path, String query) {
         try {
-            return authorized("GET", path, query, null);
+            return authorized(endpoint, "GET", path, query, null);
         } catch (PortOneTimeoutException e) {
             throw e;
         } catch (PortOneUnavailableException e) {
             log.debug("PortOne GET {} failed ({}); trying once more", path, e.getMessage());
             pause(READ_RETRY_PAUSE);
-            return authorized("GET", path, query, null);
+            return authorized(endpoint, "GET", path, query, null);
         }
     }
 
@@ -194,17 +210,17 @@ public final class PortOneClient {
      * fresh one and retry exactly once (iamport-rest-client-nodejs#9). A 401 always means PortOne did
      * not act, so retrying a cancel is safe.
      */
-    private Reply authorized(String method, String path, String query, JsonNode body) {
+    private Reply authorized(String endpoint, String method, String path, String query, JsonNode body) {
         AccessToken used = currentToken();
         try {
-            return send(method, path, query, body, used.value());
+            return send(endpoint, method, path, query, body, used.value());
         } catch (PortOneAuthException rejected) {
             // Only if still cached: another thread may already have put a fresh token there.
             token.compareAndSet(used, null);
             log.debug("PortOne {} {} rejected the access token; retrying once with a fresh one", method, path);
         }
         try {
-            return send(method, path, query, body, currentToken().value());
+            return send(endpoint, method, path, query, body, currentToken().value());
         } catch (PortOneAuthException again) {
             throw new PortOneAuthException(again.getMessage() + " (again after fetching a fresh access token)");
         }
@@ -229,6 +245,7 @@ public final class PortOneClient {
             }
             AccessToken fresh = fetchToken();
             token.set(fresh);
+            observer.tokenFetched();
             return fresh;
         } finally {
             tokenRefresh.unlock();
@@ -245,7 +262,7 @@ public final class PortOneClient {
                 .put("imp_secret", credentials.apiSecret());
         Reply reply;
         try {
-            reply = send("POST", "/users/getToken", null, body, null);
+            reply = send("getToken", "POST", "/users/getToken", null, body, null);
         } catch (PortOneNotFoundException | PortOneApiException refused) {
             // A refused getToken is a credentials or endpoint problem; never let it read as "payment not found".
             throw new PortOneAuthException(refused.getMessage());
@@ -272,7 +289,35 @@ public final class PortOneClient {
      * The one way to PortOne. Checks the HTTP status and the envelope's integer {@code code}, because
      * PortOne uses both: 401/404 with code -1, and refusals as HTTP 200 with a non-zero code.
      */
-    private Reply send(String method, String path, String query, JsonNode body, String accessToken) {
+    /** {@link #exchange} with its duration and result reported to the observer (e.g. metrics). */
+    private Reply send(String endpoint, String method, String path, String query, JsonNode body, String accessToken) {
+        long started = System.nanoTime();
+        String result = "error";
+        try {
+            Reply reply = exchange(method, path, query, body, accessToken);
+            result = "ok";
+            return reply;
+        } catch (PortOneTimeoutException e) {
+            result = "timeout";
+            throw e;
+        } catch (PortOneUnavailableException e) {
+            result = "unavailable";
+            throw e;
+        } catch (PortOneAuthException e) {
+            result = "unauthorized";
+            throw e;
+        } catch (PortOneNotFoundException e) {
+            result = "not_found";
+            throw e;
+        } catch (PortOneBadResponseException e) {
+            result = "bad_response";
+            throw e;
+        } finally {
+            observer.requested(endpoint, result, Duration.ofNanos(System.nanoTime() - started));
+        }
+    }
+
+    private Reply exchange(String method, String path, String query, JsonNode body, String accessToken) {
         String call = method + " " + path;
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path + (query == null ? "" : "?" + query)))
                 .timeout(requestTimeout)

@@ -30,7 +30,14 @@ public final class SmsDispatcher implements AutoCloseable {
         return thread;
     });
 
+    private final SmsObserver observer;
+
     public SmsDispatcher(SmsOutboxDao outbox, SmsSender sender, Clock clock) {
+        this(outbox, sender, clock, SmsObserver.NONE);
+    }
+
+    public SmsDispatcher(SmsOutboxDao outbox, SmsSender sender, Clock clock, SmsObserver observer) {
+        this.observer = observer;
         this.outbox = outbox;
         this.sender = sender;
         this.clock = clock;
@@ -72,9 +79,11 @@ public final class SmsDispatcher implements AutoCloseable {
                 log.warn("SMS {} to {} failed (attempt {} of {}), next try after {}: {}", message.id(),
                         Phones.mask(message.phone()), message.attempts() + 1, MAX_ATTEMPTS, retryAt, e.toString());
                 outbox.markFailed(message.id(), e.toString(), retryAt);
+                observer.failed();
                 continue;
             }
             outbox.markSent(message.id(), clock.instant());
+            observer.delivered();
         }
     }
 

@@ -28,6 +28,9 @@ public interface SmsOutboxDao {
             """)
     List<OutboxMessage> due(@Bind("now") Instant now, @Bind("maxAttempts") int maxAttempts, @Bind("limit") int limit);
 
+    @SqlQuery("SELECT count(*) FROM sms_outbox WHERE sent_at IS NULL")
+    int unsentCount();
+
     @SqlQuery("SELECT * FROM sms_outbox ORDER BY id")
     List<OutboxMessage> all();
 

@@ -143,8 +143,11 @@ class PaymentRulesTest {
                 payment("imp_1", PaymentStatus.CANCELLED, "15000", "15000"), STRICT, NOW).transition());
         assertEquals(Verdict.PARTIALLY_CANCELLED, PaymentRules.decide(order(OrderStatus.PAID, "imp_1"),
                 payment("imp_1", PaymentStatus.CANCELLED, "15000", "5000"), STRICT, NOW).verdict());
-        assertEquals(Transition.NONE, PaymentRules.decide(order(OrderStatus.PAID, "imp_1"),
-                payment("imp_2", PaymentStatus.CANCELLED, "15000", "15000"), STRICT, NOW).transition());
+        Decision refundedDuplicate = PaymentRules.decide(order(OrderStatus.PAID, "imp_1"),
+                payment("imp_2", PaymentStatus.CANCELLED, "15000", "15000"), STRICT, NOW);
+        assertEquals(Transition.NONE, refundedDuplicate.transition());
+        assertEquals(Verdict.PAID_BY_OTHER, refundedDuplicate.verdict());
+        assertFalse(refundedDuplicate.refund());
     }
 
     @Test

@@ -1,0 +1,13 @@
+package dev.portoneverify.sms;
+
+/** Told of every delivery attempt, e.g. to count them in metrics. Must be quick and never throw. */
+public interface SmsObserver {
+    SmsObserver NONE = new SmsObserver() {
+    };
+
+    default void delivered() {
+    }
+
+    default void failed() {
+    }
+}
