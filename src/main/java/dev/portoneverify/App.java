@@ -6,12 +6,15 @@ import static io.javalin.apibuilder.ApiBuilder.path;
 import static io.javalin.apibuilder.ApiBuilder.post;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portoneverify.admin.AdminGuard;
+import dev.portoneverify.admin.AdminHandler;
 import dev.portoneverify.checkout.CheckoutHandler;
 import dev.portoneverify.health.HealthHandler;
 import dev.portoneverify.order.AmountRegistrationFailedException;
 import dev.portoneverify.order.OrderHandler;
 import dev.portoneverify.payment.CompleteHandler;
 import dev.portoneverify.payment.ConfirmHandler;
+import dev.portoneverify.payment.RefundRefusedException;
 import dev.portoneverify.payment.WebhookHandler;
 import dev.portoneverify.payment.WebhookSourceFilter;
 import dev.portoneverify.portone.PortOneApiException;
@@ -42,7 +45,10 @@ public final class App {
     /** {@code sandbox} is null in live mode, so that nothing of the sandbox is reachable then. */
     public record Handlers(UserHandler users, OrderHandler orders, CompleteHandler complete, ConfirmHandler confirm,
                            WebhookHandler webhook, WebhookSourceFilter webhookSources, CheckoutHandler checkout,
-                           HealthHandler health, EndpointGroup sandbox) {}
+                           HealthHandler health, Admin admin, EndpointGroup sandbox) {}
+
+    /** The admin API; null when ADMIN_TOKEN is not set, so that it does not exist. */
+    public record Admin(AdminGuard guard, AdminHandler handler) {}
 
     public static Javalin create(ObjectMapper json, Handlers handlers) {
         return Javalin.create(config -> {
@@ -70,6 +76,18 @@ public final class App {
                 before("portone-webhook", handlers.webhookSources()::check);
                 post("portone-webhook", handlers.webhook()::handle);
                 get("checkout/config", handlers.checkout()::config);
+                if (handlers.admin() != null) {
+                    AdminHandler admin = handlers.admin().handler();
+                    path("admin", () -> {
+                        before(handlers.admin().guard()::check);
+                        get("orders", admin::list);
+                        get("orders/{merchantUid}", admin::detail);
+                        post("orders/{merchantUid}/sync", admin::sync);
+                        post("orders/{merchantUid}/refund", admin::refund);
+                        get("forgeries", admin::forgeries);
+                        get("refunds/failed", admin::failedRefunds);
+                    });
+                }
                 if (handlers.sandbox() != null) {
                     path("sandbox", handlers.sandbox());
                 }
@@ -88,6 +106,7 @@ public final class App {
             default -> "http_" + e.getStatus();
         }, e.getMessage()));
 
+        routes.exception(RefundRefusedException.class, (e, ctx) -> answer(ctx, 409, e.status(), e.getMessage()));
         routes.exception(AmountRegistrationFailedException.class, (e, ctx) -> portoneFailed(ctx, e, 502,
                 "prepare_failed", "PortOne did not register the order amount; the order was not created"));
 

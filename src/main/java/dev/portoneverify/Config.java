@@ -33,7 +33,8 @@ public record Config(
         boolean confirmProcess,
         String merchantCode,
         String pg,
-        int sandboxPort) {
+        int sandboxPort,
+        String adminToken) {
 
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|[0-9a-fA-F:]*:[0-9a-fA-F:.]*");
     public static final String DEFAULT_DATABASE_URL = "jdbc:sqlite:data/portone-verify.db";
@@ -60,7 +61,17 @@ public record Config(
                 bool(env, "CONFIRM_PROCESS", false),
                 value(env, "PORTONE_MERCHANT_CODE"),
                 value(env, "PORTONE_PG"),
-                intIn(env, "SANDBOX_PORT", 0, 0, 65535));
+                intIn(env, "SANDBOX_PORT", 0, 0, 65535),
+                adminToken(env));
+    }
+
+    /** Unset: no admin API at all. Set: long enough that guessing it is hopeless. */
+    private static String adminToken(Map<String, String> env) {
+        String token = value(env, "ADMIN_TOKEN");
+        if (token != null && token.length() < 24) {
+            throw new ConfigException("ADMIN_TOKEN is shorter than 24 characters; use e.g. `openssl rand -hex 24`");
+        }
+        return token;
     }
 
     /**
@@ -87,8 +98,8 @@ public record Config(
                         .formatted(portoneTimeout, allowTestPayments, autoCancelForgeries, reconcileInterval)
                 + "reconcileWindow=%s, webhookAllowedIps=%s, webhookTrustForwardedFor=%s, prepareAmounts=%s, "
                         .formatted(reconcileWindow, webhookAllowedIps, webhookTrustForwardedFor, prepareAmounts)
-                + "confirmProcess=%s, merchantCode=%s, pg=%s, sandboxPort=%d]"
-                        .formatted(confirmProcess, merchantCode, pg, sandboxPort);
+                + "confirmProcess=%s, merchantCode=%s, pg=%s, sandboxPort=%d, adminToken=%s]"
+                        .formatted(confirmProcess, merchantCode, pg, sandboxPort, adminToken == null ? "unset" : "***");
     }
 
     private static String value(Map<String, String> env, String name) {

@@ -1,6 +1,9 @@
 package dev.portoneverify;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portoneverify.admin.AdminDao;
+import dev.portoneverify.admin.AdminGuard;
+import dev.portoneverify.admin.AdminHandler;
 import dev.portoneverify.checkout.CheckoutHandler;
 import dev.portoneverify.health.HealthHandler;
 import dev.portoneverify.metrics.Metrics;
@@ -10,6 +13,8 @@ import dev.portoneverify.order.MerchantUids;
 import dev.portoneverify.order.OrderDao;
 import dev.portoneverify.order.OrderHandler;
 import dev.portoneverify.payment.CompleteHandler;
+import dev.portoneverify.payment.HistoryDao;
+import dev.portoneverify.payment.Refunds;
 import dev.portoneverify.payment.ConfirmHandler;
 import dev.portoneverify.payment.PaymentSync;
 import dev.portoneverify.payment.Policy;
@@ -101,6 +106,11 @@ public final class Main {
         OrderDao orders = jdbi.onDemand(OrderDao.class);
 
         ConfirmHandler confirm = new ConfirmHandler(orders, jdbi, json, clock);
+        Reconciler reconciler = new Reconciler(orders, jdbi.onDemand(LeaseDao.class), portone, sync, clock,
+                config.reconcileWindow());
+        App.Admin admin = config.adminToken() == null ? null : new App.Admin(new AdminGuard(config.adminToken()),
+                new AdminHandler(jdbi.onDemand(AdminDao.class), orders, jdbi.onDemand(HistoryDao.class), reconciler,
+                        new Refunds(portone, sync, orders, jdbi, clock), json));
         App.Handlers handlers = new App.Handlers(
                 new UserHandler(users, json, clock),
                 new OrderHandler(orders, users, new MerchantUids(), amountRegistration(config, portone), json, clock),
@@ -110,9 +120,8 @@ public final class Main {
                 new WebhookSourceFilter(config.webhookAllowedIps(), config.webhookTrustForwardedFor()),
                 new CheckoutHandler(config.sandbox(), config.merchantCode(), config.pg(), config.confirmProcess()),
                 new HealthHandler(jdbi, portone, metrics),
+                admin,
                 sandbox == null ? null : sandbox.controlRoutes());
-        Reconciler reconciler = new Reconciler(orders, jdbi.onDemand(LeaseDao.class), portone, sync, clock,
-                config.reconcileWindow());
         List<AutoCloseable> closeOnStop = sandbox == null ? List.of(confirm) : List.of(confirm, sandbox);
         return new Server(App.create(json, handlers), sms, reconciler, config.reconcileInterval(), sandbox, closeOnStop);
     }

@@ -8,7 +8,9 @@ public enum Source {
     WEBHOOK,
     RECONCILIATION,
     /** PortOne's Confirm Process call, before approval. */
-    CONFIRM;
+    CONFIRM,
+    /** The shop, through the admin API (re-sync, refund). */
+    ADMIN;
 
     public String wire() {
         return name().toLowerCase(Locale.ROOT);

@@ -9,8 +9,24 @@ import java.util.Objects;
  * @param amount   the amount to refund, or null for the whole remaining balance (the field is then omitted)
  * @param checksum the balance the caller believes is left ({@link Payment#balance()}); PortOne refuses the
  *                 cancel when its own balance differs, which prevents double refunds. Null skips the check.
+ * @param refundAccount where to send the money back; required for a virtual account that was deposited
+ *                 into, null otherwise
  */
-public record CancelRequest(String impUid, BigDecimal amount, BigDecimal checksum, String reason) {
+public record CancelRequest(String impUid, BigDecimal amount, BigDecimal checksum, String reason,
+                            RefundAccount refundAccount) {
+
+    /** The buyer's bank account for a refund of a deposited virtual account ({@code refund_*} fields). */
+    public record RefundAccount(String holder, String bank, String account) {
+        public RefundAccount {
+            Objects.requireNonNull(holder, "holder");
+            Objects.requireNonNull(bank, "bank");
+            Objects.requireNonNull(account, "account");
+        }
+    }
+
+    public CancelRequest(String impUid, BigDecimal amount, BigDecimal checksum, String reason) {
+        this(impUid, amount, checksum, reason, null);
+    }
 
     public CancelRequest {
         Objects.requireNonNull(impUid, "impUid");

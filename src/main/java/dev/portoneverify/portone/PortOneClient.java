@@ -176,6 +176,11 @@ public final class PortOneClient {
         if (request.reason() != null) {
             body.put("reason", request.reason());
         }
+        if (request.refundAccount() != null) {
+            body.put("refund_holder", request.refundAccount().holder())
+                    .put("refund_bank", request.refundAccount().bank())
+                    .put("refund_account", request.refundAccount().account());
+        }
         return parsePayment(authorized("cancel", "POST", "/payments/cancel", null, body));
     }
 

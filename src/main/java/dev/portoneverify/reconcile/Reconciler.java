@@ -102,7 +102,7 @@ public final class Reconciler implements AutoCloseable {
         for (Order order : orders.open(clock.instant().minus(window), ORDERS_PER_PASS)) {
             checked++;
             try {
-                if (reconcile(order)) {
+                if (reconcile(order, Source.RECONCILIATION)) {
                     changed++;
                 }
             } catch (PortOneException e) {
@@ -114,18 +114,28 @@ public final class Reconciler implements AutoCloseable {
         return new Summary(checked, changed, failed, false);
     }
 
+    /**
+     * Checks one order with PortOne now, whatever its state (the admin's "re-sync"). Returns the
+     * order as it is afterwards; throws PortOneException when PortOne cannot answer.
+     */
+    public Optional<Order> resync(String merchantUid) {
+        Optional<Order> order = orders.find(merchantUid);
+        order.ifPresent(o -> reconcile(o, Source.ADMIN));
+        return orders.find(merchantUid);
+    }
+
     /** True when the order's state changed. */
-    private boolean reconcile(Order order) {
+    private boolean reconcile(Order order, Source source) {
         String before = order.status().wire();
         if (order.impUid() != null) {
-            // a virtual account awaiting deposit: deposited, expired or cancelled meanwhile?
-            sync.sync(order.impUid(), Source.RECONCILIATION);
+            // the bound payment: deposited, expired, cancelled or refunded meanwhile?
+            sync.sync(order.impUid(), source);
         }
         // a paid payment wins over the newest attempt, which may be a later failed retry
         Optional<Payment> payment = portone.findPayment(order.merchantUid(), PaymentStatus.PAID)
                 .or(() -> portone.findPayment(order.merchantUid(), null));
         if (payment.isPresent() && !payment.get().impUid().equals(order.impUid())) {
-            Outcome outcome = sync.apply(payment.get(), Source.RECONCILIATION);
+            Outcome outcome = sync.apply(payment.get(), source);
             log.debug("reconciled {} with {}: {}", order.merchantUid(), outcome.impUid(), outcome.verdict());
         }
         return orders.find(order.merchantUid()).map(o -> !o.status().wire().equals(before)).orElse(false);

@@ -58,6 +58,7 @@ public final class FakePortOne implements AutoCloseable {
     private final List<Recorded> requests = new CopyOnWriteArrayList<>();
     private final CountDownLatch closing = new CountDownLatch(1);
     private volatile long delayMillis;
+    private volatile boolean refuseCancels;
 
     private final Object lock = new Object();
     // guarded by lock
@@ -436,9 +437,18 @@ public final class FakePortOne implements AutoCloseable {
     }
 
     /** Refusals are HTTP 200 with code 1, as PortOne answers them (§1.3). */
+    /** While on, every cancel is refused as a PG failure (HTTP 200, code 1), as PortOne reports them. */
+    public void refuseCancels(boolean refuse) {
+        refuseCancels = refuse;
+    }
+
     private void cancel(Context ctx) throws JsonProcessingException {
         Map<String, String> params = params(ctx);
         if (params == null) {
+            return;
+        }
+        if (refuseCancels) {
+            envelope(ctx, 200, 1, "결제취소에 실패하였습니다.(PG사 응답 오류)", null);
             return;
         }
         BigDecimal requested;

@@ -120,6 +120,10 @@ public final class TestServer implements AutoCloseable {
         return parse(http.get(url(path)).asString());
     }
 
+    public Answer get(String path, Map<String, String> headers) {
+        return parse(http.get(url(path)).headers(headers).asString());
+    }
+
     // -- the shop's side of a payment, as a test needs it
 
     public long createUser(String name, String phone) {

@@ -1,0 +1,48 @@
+package dev.portoneverify.admin;
+
+import dev.portoneverify.order.Order;
+import dev.portoneverify.order.OrderStatusColumnMapper;
+import dev.portoneverify.payment.HistoryEntry;
+import java.time.Instant;
+import java.util.List;
+import org.jdbi.v3.sqlobject.config.RegisterColumnMapper;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+
+/** Read-only queries for the shop's admin: orders by status and date, payments, forgeries, failed refunds. */
+@RegisterConstructorMapper(Order.class)
+@RegisterConstructorMapper(PaymentRow.class)
+@RegisterConstructorMapper(HistoryEntry.class)
+@RegisterColumnMapper(OrderStatusColumnMapper.class)
+public interface AdminDao {
+
+    /** A null filter matches everything; {@code to} is exclusive. Newest first. */
+    @SqlQuery("""
+            SELECT * FROM orders
+             WHERE (:status IS NULL OR status = :status)
+               AND (:from IS NULL OR created_at >= :from)
+               AND (:to IS NULL OR created_at < :to)
+             ORDER BY created_at DESC, merchant_uid
+             LIMIT :limit OFFSET :offset
+            """)
+    List<Order> orders(@Bind("status") String status, @Bind("from") Instant from, @Bind("to") Instant to,
+                       @Bind("limit") int limit, @Bind("offset") int offset);
+
+    @SqlQuery("""
+            SELECT count(*) FROM orders
+             WHERE (:status IS NULL OR status = :status)
+               AND (:from IS NULL OR created_at >= :from)
+               AND (:to IS NULL OR created_at < :to)
+            """)
+    int countOrders(@Bind("status") String status, @Bind("from") Instant from, @Bind("to") Instant to);
+
+    @SqlQuery("SELECT * FROM payments WHERE merchant_uid = :merchantUid ORDER BY first_seen_at")
+    List<PaymentRow> payments(@Bind("merchantUid") String merchantUid);
+
+    @SqlQuery("SELECT * FROM payment_history WHERE outcome = 'forgery' ORDER BY id DESC LIMIT :limit")
+    List<HistoryEntry> forgeries(@Bind("limit") int limit);
+
+    @SqlQuery("SELECT * FROM payments WHERE refund_state = 'failed' ORDER BY updated_at DESC")
+    List<PaymentRow> failedRefunds();
+}

@@ -1,0 +1,150 @@
+package dev.portoneverify.admin;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portoneverify.ApiException;
+import dev.portoneverify.RequestBody;
+import dev.portoneverify.RequestLog;
+import dev.portoneverify.order.Order;
+import dev.portoneverify.order.OrderDao;
+import dev.portoneverify.order.OrderStatus;
+import dev.portoneverify.payment.HistoryDao;
+import dev.portoneverify.payment.HistoryEntry;
+import dev.portoneverify.payment.Outcome;
+import dev.portoneverify.payment.Refunds;
+import dev.portoneverify.portone.CancelRequest;
+import dev.portoneverify.reconcile.Reconciler;
+import io.javalin.http.Context;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+
+/** The shop owner's API under {@code /admin}: see what happened to every order, and act on it. */
+public final class AdminHandler {
+    private static final int MAX_PAGE_SIZE = 200;
+
+    private final AdminDao admin;
+    private final OrderDao orders;
+    private final HistoryDao history;
+    private final Reconciler reconciler;
+    private final Refunds refunds;
+    private final ObjectMapper json;
+
+    public AdminHandler(AdminDao admin, OrderDao orders, HistoryDao history, Reconciler reconciler, Refunds refunds,
+                        ObjectMapper json) {
+        this.admin = admin;
+        this.orders = orders;
+        this.history = history;
+        this.reconciler = reconciler;
+        this.refunds = refunds;
+        this.json = json;
+    }
+
+    record Page(List<Order> orders, int page, int size, int total) {}
+
+    record OrderDetail(Order order, List<PaymentRow> payments, List<HistoryEntry> history) {}
+
+    /** {@code GET /admin/orders?status=paid&from=2026-11-01T00:00:00Z&to=...&page=1&size=50} */
+    public void list(Context ctx) {
+        String status = ctx.queryParam("status");
+        if (status != null && !status.isBlank()) {
+            try {
+                status = OrderStatus.fromWire(status).wire();
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("status must be pending, awaiting_deposit, paid or cancelled");
+            }
+        } else {
+            status = null;
+        }
+        Instant from = instant(ctx, "from");
+        Instant to = instant(ctx, "to");
+        int page = intParam(ctx, "page", 1, 1, 1_000_000);
+        int size = intParam(ctx, "size", 50, 1, MAX_PAGE_SIZE);
+        ctx.json(new Page(admin.orders(status, from, to, size, (page - 1) * size), page, size,
+                admin.countOrders(status, from, to)));
+    }
+
+    /** {@code GET /admin/orders/{merchantUid}}: the order, its payments and its whole history. */
+    public void detail(Context ctx) {
+        Order order = order(ctx);
+        ctx.json(new OrderDetail(order, admin.payments(order.merchantUid()), history.forOrder(order.merchantUid())));
+    }
+
+    /** {@code POST /admin/orders/{merchantUid}/sync}: ask PortOne about this order now. */
+    public void sync(Context ctx) {
+        Order order = order(ctx);
+        Order after = reconciler.resync(order.merchantUid()).orElseThrow();
+        ctx.json(new OrderDetail(after, admin.payments(after.merchantUid()), history.forOrder(after.merchantUid())));
+    }
+
+    /** {@code POST /admin/orders/{merchantUid}/refund {amount?, reason, refund_holder?, refund_bank?, refund_account?}} */
+    public void refund(Context ctx) {
+        Order order = order(ctx);
+        RequestBody body = RequestBody.json(ctx, json);
+        String reason = body.text("reason", 200);
+        BigDecimal amount = body.raw("amount") == null ? null : body.decimal("amount");
+        if (amount != null && amount.signum() <= 0) {
+            throw ApiException.badRequest("amount must be positive; leave it out to refund everything left");
+        }
+        String holder = body.optionalText("refund_holder", 40);
+        String bank = body.optionalText("refund_bank", 10);
+        String account = body.optionalText("refund_account", 40);
+        CancelRequest.RefundAccount refundAccount = null;
+        if (holder != null || bank != null || account != null) {
+            if (holder == null || bank == null || account == null) {
+                throw ApiException.badRequest("refund_holder, refund_bank and refund_account go together");
+            }
+            refundAccount = new CancelRequest.RefundAccount(holder, bank, account);
+        }
+        Outcome outcome = refunds.refund(order.merchantUid(), amount, reason, refundAccount);
+        Order after = orders.find(order.merchantUid()).orElseThrow();
+        ctx.json(Map.of("outcome", outcome.verdict().wire(), "order",
+                new OrderDetail(after, admin.payments(after.merchantUid()), history.forOrder(after.merchantUid()))));
+    }
+
+    /** {@code GET /admin/forgeries}: the latest forged payments, newest first. */
+    public void forgeries(Context ctx) {
+        ctx.json(admin.forgeries(intParam(ctx, "limit", 100, 1, 1000)));
+    }
+
+    /** {@code GET /admin/refunds/failed}: payments whose refund PortOne did not carry out. */
+    public void failedRefunds(Context ctx) {
+        ctx.json(admin.failedRefunds());
+    }
+
+    private Order order(Context ctx) {
+        String merchantUid = ctx.pathParam("merchantUid");
+        RequestLog.note(ctx, RequestLog.MERCHANT_UID, merchantUid);
+        return orders.find(merchantUid)
+                .orElseThrow(() -> ApiException.notFound("unknown_order", "no order with merchant_uid " + merchantUid));
+    }
+
+    private static Instant instant(Context ctx, String name) {
+        String value = ctx.queryParam(name);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest(name + " must be an ISO-8601 instant such as 2026-11-01T00:00:00Z");
+        }
+    }
+
+    private static int intParam(Context ctx, String name, int fallback, int min, int max) {
+        String value = ctx.queryParam(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw ApiException.badRequest(name + " must be a whole number from " + min + " to " + max);
+    }
+}

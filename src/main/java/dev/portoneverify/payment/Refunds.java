@@ -1,0 +1,73 @@
+package dev.portoneverify.payment;
+
+import dev.portoneverify.order.Order;
+import dev.portoneverify.order.OrderDao;
+import dev.portoneverify.portone.CancelRequest;
+import dev.portoneverify.portone.Payment;
+import dev.portoneverify.portone.PaymentStatus;
+import dev.portoneverify.portone.PortOneClient;
+import java.math.BigDecimal;
+import java.time.Clock;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Refunds the shop decides on (from the admin API): all or part of an order's payment, with a
+ * reason, through PortOne's cancel with {@code checksum}. The refund is then verified like any
+ * report, so the order and its history follow what PortOne says: a full refund cancels the order,
+ * a partial one keeps it paid.
+ */
+public final class Refunds {
+    private static final Logger log = LoggerFactory.getLogger(Refunds.class);
+
+    private final PortOneClient portone;
+    private final PaymentSync sync;
+    private final OrderDao orders;
+    private final Jdbi jdbi;
+    private final Clock clock;
+
+    public Refunds(PortOneClient portone, PaymentSync sync, OrderDao orders, Jdbi jdbi, Clock clock) {
+        this.portone = portone;
+        this.sync = sync;
+        this.orders = orders;
+        this.jdbi = jdbi;
+        this.clock = clock;
+    }
+
+    /**
+     * @param amount        null refunds the whole remaining balance
+     * @param refundAccount required when the payment is a virtual account that was deposited into
+     * @throws RefundRefusedException when the order has nothing to refund or the request does not fit it
+     */
+    public Outcome refund(String merchantUid, BigDecimal amount, String reason, CancelRequest.RefundAccount refundAccount) {
+        Order order = orders.find(merchantUid)
+                .orElseThrow(() -> new RefundRefusedException("unknown_order", "no order with merchant_uid " + merchantUid));
+        if (order.impUid() == null) {
+            throw new RefundRefusedException("nothing_to_refund", "order " + merchantUid + " has no payment");
+        }
+        // the balance PortOne has now, not the one we stored: it is the checksum PortOne will test
+        Payment payment = portone.getPayment(order.impUid());
+        if (payment.status() != PaymentStatus.PAID && payment.status() != PaymentStatus.CANCELLED
+                || payment.balance().signum() <= 0) {
+            throw new RefundRefusedException("nothing_to_refund",
+                    "payment " + payment.impUid() + " is " + payment.rawStatus() + " with nothing left to refund");
+        }
+        if (amount != null && amount.compareTo(payment.balance()) > 0) {
+            throw new RefundRefusedException("amount_too_large", "at most " + payment.balance().toPlainString() + " "
+                    + payment.currency() + " is left to refund");
+        }
+        if ("vbank".equals(payment.payMethod()) && refundAccount == null) {
+            throw new RefundRefusedException("refund_account_required",
+                    "a deposited virtual account is refunded to the buyer's bank account: send refund_holder, "
+                            + "refund_bank and refund_account");
+        }
+        Payment after = portone.cancel(new CancelRequest(payment.impUid(), amount, payment.balance(), reason, refundAccount));
+        jdbi.useHandle(handle -> handle.attach(HistoryDao.class).insert(new HistoryEntry(0, after.impUid(), merchantUid,
+                Source.ADMIN.wire(), after.rawStatus(), amount == null ? payment.balance() : amount, after.currency(),
+                order.amount(), order.currency(), "refunded", false, "refund by the shop: " + reason, clock.instant())));
+        log.warn("admin refund imp_uid={} merchant_uid={} amount={} reason={}", after.impUid(), merchantUid,
+                amount == null ? payment.balance() : amount, reason);
+        return sync.apply(after, Source.ADMIN);
+    }
+}
