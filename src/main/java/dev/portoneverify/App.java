@@ -31,6 +31,8 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,12 +57,14 @@ public final class App {
             config.jsonMapper(new JavalinJackson(json, false));
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = MAX_REQUEST_BYTES;
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             // the checkout page: plain HTML and JavaScript, no build step
             config.staticFiles.add("/public", Location.CLASSPATH);
             RequestLog requestLog = new RequestLog();
             config.requestLogger.http(requestLog::log);
             config.routes.apiBuilder(() -> {
                 before(requestLog::assignId);
+                before(App::rejectUndecodablePath);
                 get("health", handlers.health()::health);
                 get("metrics", handlers.health()::metrics);
                 path("users", () -> {
@@ -128,6 +132,15 @@ public final class App {
             log.error("{} {} failed", ctx.method(), ctx.path(), e);
             answer(ctx, 500, "internal_error", "internal error; see the server log");
         });
+    }
+
+    /** Javalin would fail on such a path while reading its parameters, with a 500. */
+    private static void rejectUndecodablePath(Context ctx) {
+        try {
+            URLDecoder.decode(ctx.path(), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("the URL path is not validly percent-encoded");
+        }
     }
 
     private static void portoneFailed(Context ctx, RuntimeException e, int status, String code, String message) {

@@ -22,6 +22,8 @@ public final class Json {
                 .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                // `{...} garbage` is not a JSON document; accepting it would hide a broken client
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .build();
     }
 }

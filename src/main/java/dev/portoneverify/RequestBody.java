@@ -30,7 +30,8 @@ public final class RequestBody {
         JsonNode node;
         try {
             node = json.readTree(bytes);
-        } catch (JacksonException e) {
+        } catch (JacksonException | NumberFormatException e) {
+            // NumberFormatException: a number Jackson cannot hold, such as 1e2147483648
             throw ApiException.badRequest("the request body is not valid JSON");
         } catch (java.io.IOException e) {
             throw ApiException.badRequest("the request body could not be read");
@@ -43,11 +44,18 @@ public final class RequestBody {
 
     /** Reads a JSON object body, or a form-encoded one (as PortOne may send webhooks). */
     public static RequestBody jsonOrForm(Context ctx, ObjectMapper json) {
-        if (!ctx.isFormUrlencoded()) {
-            return json(ctx, json);
+        Map<String, List<String>> form;
+        try {
+            if (!ctx.isFormUrlencoded()) {
+                return json(ctx, json);
+            }
+            form = ctx.formParamMap();
+        } catch (IllegalArgumentException e) {
+            // an unknown or malformed charset in the Content-Type
+            throw ApiException.badRequest("the form body cannot be decoded: unknown charset");
         }
         ObjectNode node = JsonNodeFactory.instance.objectNode();
-        for (Map.Entry<String, List<String>> field : ctx.formParamMap().entrySet()) {
+        for (Map.Entry<String, List<String>> field : form.entrySet()) {
             if (!field.getValue().isEmpty()) {
                 node.put(field.getKey(), field.getValue().get(0));
             }
@@ -67,10 +75,35 @@ public final class RequestBody {
         if (text.isEmpty()) {
             throw ApiException.badRequest(name + " must not be blank");
         }
+        if (!isPlainText(text)) {
+            throw ApiException.badRequest(name + " must not contain control characters or broken Unicode");
+        }
         if (text.length() > maxLength) {
             throw ApiException.badRequest(name + " must be at most " + maxLength + " characters");
         }
         return text;
+    }
+
+    /**
+     * No control characters (they would forge lines in the log or break PortOne's URLs) and no
+     * lone surrogates (they cannot be stored as UTF-8 and would come back changed).
+     */
+    public static boolean isPlainText(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isISOControl(c)) {
+                return false;
+            }
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 >= text.length() || !Character.isLowSurrogate(text.charAt(i + 1))) {
+                    return false;
+                }
+                i++;
+            } else if (Character.isLowSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public String optionalText(String name, int maxLength) {

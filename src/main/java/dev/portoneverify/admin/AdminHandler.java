@@ -115,6 +115,9 @@ public final class AdminHandler {
 
     private Order order(Context ctx) {
         String merchantUid = ctx.pathParam("merchantUid");
+        if (merchantUid.length() > 40 || !RequestBody.isPlainText(merchantUid)) {
+            throw ApiException.badRequest("merchant_uid is at most 40 characters of plain text");
+        }
         RequestLog.note(ctx, RequestLog.MERCHANT_UID, merchantUid);
         return orders.find(merchantUid)
                 .orElseThrow(() -> ApiException.notFound("unknown_order", "no order with merchant_uid " + merchantUid));

@@ -51,10 +51,10 @@ public final class OrderHandler {
 
     public void get(Context ctx) {
         String merchantUid = ctx.pathParam("merchantUid");
-        RequestLog.note(ctx, RequestLog.MERCHANT_UID, merchantUid);
-        if (merchantUid.length() > 40) {
-            throw ApiException.badRequest("merchant_uid is at most 40 characters");
+        if (merchantUid.length() > 40 || !RequestBody.isPlainText(merchantUid)) {
+            throw ApiException.badRequest("merchant_uid is at most 40 characters of plain text");
         }
+        RequestLog.note(ctx, RequestLog.MERCHANT_UID, merchantUid);
         ctx.json(view(merchantUid));
     }
 
@@ -71,11 +71,14 @@ public final class OrderHandler {
         }
         String upper = code.toUpperCase(Locale.ROOT);
         try {
-            Currency.getInstance(upper);
-            return upper;
+            // codes without minor units defined (XXX "no currency", XAU gold, ...) are no money to charge
+            if (Currency.getInstance(upper).getDefaultFractionDigits() >= 0) {
+                return upper;
+            }
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("currency must be an ISO 4217 code such as KRW or USD");
+            // answered below
         }
+        throw ApiException.badRequest("currency must be an ISO 4217 code such as KRW or USD");
     }
 
     /** Positive, below the cap, and with no more decimals than the currency has (none for KRW). */
@@ -83,7 +86,7 @@ public final class OrderHandler {
         if (amount.signum() <= 0 || amount.compareTo(MAX_AMOUNT) > 0) {
             throw ApiException.badRequest("amount must be greater than 0 and at most " + MAX_AMOUNT.toPlainString());
         }
-        int digits = Math.max(Currency.getInstance(currency).getDefaultFractionDigits(), 0);
+        int digits = Currency.getInstance(currency).getDefaultFractionDigits();
         BigDecimal normalized = amount.stripTrailingZeros();
         if (normalized.scale() > digits) {
             throw ApiException.badRequest("amount has more decimals than " + currency + " allows (" + digits + ")");

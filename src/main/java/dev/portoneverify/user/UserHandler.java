@@ -38,6 +38,10 @@ public final class UserHandler {
 
     private static long pathId(Context ctx) {
         String raw = ctx.pathParam("id");
+        // Long.parseLong would also take other scripts' digits, such as a fullwidth "１"
+        if (!raw.matches("[0-9]{1,18}")) {
+            throw ApiException.badRequest("user id must be a positive whole number");
+        }
         try {
             long id = Long.parseLong(raw);
             if (id > 0) {

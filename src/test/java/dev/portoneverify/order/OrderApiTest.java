@@ -64,6 +64,7 @@ class OrderApiTest {
                 Map.of("user_id", userId, "name", "x", "amount", -5),
                 Map.of("user_id", userId, "name", "x", "amount", 10.5),
                 Map.of("user_id", userId, "name", "x", "amount", 1000, "currency", "XYZ"),
+                Map.of("user_id", userId, "name", "x", "amount", 1000, "currency", "XXX"),
                 Map.of("user_id", userId, "name", "x", "amount", 1e20),
                 Map.of("user_id", "1", "name", "x", "amount", 1000),
                 Map.of("user_id", userId, "name", "x".repeat(41), "amount", 1000),

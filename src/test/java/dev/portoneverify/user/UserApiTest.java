@@ -57,5 +57,6 @@ class UserApiTest {
         assertEquals("unknown_user", server.get("/users/12345").text("status"));
         assertEquals(400, server.get("/users/abc").status());
         assertEquals(400, server.get("/users/-1").status());
+        assertEquals(400, server.get("/users/%EF%BC%91").status());   // a fullwidth "1"
     }
 }

@@ -1,0 +1,520 @@
+// The shop owner's page over the admin API (/admin/...): the orders, one order's payments and
+// history, a re-sync with PortOne and refunds. Plain JavaScript, no build step, like checkout.js.
+//
+// Everything shown comes from the server as data and is inserted with textContent / DOM nodes,
+// never innerHTML: order names, reasons and PortOne's details are written by buyers and third
+// parties, and this page holds a token that can move money.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const TOKEN_KEY = "portone-verify.admin-token";
+const PAGE_SIZE = 20;
+
+const ORDER_STATUS = {
+  pending: "결제 대기",
+  awaiting_deposit: "입금 대기",
+  paid: "결제 완료",
+  cancelled: "취소",
+};
+const SOURCE = {
+  browser: "브라우저",
+  webhook: "웹훅",
+  reconciliation: "정기 대조",
+  confirm: "승인 전 확인",
+  admin: "관리자",
+};
+const OUTCOME = {
+  paid: "결제 확인",
+  vbank_issued: "가상계좌 발급",
+  partially_cancelled: "부분 환불",
+  forgery: "위조된 결제",
+  test_payment: "테스트 결제 거부",
+  not_paid: "미결제",
+  failed: "결제 실패",
+  cancelled: "취소됨",
+  paid_by_other: "중복 결제",
+  order_closed: "닫힌 주문",
+  unknown_order: "알 수 없는 주문",
+  unknown_payment: "알 수 없는 결제",
+  refunded: "환불",
+  refund_failed: "환불 실패",
+  confirmed: "승인 허용",
+  confirm_refused: "승인 거부",
+};
+// The rows an owner must not miss: money that should not have arrived, or did not go back.
+const ALARMING = new Set(["forgery", "refund_failed", "confirm_refused", "paid_by_other"]);
+const GOOD = new Set(["paid", "vbank_issued", "confirmed"]);
+const REFUND_OUTCOME = {
+  cancelled: "전액 환불되었습니다. 주문이 취소되었습니다.",
+  partially_cancelled: "일부 환불되었습니다. 주문은 결제 완료로 남습니다.",
+};
+// The API's refusals ({status, message}) in the owner's words; the server's message follows.
+const API_ERROR = {
+  unauthorized: "관리자 토큰이 맞지 않습니다.",
+  nothing_to_refund: "환불할 금액이 없습니다.",
+  amount_too_large: "남은 금액보다 많이 환불할 수 없습니다.",
+  refund_account_required: "가상계좌 결제는 환불받을 계좌(예금주, 은행, 계좌번호)가 필요합니다.",
+  unknown_order: "그런 주문이 없습니다.",
+  bad_request: "요청을 확인해 주세요.",
+  portone_timeout: "PortOne이 제때 답하지 않았습니다. 잠시 후 다시 시도하세요.",
+  portone_unavailable: "PortOne에 연결할 수 없습니다. 잠시 후 다시 시도하세요.",
+  portone_auth: "PortOne이 이 상점의 API 키를 거절했습니다.",
+  portone_error: "PortOne이 오류로 답했습니다.",
+  internal_error: "서버 오류입니다. 서버 로그를 확인하세요.",
+  network: "서버에 연결할 수 없습니다.",
+};
+
+const state = {
+  status: "",
+  page: 1,
+  total: 0,
+  detail: null, // the last OrderDetail shown: {order, payments, history}
+  listRequest: 0, // only the newest answer is drawn, so a slow old answer never overwrites a new one
+  detailRequest: 0,
+};
+
+// ---- the API ----
+
+// The token lives in sessionStorage, not localStorage or a cookie: it is gone when the tab closes,
+// and the browser never attaches it to a request by itself (so no other site can make us refund).
+function token() {
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+async function admin(method, path, body) {
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers: {
+        Authorization: `Bearer ${token() || ""}`,
+        ...(body ? { "Content-Type": "application/json" } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+      cache: "no-store",
+    });
+  } catch (e) {
+    return { ok: false, status: 0, data: { status: "network", message: String(e) } };
+  }
+  const data = await response.json().catch(() => ({ status: `http_${response.status}`, message: response.statusText }));
+  if (response.status === 401) signedOut();
+  return { ok: response.ok, status: response.status, data };
+}
+
+/** One line for an API error: what it means here, then the server's own words and code. */
+function describe(answer) {
+  if (answer.status === 404 && answer.data.status === "not_found") {
+    return "관리자 API가 없습니다: 서버에 ADMIN_TOKEN을 설정하고 다시 시작하세요.";
+  }
+  const known = API_ERROR[answer.data.status] || `요청이 실패했습니다 (HTTP ${answer.status}).`;
+  return `${known} ${answer.data.message || ""} (${answer.data.status || answer.status})`.replace(/\s+/g, " ");
+}
+
+function notice(id, kind, text) {
+  const element = $(id);
+  element.hidden = !text;
+  element.className = `notice ${kind}`;
+  element.textContent = text || "";
+}
+
+// ---- the token ----
+
+function signedOut() {
+  // a wrong token is not kept: the next reload asks again instead of failing again
+  sessionStorage.removeItem(TOKEN_KEY);
+  showTokenState();
+  $("list-view").hidden = true;
+  $("detail-view").hidden = true;
+  notice("auth-message", "bad", "관리자 토큰이 맞지 않습니다 (401). 서버를 시작할 때 설정한 ADMIN_TOKEN 값을 그대로 입력하세요.");
+}
+
+/** With a token: "연결됨" and a way to forget it. Without: the field, and what to type into it. */
+function showTokenState() {
+  const signedIn = Boolean(token());
+  $("token-form").hidden = signedIn;
+  $("token-state").hidden = !signedIn;
+  $("hint").hidden = signedIn;
+}
+
+function signIn(event) {
+  event.preventDefault();
+  const value = $("token").value.trim();
+  if (!value) return;
+  sessionStorage.setItem(TOKEN_KEY, value);
+  $("token").value = "";
+  notice("auth-message", "bad", "");
+  showTokenState();
+  route();
+}
+
+function signOut() {
+  sessionStorage.removeItem(TOKEN_KEY);
+  notice("auth-message", "bad", "");
+  showTokenState();
+  $("list-view").hidden = true;
+  $("detail-view").hidden = true;
+  $("token").focus();
+}
+
+// ---- views: #order=<merchant_uid> is one order, anything else the list ----
+
+function route() {
+  showTokenState();
+  if (!token()) {
+    $("list-view").hidden = true;
+    $("detail-view").hidden = true;
+    return;
+  }
+  const match = location.hash.match(/^#order=(.+)$/);
+  if (match) {
+    $("list-view").hidden = true;
+    $("detail-view").hidden = false;
+    openOrder(decodeURIComponent(match[1]));
+  } else {
+    $("detail-view").hidden = true;
+    $("list-view").hidden = false;
+    loadOrders();
+    loadProblems();
+  }
+  window.scrollTo(0, 0);
+}
+
+function orderLink(merchantUid) {
+  if (!merchantUid) return el("span", { className: "small" }, "(주문 없음)");
+  return el("a", { href: `#order=${encodeURIComponent(merchantUid)}`, className: "uid", dataset: { merchantUid } },
+    merchantUid);
+}
+
+// ---- the list ----
+
+async function loadOrders() {
+  const request = ++state.listRequest;
+  const query = new URLSearchParams({ page: String(state.page), size: String(PAGE_SIZE) });
+  if (state.status) query.set("status", state.status);
+  $("orders").setAttribute("aria-busy", "true");
+  const answer = await admin("GET", `/admin/orders?${query}`);
+  if (request !== state.listRequest || answer.status === 401) return;
+  $("orders").removeAttribute("aria-busy");
+  if (!answer.ok) {
+    notice("orders-message", "bad", describe(answer));
+    return;
+  }
+  notice("orders-message", "bad", "");
+  const { orders, page, size, total } = answer.data;
+  state.total = total;
+  $("orders-body").replaceChildren(...orders.map((o) => el("tr", { dataset: { merchantUid: o.merchant_uid, status: o.status } },
+    el("td", {}, orderLink(o.merchant_uid)),
+    el("td", { className: "name" }, o.name),
+    el("td", { className: "num" }, money(o.amount, o.currency)),
+    el("td", {}, statusBadge(o.status)),
+    el("td", { className: "time" }, time(o.created_at)))));
+  $("orders-empty").hidden = orders.length > 0;
+  const first = total === 0 ? 0 : (page - 1) * size + 1;
+  const last = (page - 1) * size + orders.length;
+  $("page-info").textContent = total === 0 ? "0건" : `${first}–${last} / 총 ${total}건`;
+  $("prev").disabled = page <= 1;
+  $("next").disabled = page * size >= total;
+  // a finished load says for which filter, so a reader (and the page test) knows the table is current
+  $("orders").dataset.loaded = `${state.status || "all"}:${page}`;
+}
+
+async function loadProblems() {
+  const [forgeries, failed] = await Promise.all([admin("GET", "/admin/forgeries?limit=20"),
+    admin("GET", "/admin/refunds/failed")]);
+  if (forgeries.status === 401 || failed.status === 401) return;
+  if (!forgeries.ok || !failed.ok) {
+    notice("problems-message", "bad", describe(forgeries.ok ? failed : forgeries));
+    return;
+  }
+  notice("problems-message", "bad", "");
+  // The API lists history rows, newest first; one forged payment is usually reported twice
+  // (browser and webhook), so the page shows each payment once, with its latest report.
+  const forged = new Map();
+  for (const h of forgeries.data) {
+    const key = h.imp_uid || `#${h.id}`;
+    if (forged.has(key)) forged.get(key).reports += 1;
+    else forged.set(key, { ...h, reports: 1 });
+  }
+  $("forgeries").replaceChildren(...[...forged.values()].map((h) => el("li", { dataset: { impUid: h.imp_uid || "" } },
+    orderLink(h.merchant_uid),
+    el("div", {},
+      el("span", { className: "bad-text" }, `${money(h.portone_amount, h.portone_currency)} 결제 / 주문 ${money(h.expected_amount, h.expected_currency)}`),
+      el("span", { className: "small" }, ` · ${h.imp_uid || "-"} · ${time(h.created_at)}${h.reports > 1 ? ` · ${h.reports}회 보고` : ""}`)))));
+  $("failed-refunds").replaceChildren(...failed.data.map((p) => el("li", { dataset: { impUid: p.imp_uid } },
+    orderLink(p.merchant_uid),
+    el("div", {},
+      el("span", { className: "bad-text" }, `${money(Number(p.amount) - Number(p.cancel_amount), p.currency)} 환불 안 됨`),
+      el("span", { className: "small" }, ` · ${p.imp_uid} · ${time(p.updated_at)}`)))));
+  $("forgeries-count").textContent = String(forged.size);
+  $("failed-refunds-count").textContent = String(failed.data.length);
+  $("forgeries-count").classList.toggle("alarm", forged.size > 0);
+  $("failed-refunds-count").classList.toggle("alarm", failed.data.length > 0);
+  const none = forged.size === 0 && failed.data.length === 0;
+  $("problems-none").hidden = !none;
+  $("problems-lists").hidden = none;
+}
+
+// ---- one order ----
+
+async function openOrder(merchantUid) {
+  const request = ++state.detailRequest;
+  if (!state.detail || state.detail.order.merchant_uid !== merchantUid) {
+    // another order: nothing of the previous one may stay on screen
+    $("detail").hidden = true;
+    $("sync-result").hidden = true;
+    $("refund-result").hidden = true;
+    $("refund-form").reset();
+  }
+  const answer = await admin("GET", `/admin/orders/${encodeURIComponent(merchantUid)}`);
+  if (request !== state.detailRequest || answer.status === 401) return;
+  if (!answer.ok) {
+    $("detail").hidden = true;
+    notice("detail-message", "bad", describe(answer));
+    return;
+  }
+  notice("detail-message", "bad", "");
+  showDetail(answer.data);
+}
+
+function showDetail(detail) {
+  state.detail = detail;
+  const { order, payments, history } = detail;
+  $("order-name").textContent = order.name;
+  $("order-status").replaceWith(statusBadge(order.status, "order-status"));
+  $("order-uid").textContent = order.merchant_uid;
+  $("order-amount").textContent = money(order.amount, order.currency);
+  $("order-imp-uid").textContent = order.imp_uid || "-";
+  $("order-user").textContent = String(order.user_id);
+  $("order-created").textContent = time(order.created_at);
+  $("order-updated").textContent = time(order.updated_at);
+
+  $("payments-body").replaceChildren(...payments.map((p) => el("tr",
+    { className: p.imp_uid === order.imp_uid ? "bound" : "", dataset: { impUid: p.imp_uid } },
+    el("td", {}, el("code", {}, p.imp_uid), p.imp_uid === order.imp_uid ? el("span", { className: "tag" }, "주문에 연결") : ""),
+    el("td", {}, payMethod(p.pay_method), p.sandbox ? el("span", { className: "tag" }, "테스트") : ""),
+    el("td", {}, p.status),
+    el("td", { className: "num" }, money(p.amount, p.currency)),
+    el("td", { className: "num" }, Number(p.cancel_amount) > 0 ? money(p.cancel_amount, p.currency) : "-"),
+    el("td", { className: p.refund_state === "failed" ? "bad-text" : "" }, refundState(p.refund_state)))));
+  $("payments-empty").hidden = payments.length > 0;
+  $("payments").hidden = payments.length === 0;
+
+  $("timeline").replaceChildren(...history.map(timelineEntry));
+  $("timeline-empty").hidden = history.length > 0;
+
+  showRefundForm(order, payments);
+  $("detail").hidden = false;
+}
+
+/** One history row: when, who reported, what PortOne said against what the order expected, and why. */
+function timelineEntry(h) {
+  const kind = ALARMING.has(h.outcome) ? "alarm" : h.outcome === "refunded" ? "refund" : GOOD.has(h.outcome) ? "good" : "";
+  // a refund row's amount is what went back, which may well differ from the order's: not a mismatch
+  const refundRow = h.outcome === "refunded" || h.outcome === "refund_failed";
+  const mismatch = !refundRow && h.portone_amount != null && h.expected_amount != null
+    && (Number(h.portone_amount) !== Number(h.expected_amount) || h.portone_currency !== h.expected_currency);
+  const said = h.portone_status || h.portone_amount != null
+    ? el("span", {}, "PortOne: ",
+      el("strong", { className: mismatch ? "bad-text" : "" },
+        [h.portone_status, h.portone_amount != null ? money(h.portone_amount, h.portone_currency) : null].filter(Boolean).join(" · ")))
+    : el("span", { className: "small" }, "PortOne 응답 없음");
+  const expected = h.expected_amount != null
+    ? el("span", {}, " / 주문: ", el("strong", {}, money(h.expected_amount, h.expected_currency)))
+    : "";
+  return el("li", { className: `event ${kind}`, dataset: { outcome: h.outcome, source: h.source } },
+    el("div", { className: "event-head" },
+      el("time", { dateTime: h.created_at }, time(h.created_at)),
+      el("span", { className: "source" }, SOURCE[h.source] || h.source),
+      el("span", { className: `outcome ${kind}` }, OUTCOME[h.outcome] || h.outcome),
+      h.order_changed ? el("span", { className: "tag changed" }, "주문 상태 변경") : ""),
+    el("div", { className: "event-body" }, said, expected),
+    h.detail ? el("div", { className: "event-detail" }, h.detail) : "",
+    h.imp_uid ? el("div", { className: "small" }, h.imp_uid) : "");
+}
+
+// ---- actions ----
+
+async function sync() {
+  const merchantUid = state.detail.order.merchant_uid;
+  $("sync").disabled = true;
+  notice("sync-result", "", "PortOne에 묻는 중…");
+  try {
+    const answer = await admin("POST", `/admin/orders/${encodeURIComponent(merchantUid)}/sync`);
+    if (answer.status === 401) return;
+    if (!answer.ok) return notice("sync-result", "bad", describe(answer));
+    showDetail(answer.data);
+    notice("sync-result", "ok", `다시 확인했습니다. 주문 상태: ${ORDER_STATUS[answer.data.order.status] || answer.data.order.status}`);
+  } finally {
+    $("sync").disabled = false;
+  }
+}
+
+/** The order's bound payment and what is left of it, as the server last stored it. */
+function refundable(order, payments) {
+  const payment = payments.find((p) => p.imp_uid === order.imp_uid);
+  if (!payment) return null;
+  return { payment, balance: Number(payment.amount) - Number(payment.cancel_amount) };
+}
+
+function showRefundForm(order, payments) {
+  const r = refundable(order, payments);
+  const form = $("refund-form");
+  if (!r || r.balance <= 0) {
+    form.hidden = true;
+    $("refund-none").hidden = false;
+    // a forged payment is never bound to its order; it is refunded automatically (again on re-sync)
+    $("refund-none").textContent = !r
+      ? "이 주문에 연결된 결제가 없어 환불할 것이 없습니다. 위조·중복 결제는 자동으로 환불되며, 실패했다면 'PortOne에서 다시 확인'이 다시 시도합니다."
+      : "이미 전액 환불되었습니다.";
+    return;
+  }
+  $("refund-none").hidden = true;
+  form.hidden = false;
+  $("refund-amount").placeholder = `전액 ${money(r.balance, r.payment.currency)}`;
+  const vbank = r.payment.pay_method === "vbank";
+  $("refund-vbank").hidden = !vbank;
+  for (const id of ["refund-holder", "refund-bank", "refund-account"]) $(id).required = vbank;
+}
+
+/** Reads the form; null (with the reason shown) when it cannot be sent. */
+function refundRequest() {
+  const r = refundable(state.detail.order, state.detail.payments);
+  const text = $("refund-amount").value.replace(/[,\s원]/g, "");
+  const body = { reason: $("refund-reason").value.trim() };
+  let amount = null;
+  if (text) {
+    // at most two decimals: such a number survives JSON's doubles exactly, so the server gets what was typed
+    if (!/^\d+(\.\d{1,2})?$/.test(text) || Number(text) <= 0) {
+      notice("refund-result", "bad", "금액은 0보다 큰 숫자로 쓰거나, 전액이면 비워 두세요.");
+      return null;
+    }
+    amount = Number(text);
+    if (amount > r.balance) {
+      notice("refund-result", "bad", `남은 금액 ${money(r.balance, r.payment.currency)}보다 많이 환불할 수 없습니다.`);
+      return null;
+    }
+    body.amount = amount;
+  }
+  if (!$("refund-vbank").hidden) {
+    body.refund_holder = $("refund-holder").value.trim();
+    body.refund_bank = $("refund-bank").value;
+    body.refund_account = $("refund-account").value.replace(/[-\s]/g, "");
+  }
+  return { body, amount: amount ?? r.balance, full: amount === null || amount === r.balance, currency: r.payment.currency };
+}
+
+function askRefund(event) {
+  event.preventDefault();
+  const request = refundRequest();
+  if (!request) return;
+  $("refund-result").hidden = true;
+  const { order } = state.detail;
+  $("confirm-name").textContent = order.name;
+  $("confirm-order").textContent = order.merchant_uid;
+  $("confirm-amount").textContent = `${request.full ? "전액 " : "일부 "}${money(request.amount, request.currency)} 환불`;
+  $("confirm-reason").textContent = request.body.reason;
+  const bank = $("refund-bank");
+  $("confirm-account").hidden = !request.body.refund_account;
+  $("confirm-account").textContent = request.body.refund_account
+    ? `환불 계좌: ${bank.options[bank.selectedIndex].text} ${request.body.refund_account} (${request.body.refund_holder})` : "";
+  const dialog = $("refund-dialog");
+  dialog.returnValue = "";
+  // the request goes out only from the dialog's own button; Esc or 그만두기 sends nothing
+  dialog.onclose = () => {
+    if (dialog.returnValue === "refund") refund(order.merchant_uid, request.body);
+  };
+  dialog.showModal();
+}
+
+async function refund(merchantUid, body) {
+  $("refund-submit").disabled = true;
+  notice("refund-result", "", "환불 요청 중…");
+  try {
+    const answer = await admin("POST", `/admin/orders/${encodeURIComponent(merchantUid)}/refund`, body);
+    if (answer.status === 401) return;
+    if (!answer.ok) {
+      notice("refund-result", "bad", describe(answer));
+      return;
+    }
+    $("refund-form").reset();
+    // the answer carries the order as it is after the refund: the page shows that, not a guess
+    showDetail(answer.data.order);
+    const outcome = answer.data.outcome;
+    $("refund-result").hidden = false;
+    $("refund-result").className = `notice ${outcome === "cancelled" || outcome === "partially_cancelled" ? "ok" : "bad"}`;
+    $("refund-result").replaceChildren(
+      el("p", { id: "refund-result-text" }, REFUND_OUTCOME[outcome] || `PortOne이 환불을 받았지만 검증 결과가 예상과 다릅니다: ${OUTCOME[outcome] || outcome}`),
+      el("p", { className: "small" }, "결과 ", el("code", { id: "refund-outcome" }, outcome)));
+    $("refund-result").scrollIntoView({ block: "nearest" });
+  } finally {
+    $("refund-submit").disabled = false;
+  }
+}
+
+// ---- small helpers ----
+
+/** A DOM element; string children become text nodes, so data is never parsed as HTML. */
+function el(tag, props, ...children) {
+  const element = document.createElement(tag);
+  const { dataset, ...rest } = props || {};
+  Object.assign(element, rest);
+  if (dataset) Object.assign(element.dataset, dataset);
+  element.append(...children.filter((c) => c !== "" && c != null));
+  return element;
+}
+
+function statusBadge(status, id) {
+  return el("span", { className: `badge status-${status}`, dataset: { status }, title: status, ...(id ? { id } : {}) },
+    ORDER_STATUS[status] || status);
+}
+
+function money(amount, currency) {
+  if (amount == null) return "-";
+  // exact decimals from the server: group the whole part only, keep the fraction as sent
+  const [whole, fraction] = String(amount).split(".");
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${grouped}${fraction ? `.${fraction}` : ""} ${currency || ""}`.trim();
+}
+
+function payMethod(method) {
+  return { card: "카드", vbank: "가상계좌", trans: "계좌이체" }[method] || method || "-";
+}
+
+function refundState(value) {
+  return { requested: "요청 중", refunded: "환불됨", failed: "실패" }[value] || value || "-";
+}
+
+/** Local time as 2026-11-24 19:00:24: sortable, and the same width in every row. */
+function time(iso) {
+  if (!iso) return "-";
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+// ---- wiring ----
+
+$("token-form").addEventListener("submit", signIn);
+$("token-clear").addEventListener("click", signOut);
+$("status-filter").addEventListener("change", () => {
+  state.status = $("status-filter").value;
+  state.page = 1;
+  loadOrders();
+});
+$("reload").addEventListener("click", () => {
+  loadOrders();
+  loadProblems();
+});
+$("prev").addEventListener("click", () => {
+  state.page = Math.max(1, state.page - 1);
+  loadOrders();
+});
+$("next").addEventListener("click", () => {
+  state.page += 1;
+  loadOrders();
+});
+$("sync").addEventListener("click", () => sync().catch((e) => notice("sync-result", "bad", String(e))));
+$("refund-form").addEventListener("submit", askRefund);
+window.addEventListener("hashchange", route);
+route();
