@@ -237,14 +237,12 @@ async function loadProblems() {
   }
   $("forgeries").replaceChildren(...[...forged.values()].map((h) => el("li", { dataset: { impUid: h.imp_uid || "" } },
     orderLink(h.merchant_uid),
-    el("div", {},
-      el("span", { className: "bad-text" }, `${money(h.portone_amount, h.portone_currency)} 결제 / 주문 ${money(h.expected_amount, h.expected_currency)}`),
-      el("span", { className: "small" }, ` · ${h.imp_uid || "-"} · ${time(h.created_at)}${h.reports > 1 ? ` · ${h.reports}회 보고` : ""}`)))));
+    el("div", { className: "bad-text" }, `${money(h.portone_amount, h.portone_currency)} 결제 / 주문 ${money(h.expected_amount, h.expected_currency)}`),
+    el("div", { className: "small" }, `${h.imp_uid || "-"} · ${time(h.created_at)}${h.reports > 1 ? ` · ${h.reports}회 보고` : ""}`))));
   $("failed-refunds").replaceChildren(...failed.data.map((p) => el("li", { dataset: { impUid: p.imp_uid } },
     orderLink(p.merchant_uid),
-    el("div", {},
-      el("span", { className: "bad-text" }, `${money(Number(p.amount) - Number(p.cancel_amount), p.currency)} 환불 안 됨`),
-      el("span", { className: "small" }, ` · ${p.imp_uid} · ${time(p.updated_at)}`)))));
+    el("div", { className: "bad-text" }, `${money(subtract(p.amount, p.cancel_amount), p.currency)} 환불 안 됨 (결제 ${money(p.amount, p.currency)})`),
+    el("div", { className: "small" }, `${p.imp_uid} · ${time(p.updated_at)}`))));
   $("forgeries-count").textContent = String(forged.size);
   $("failed-refunds-count").textContent = String(failed.data.length);
   $("forgeries-count").classList.toggle("alarm", forged.size > 0);
@@ -294,7 +292,7 @@ function showDetail(detail) {
     el("td", {}, payMethod(p.pay_method), p.sandbox ? el("span", { className: "tag" }, "테스트") : ""),
     el("td", {}, p.status),
     el("td", { className: "num" }, money(p.amount, p.currency)),
-    el("td", { className: "num" }, Number(p.cancel_amount) > 0 ? money(p.cancel_amount, p.currency) : "-"),
+    el("td", { className: "num" }, compare(p.cancel_amount, 0) > 0 ? money(p.cancel_amount, p.currency) : "-"),
     el("td", { className: p.refund_state === "failed" ? "bad-text" : "" }, refundState(p.refund_state)))));
   $("payments-empty").hidden = payments.length > 0;
   $("payments").hidden = payments.length === 0;
@@ -312,7 +310,7 @@ function timelineEntry(h) {
   // a refund row's amount is what went back, which may well differ from the order's: not a mismatch
   const refundRow = h.outcome === "refunded" || h.outcome === "refund_failed";
   const mismatch = !refundRow && h.portone_amount != null && h.expected_amount != null
-    && (Number(h.portone_amount) !== Number(h.expected_amount) || h.portone_currency !== h.expected_currency);
+    && (compare(h.portone_amount, h.expected_amount) !== 0 || h.portone_currency !== h.expected_currency);
   const said = h.portone_status || h.portone_amount != null
     ? el("span", {}, "PortOne: ",
       el("strong", { className: mismatch ? "bad-text" : "" },
@@ -353,13 +351,13 @@ async function sync() {
 function refundable(order, payments) {
   const payment = payments.find((p) => p.imp_uid === order.imp_uid);
   if (!payment) return null;
-  return { payment, balance: Number(payment.amount) - Number(payment.cancel_amount) };
+  return { payment, balance: subtract(payment.amount, payment.cancel_amount) };
 }
 
 function showRefundForm(order, payments) {
   const r = refundable(order, payments);
   const form = $("refund-form");
-  if (!r || r.balance <= 0) {
+  if (!r || compare(r.balance, 0) <= 0) {
     form.hidden = true;
     $("refund-none").hidden = false;
     // a forged payment is never bound to its order; it is refunded automatically (again on re-sync)
@@ -383,24 +381,24 @@ function refundRequest() {
   const body = { reason: $("refund-reason").value.trim() };
   let amount = null;
   if (text) {
-    // at most two decimals: such a number survives JSON's doubles exactly, so the server gets what was typed
-    if (!/^\d+(\.\d{1,2})?$/.test(text) || Number(text) <= 0) {
+    if (!/^\d+(\.\d{1,2})?$/.test(text) || compare(text, 0) <= 0) {
       notice("refund-result", "bad", "금액은 0보다 큰 숫자로 쓰거나, 전액이면 비워 두세요.");
       return null;
     }
-    amount = Number(text);
-    if (amount > r.balance) {
+    amount = text;
+    if (compare(amount, r.balance) > 0) {
       notice("refund-result", "bad", `남은 금액 ${money(r.balance, r.payment.currency)}보다 많이 환불할 수 없습니다.`);
       return null;
     }
-    body.amount = amount;
+    // at most two decimals: such a number survives JSON's doubles exactly, so the server gets what was typed
+    body.amount = Number(amount);
   }
   if (!$("refund-vbank").hidden) {
     body.refund_holder = $("refund-holder").value.trim();
     body.refund_bank = $("refund-bank").value;
     body.refund_account = $("refund-account").value.replace(/[-\s]/g, "");
   }
-  return { body, amount: amount ?? r.balance, full: amount === null || amount === r.balance, currency: r.payment.currency };
+  return { body, amount: amount ?? r.balance, full: amount === null || compare(amount, r.balance) === 0, currency: r.payment.currency };
 }
 
 function askRefund(event) {
@@ -474,6 +472,31 @@ function money(amount, currency) {
   const [whole, fraction] = String(amount).split(".");
   const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
   return `${grouped}${fraction ? `.${fraction}` : ""} ${currency || ""}`.trim();
+}
+
+// Exact decimal arithmetic for the little the page computes (a balance, a comparison): money
+// never goes through a double here either. Amounts are non-negative decimals, as the server sends them.
+function scaled(value, scale) {
+  const [whole, fraction = ""] = String(value).split(".");
+  return BigInt(whole + fraction.padEnd(scale, "0"));
+}
+
+function scaleOf(...values) {
+  return Math.max(...values.map((v) => (String(v).split(".")[1] || "").length));
+}
+
+function compare(a, b) {
+  const scale = scaleOf(a, b);
+  const d = scaled(a, scale) - scaled(b, scale);
+  return d > 0n ? 1 : d < 0n ? -1 : 0;
+}
+
+function subtract(a, b) {
+  const scale = scaleOf(a, b);
+  const d = scaled(a, scale) - scaled(b, scale);
+  const sign = d < 0n ? "-" : "";
+  const digits = (d < 0n ? -d : d).toString().padStart(scale + 1, "0");
+  return scale === 0 ? sign + digits : `${sign}${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
 }
 
 function payMethod(method) {

@@ -34,6 +34,7 @@ public record Config(
         String merchantCode,
         String pg,
         int sandboxPort,
+        boolean sandboxFormWebhooks,
         String adminToken) {
 
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|[0-9a-fA-F:]*:[0-9a-fA-F:.]*");
@@ -62,7 +63,20 @@ public record Config(
                 value(env, "PORTONE_MERCHANT_CODE"),
                 value(env, "PORTONE_PG"),
                 intIn(env, "SANDBOX_PORT", 0, 0, 65535),
+                formWebhooks(env),
                 adminToken(env));
+    }
+
+    /** PortOne's console lets the shop choose JSON or form-encoded webhooks; the sandbox can send either. */
+    private static boolean formWebhooks(Map<String, String> env) {
+        String format = value(env, "SANDBOX_WEBHOOK_FORMAT");
+        if (format == null || format.equalsIgnoreCase("json")) {
+            return false;
+        }
+        if (format.equalsIgnoreCase("form")) {
+            return true;
+        }
+        throw new ConfigException("SANDBOX_WEBHOOK_FORMAT=" + format + " is neither json nor form");
     }
 
     /** Unset: no admin API at all. Set: long enough that guessing it is hopeless. */
@@ -98,8 +112,9 @@ public record Config(
                         .formatted(portoneTimeout, allowTestPayments, autoCancelForgeries, reconcileInterval)
                 + "reconcileWindow=%s, webhookAllowedIps=%s, webhookTrustForwardedFor=%s, prepareAmounts=%s, "
                         .formatted(reconcileWindow, webhookAllowedIps, webhookTrustForwardedFor, prepareAmounts)
-                + "confirmProcess=%s, merchantCode=%s, pg=%s, sandboxPort=%d, adminToken=%s]"
-                        .formatted(confirmProcess, merchantCode, pg, sandboxPort, adminToken == null ? "unset" : "***");
+                + "confirmProcess=%s, merchantCode=%s, pg=%s, sandboxPort=%d, sandboxFormWebhooks=%s, adminToken=%s]"
+                        .formatted(confirmProcess, merchantCode, pg, sandboxPort, sandboxFormWebhooks,
+                                adminToken == null ? "unset" : "***");
     }
 
     private static String value(Map<String, String> env, String name) {

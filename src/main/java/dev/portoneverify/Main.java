@@ -26,6 +26,7 @@ import dev.portoneverify.portone.PortOneException;
 import dev.portoneverify.reconcile.LeaseDao;
 import dev.portoneverify.reconcile.Reconciler;
 import dev.portoneverify.sandbox.PortOneSandbox;
+import dev.portoneverify.sandbox.WebhookFormat;
 import dev.portoneverify.sms.LogSmsSender;
 import dev.portoneverify.sms.SmsDispatcher;
 import dev.portoneverify.sms.SmsOutboxDao;
@@ -85,6 +86,9 @@ public final class Main {
         ObjectMapper json = Json.newMapper();
         Jdbi jdbi = Database.open(config.databaseUrl());
         PortOneSandbox sandbox = config.sandbox() ? PortOneSandbox.start(config.sandboxPort(), clock) : null;
+        if (sandbox != null && config.sandboxFormWebhooks()) {
+            sandbox.webhookFormat(WebhookFormat.FORM);
+        }
         HttpClient http = HttpClient.newBuilder()
                 .connectTimeout(min(config.portoneTimeout(), Duration.ofSeconds(5)))
                 .build();

@@ -477,6 +477,31 @@ class PortOneClientTest {
     }
 
     @Test
+    void a_connection_reset_mid_answer_is_unavailable_without_status() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread resetter = new Thread(() -> {
+                while (!socket.isClosed()) {
+                    try (java.net.Socket accepted = socket.accept()) {
+                        accepted.getInputStream().read(new byte[256]);   // let the request start
+                        accepted.setSoLinger(true, 0);                    // close with RST, not FIN
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+            resetter.setDaemon(true);
+            resetter.start();
+            PortOneClient client = client(URI.create("http://127.0.0.1:" + socket.getLocalPort()),
+                    new PortOneCredentials(API_KEY, API_SECRET), TIMEOUT, false);
+
+            var e = assertThrows(PortOneUnavailableException.class, () -> client.getPayment("imp_1"));
+
+            assertEquals(0, e.httpStatus());
+            assertFalse(e instanceof PortOneTimeoutException);
+        }
+    }
+
+    @Test
     void interrupted_caller_gets_unavailable_and_keeps_its_interrupt_flag() {
         putPaid("imp_1", 1000);
         PortOneClient client = client();

@@ -70,6 +70,18 @@ class WalkthroughTest {
     }
 
     @Test
+    void form_encoded_webhooks_are_verified_the_same_way() throws Exception {
+        try (SandboxShop formShop = SandboxShop.start(Map.of("SANDBOX_WEBHOOK_FORMAT", "form"))) {
+            String order = formShop.order("노트북 거치대", 15000);
+
+            formShop.ok("/sandbox/payments", Map.of("merchant_uid", order, "amount", 15000));
+
+            eventually(() -> formShop.get("/orders/" + order).get("status").asText(), "paid");
+            assertEquals("form", formShop.get("/sandbox/webhooks").get(0).get("format").asText());
+        }
+    }
+
+    @Test
     void the_sandbox_is_not_reachable_when_keys_are_set() {
         try (SandboxShop live = SandboxShop.start(Map.of("PORTONE_API_KEY", "key", "PORTONE_API_SECRET", "secret"))) {
             SandboxShop.Answer answer = live.post("/sandbox/payments", Map.of("merchant_uid", "x", "amount", 1));

@@ -1,0 +1,315 @@
+package dev.portoneverify.admin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portoneverify.Json;
+import dev.portoneverify.testsupport.Browser;
+import dev.portoneverify.testsupport.SandboxShop;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import kong.unirest.core.Unirest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriverException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+
+/** The admin page (/admin.html) in headless Chromium, over the admin API of the server in sandbox mode. */
+class AdminPageTest {
+    private static final String TOKEN = "page-test-admin-token-0123456789abcdef";
+    private final ObjectMapper json = Json.newMapper();
+    private Browser browser;
+    private SandboxShop shop;
+
+    @BeforeEach
+    void start() {
+        browser = Browser.start();
+        shop = SandboxShop.start(Map.of("ADMIN_TOKEN", TOKEN));
+        browser.open(shop.url("/admin.html"));
+    }
+
+    @AfterEach
+    void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (shop != null) {
+            shop.close();
+        }
+    }
+
+    @Test
+    void a_wrong_token_is_refused_with_a_clear_message_and_shows_no_orders() {
+        shop.order("노트북 거치대", 15000);
+
+        signIn("not-the-admin-token");
+
+        await("the 401 message", () -> browser.find("#auth-message").isDisplayed()
+                && browser.text("#auth-message").startsWith("관리자 토큰이 맞지 않습니다 (401)."));
+        assertFalse(browser.find("#list-view").isDisplayed());
+        browser.screenshot("admin-wrong-token");
+
+        signIn(TOKEN);
+        awaitOrders("all:1");
+        assertFalse(browser.find("#auth-message").isDisplayed());
+    }
+
+    @Test
+    void the_orders_table_lists_every_order_and_the_status_filter_narrows_it() throws InterruptedException {
+        String paid = paidCardOrder("노트북 거치대", 15000);
+        // buyers write order names: the page must show this as text, not run it
+        String pending = shop.order("<img src=x onerror=\"document.title='pwned'\">케이블", 9900);
+        String awaiting = shop.order("기계식 키보드", 89000);
+        shop.ok("/sandbox/payments", Map.of("merchant_uid", awaiting, "amount", 89000, "pay_method", "vbank"));
+        SandboxShop.eventually(() -> shop.get("/orders/" + awaiting).path("status").asText(), "awaiting_deposit");
+
+        signIn(TOKEN);
+        awaitOrders("all:1");
+
+        assertEquals(List.of(awaiting, pending, paid), rowIds(), "newest first");
+        assertEquals("1–3 / 총 3건", browser.text("#page-info"));
+        assertEquals("89,000 KRW", browser.text("#orders-body tr:first-child td.num"));
+        assertEquals("입금 대기", browser.text("#orders-body tr:first-child .badge"));
+        assertEquals("<img src=x onerror=\"document.title='pwned'\">케이블", browser.text("#orders-body tr:nth-child(2) td.name"));
+        assertTrue(browser.find("#orders-body").findElements(By.cssSelector("img")).isEmpty());
+        browser.screenshot("admin-orders");
+
+        select("#status-filter", "paid");
+        awaitOrders("paid:1");
+
+        assertEquals(List.of(paid), rowIds());
+        assertEquals("paid", browser.find("#orders-body tr").getDomAttribute("data-status"));
+        assertEquals("1–1 / 총 1건", browser.text("#page-info"));
+        browser.screenshot("admin-orders-paid");
+
+        select("#status-filter", "cancelled");
+        awaitOrders("cancelled:1");
+        assertEquals(List.of(), rowIds());
+        assertTrue(browser.find("#orders-empty").isDisplayed());
+    }
+
+    @Test
+    void the_orders_table_pages_with_previous_and_next() {
+        for (int i = 0; i < 22; i++) {
+            shop.order("양말 " + i, 1000 + i);
+        }
+
+        signIn(TOKEN);
+        awaitOrders("all:1");
+        assertEquals(20, rowIds().size());
+        assertEquals("1–20 / 총 22건", browser.text("#page-info"));
+        assertFalse(browser.find("#prev").isEnabled());
+
+        browser.click("#next");
+        awaitOrders("all:2");
+        assertEquals(2, rowIds().size());
+        assertEquals("21–22 / 총 22건", browser.text("#page-info"));
+        assertFalse(browser.find("#next").isEnabled());
+
+        browser.click("#prev");
+        awaitOrders("all:1");
+        assertEquals(20, rowIds().size());
+    }
+
+    @Test
+    void a_forged_order_shows_the_forgery_and_its_refund_in_the_timeline() throws InterruptedException {
+        String order = shop.order("USB-C 케이블", 9900);
+        String impUid = shop.ok("/sandbox/payments", Map.of("merchant_uid", order, "amount", 99)).get("imp_uid").asText();
+        assertEquals("forgery", shop.post("/payments/complete", Map.of("imp_uid", impUid, "merchant_uid", order)).text("status"));
+        // the webhook's verification refunds the 99 won after its commit: wait until that is recorded
+        SandboxShop.eventually(() -> adminGet("/admin/orders/" + order).at("/payments/0/refund_state").asText(), "refunded");
+
+        signIn(TOKEN);
+        awaitOrders("all:1");
+        await("the forgery in the problems section",
+                () -> !browser.find("#forgeries").findElements(By.cssSelector("a[data-merchant-uid='" + order + "']")).isEmpty());
+        browser.screenshot("admin-problems");
+        browser.click("#forgeries a[data-merchant-uid='" + order + "']");
+
+        awaitDetail(order);
+        WebElement forgery = browser.find("#timeline li[data-outcome=forgery]");
+        assertTrue(forgery.getDomAttribute("class").contains("alarm"), forgery.getDomAttribute("class"));
+        assertTrue(forgery.getText().contains("99 KRW") && forgery.getText().contains("9,900 KRW"), forgery.getText());
+        WebElement refund = browser.find("#timeline li[data-outcome=refunded]");
+        assertTrue(refund.getText().contains("환불"), refund.getText());
+        assertEquals("pending", browser.find("#order-status").getDomAttribute("data-status"));
+        assertEquals("환불됨", browser.text("#payments-body tr td:last-child"));
+        assertFalse(browser.find("#refund-form").isDisplayed(), "a forged payment is not the order's to refund");
+        browser.screenshot("admin-forgery-timeline");
+    }
+
+    @Test
+    void a_full_refund_through_the_form_and_the_confirmation_cancels_the_order() throws InterruptedException {
+        String order = paidCardOrder("노트북 거치대", 15000);
+
+        signIn(TOKEN);
+        awaitOrders("all:1");
+        browser.click("#orders-body a[data-merchant-uid='" + order + "']");
+        awaitDetail(order);
+        assertEquals("paid", browser.find("#order-status").getDomAttribute("data-status"));
+        assertEquals("전액 15,000 KRW", browser.find("#refund-amount").getDomProperty("placeholder"));
+
+        // the first time, the owner thinks again: nothing is sent
+        type("#refund-reason", "고객 변심");
+        browser.click("#refund-submit");
+        await("the confirmation dialog", () -> browser.find("#refund-dialog").isDisplayed());
+        assertEquals("전액 15,000 KRW 환불", browser.text("#confirm-amount"));
+        browser.screenshot("admin-refund-confirm");
+        browser.click("#confirm-cancel");
+        await("the dialog to close", () -> !browser.find("#refund-dialog").isDisplayed());
+        assertEquals("paid", shop.get("/orders/" + order).path("status").asText());
+
+        browser.click("#refund-submit");
+        browser.click("#confirm-refund");
+
+        browser.awaitText("#refund-outcome", "cancelled");
+        assertEquals("전액 환불되었습니다. 주문이 취소되었습니다.", browser.text("#refund-result-text"));
+        await("the order shown cancelled", () -> "cancelled".equals(browser.find("#order-status").getDomAttribute("data-status")));
+        assertTrue(browser.find("#timeline li[data-outcome=refunded][data-source=admin]").getText().contains("고객 변심"));
+        assertEquals("15,000 KRW", browser.text("#payments-body tr td:nth-child(5)"));
+        assertFalse(browser.find("#refund-form").isDisplayed(), "nothing is left to refund");
+        assertEquals("cancelled", shop.get("/orders/" + order).path("status").asText());
+        assertEquals("cancelled", shop.get("/orders/" + order).at("/payment/status").asText());
+        assertTrue(Files.exists(browser.screenshot("admin-refund-result")));
+    }
+
+    @Test
+    void a_deposited_virtual_account_is_refunded_to_the_account_typed_into_the_form() throws InterruptedException {
+        String order = shop.order("기계식 키보드", 89000);
+        String impUid = shop.ok("/sandbox/payments", Map.of("merchant_uid", order, "amount", 89000, "pay_method", "vbank"))
+                .get("imp_uid").asText();
+        SandboxShop.eventually(() -> shop.get("/orders/" + order).path("status").asText(), "awaiting_deposit");
+        shop.ok("/sandbox/payments/" + impUid + "/deposit", Map.of());
+        SandboxShop.eventually(() -> shop.get("/orders/" + order).path("status").asText(), "paid");
+
+        signIn(TOKEN);
+        awaitOrders("all:1");
+        browser.click("#orders-body a[data-merchant-uid='" + order + "']");
+        awaitDetail(order);
+        assertTrue(browser.find("#refund-vbank").isDisplayed(), "a virtual account asks for the buyer's account");
+
+        type("#refund-amount", "9,000");
+        type("#refund-reason", "일부 품절");
+        type("#refund-holder", "홍길동");
+        select("#refund-bank", "088");
+        type("#refund-account", "110-123-456789");
+        browser.click("#refund-submit");
+        await("the confirmation dialog", () -> browser.find("#refund-dialog").isDisplayed());
+        assertEquals("일부 9000 KRW 환불", browser.text("#confirm-amount").replace(",", ""));
+        assertEquals("환불 계좌: 신한은행 (088) 110123456789 (홍길동)", browser.text("#confirm-account"));
+        browser.click("#confirm-refund");
+
+        browser.awaitText("#refund-outcome", "partially_cancelled");
+        assertEquals("paid", shop.get("/orders/" + order).path("status").asText());
+        assertEquals(9000, shop.get("/sandbox/payments/" + impUid).path("cancel_amount").asInt());
+        assertEquals("전액 80,000 KRW", browser.find("#refund-amount").getDomProperty("placeholder"));
+        browser.screenshot("admin-vbank-partial-refund");
+    }
+
+    @Test
+    void re_sync_asks_portone_and_shows_what_it_said() throws InterruptedException {
+        String order = paidCardOrder("기계식 키보드", 89000);
+
+        signIn(TOKEN);
+        awaitOrders("all:1");
+        browser.click("#orders-body a[data-merchant-uid='" + order + "']");
+        awaitDetail(order);
+        int rows = timelineSize();
+
+        browser.click("#sync");
+
+        browser.awaitText("#sync-result", "다시 확인했습니다. 주문 상태: 결제 완료");
+        await("a history row from the admin", () -> timelineSize() > rows);
+        assertFalse(browser.find("#timeline").findElements(By.cssSelector("li[data-source=admin]")).isEmpty());
+    }
+
+    // ---- helpers ----
+
+    /** A card order paid in the sandbox, once PortOne's webhook made it paid. */
+    private String paidCardOrder(String name, long amount) throws InterruptedException {
+        String order = shop.order(name, amount);
+        shop.ok("/sandbox/payments", Map.of("merchant_uid", order, "amount", amount));
+        SandboxShop.eventually(() -> shop.get("/orders/" + order).path("status").asText(), "paid");
+        return order;
+    }
+
+    private JsonNode adminGet(String path) {
+        try {
+            return json.readTree(Unirest.get(shop.url(path)).header("Authorization", "Bearer " + TOKEN).asString().getBody());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void signIn(String token) {
+        type("#token", token);
+        browser.click("#token-save");
+    }
+
+    /** Waits until the orders table finished loading {@code <status or all>:<page>}. */
+    private void awaitOrders(String loaded) {
+        await("the orders table loaded as " + loaded, () -> loaded.equals(browser.find("#orders").getDomAttribute("data-loaded"))
+                && browser.find("#list-view").isDisplayed());
+    }
+
+    private void awaitDetail(String merchantUid) {
+        await("the detail of " + merchantUid, () -> browser.find("#detail").isDisplayed()
+                && merchantUid.equals(browser.text("#order-uid")));
+    }
+
+    private List<String> rowIds() {
+        return browser.find("#orders-body").findElements(By.cssSelector("tr")).stream()
+                .map(row -> row.getDomAttribute("data-merchant-uid")).toList();
+    }
+
+    private int timelineSize() {
+        return browser.find("#timeline").findElements(By.cssSelector("li")).size();
+    }
+
+    // What Browser lacks; proposed there as type(css, text), select(css, value) and await(what, condition).
+
+    private void type(String cssSelector, String text) {
+        WebElement field = browser.find(cssSelector);
+        field.clear();
+        field.sendKeys(text);
+    }
+
+    private void select(String cssSelector, String value) {
+        new Select(browser.find(cssSelector)).selectByValue(value);
+    }
+
+    /** Waits (bounded, 15 s) for a condition on the page; an element replaced meanwhile counts as not yet. */
+    private void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try {
+                if (condition.getAsBoolean()) {
+                    return;
+                }
+            } catch (WebDriverException notYet) {
+                // no such element yet, or a stale one from before a re-render
+            }
+            sleep();
+        }
+        throw new AssertionError("waited in vain for " + what + "; page says: " + browser.text("body"));
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}
