@@ -79,8 +79,9 @@ public final class PaymentSync {
     }
 
     /**
-     * Verifies a payment that was just fetched from PortOne (by imp_uid or by merchant_uid). Only
-     * for callers holding PortOne's own answer: the reconciler.
+     * Verifies a payment that was just fetched from PortOne (by imp_uid or by merchant_uid), or that
+     * PortOne's cancel answered with. Only for callers holding PortOne's own answer: the reconciler
+     * and {@link Refunds}; never for anything a browser or webhook sent.
      */
     public Outcome apply(Payment payment, Source source) {
         Applied applied = jdbi.inTransaction(handle -> apply(handle, payment, source));
