@@ -207,7 +207,7 @@ async function loadOrders() {
     el("td", { className: "name" }, o.name),
     el("td", { className: "num" }, money(o.amount, o.currency)),
     el("td", {}, statusBadge(o.status)),
-    el("td", { className: "time" }, time(o.created_at)))));
+    el("td", { className: "time", title: o.created_at }, time(o.created_at)))));
   $("orders-empty").hidden = orders.length > 0;
   const first = total === 0 ? 0 : (page - 1) * size + 1;
   const last = (page - 1) * size + orders.length;
@@ -247,6 +247,7 @@ async function loadProblems() {
   $("failed-refunds-count").textContent = String(failed.data.length);
   $("forgeries-count").classList.toggle("alarm", forged.size > 0);
   $("failed-refunds-count").classList.toggle("alarm", failed.data.length > 0);
+  $("failed-refunds-hint").hidden = failed.data.length === 0;
   const none = forged.size === 0 && failed.data.length === 0;
   $("problems-none").hidden = !none;
   $("problems-lists").hidden = none;
@@ -321,7 +322,7 @@ function timelineEntry(h) {
     : "";
   return el("li", { className: `event ${kind}`, dataset: { outcome: h.outcome, source: h.source } },
     el("div", { className: "event-head" },
-      el("time", { dateTime: h.created_at }, time(h.created_at)),
+      el("time", { dateTime: h.created_at, title: h.created_at }, time(h.created_at)),
       el("span", { className: "source" }, SOURCE[h.source] || h.source),
       el("span", { className: `outcome ${kind}` }, OUTCOME[h.outcome] || h.outcome),
       h.order_changed ? el("span", { className: "tag changed" }, "주문 상태 변경") : ""),
@@ -395,7 +396,7 @@ function refundRequest() {
   }
   if (!$("refund-vbank").hidden) {
     body.refund_holder = $("refund-holder").value.trim();
-    body.refund_bank = $("refund-bank").value;
+    body.refund_bank = $("refund-bank").value.trim();
     body.refund_account = $("refund-account").value.replace(/[-\s]/g, "");
   }
   return { body, amount: amount ?? r.balance, full: amount === null || compare(amount, r.balance) === 0, currency: r.payment.currency };
@@ -411,10 +412,12 @@ function askRefund(event) {
   $("confirm-order").textContent = order.merchant_uid;
   $("confirm-amount").textContent = `${request.full ? "전액 " : "일부 "}${money(request.amount, request.currency)} 환불`;
   $("confirm-reason").textContent = request.body.reason;
-  const bank = $("refund-bank");
+  const code = request.body.refund_bank;
+  const known = [...$("bank-codes").options].find((o) => o.value === code);
   $("confirm-account").hidden = !request.body.refund_account;
   $("confirm-account").textContent = request.body.refund_account
-    ? `환불 계좌: ${bank.options[bank.selectedIndex].text} ${request.body.refund_account} (${request.body.refund_holder})` : "";
+    ? `환불 계좌: ${known ? `${known.textContent} (${code})` : `은행 코드 ${code}`} ${request.body.refund_account} (${request.body.refund_holder})`
+    : "";
   const dialog = $("refund-dialog");
   dialog.returnValue = "";
   // the request goes out only from the dialog's own button; Esc or 그만두기 sends nothing

@@ -83,7 +83,8 @@ public final class App {
                 if (handlers.admin() != null) {
                     AdminHandler admin = handlers.admin().handler();
                     path("admin", () -> {
-                        before(handlers.admin().guard()::check);
+                        // "/admin/*": the API only; the page's files (/admin.html, /admin.js) hold no data
+                        before("/*", handlers.admin().guard()::check);
                         get("orders", admin::list);
                         get("orders/{merchantUid}", admin::detail);
                         post("orders/{merchantUid}/sync", admin::sync);

@@ -14,6 +14,7 @@ import dev.portoneverify.order.OrderDao;
 import dev.portoneverify.order.OrderHandler;
 import dev.portoneverify.payment.CompleteHandler;
 import dev.portoneverify.payment.HistoryDao;
+import dev.portoneverify.payment.PaymentDao;
 import dev.portoneverify.payment.Refunds;
 import dev.portoneverify.payment.ConfirmHandler;
 import dev.portoneverify.payment.PaymentSync;
@@ -110,8 +111,8 @@ public final class Main {
         OrderDao orders = jdbi.onDemand(OrderDao.class);
 
         ConfirmHandler confirm = new ConfirmHandler(orders, jdbi, json, clock);
-        Reconciler reconciler = new Reconciler(orders, jdbi.onDemand(LeaseDao.class), portone, sync, clock,
-                config.reconcileWindow());
+        Reconciler reconciler = new Reconciler(orders, jdbi.onDemand(PaymentDao.class), jdbi.onDemand(LeaseDao.class),
+                portone, sync, clock, config.reconcileWindow());
         App.Admin admin = config.adminToken() == null ? null : new App.Admin(new AdminGuard(config.adminToken()),
                 new AdminHandler(jdbi.onDemand(AdminDao.class), orders, jdbi.onDemand(HistoryDao.class), reconciler,
                         new Refunds(portone, sync, orders, jdbi, clock), json));

@@ -40,7 +40,12 @@ public interface AdminDao {
     @SqlQuery("SELECT * FROM payments WHERE merchant_uid = :merchantUid ORDER BY first_seen_at")
     List<PaymentRow> payments(@Bind("merchantUid") String merchantUid);
 
-    @SqlQuery("SELECT * FROM payment_history WHERE outcome = 'forgery' ORDER BY id DESC LIMIT :limit")
+    /** One row per forged payment (its first report), however often it was reported. */
+    @SqlQuery("""
+            SELECT * FROM payment_history
+             WHERE id IN (SELECT min(id) FROM payment_history WHERE outcome = 'forgery' GROUP BY imp_uid)
+             ORDER BY id DESC LIMIT :limit
+            """)
     List<HistoryEntry> forgeries(@Bind("limit") int limit);
 
     @SqlQuery("SELECT * FROM payments WHERE refund_state = 'failed' ORDER BY updated_at DESC")

@@ -2,6 +2,7 @@ package dev.portoneverify.payment;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
@@ -43,4 +44,12 @@ public interface PaymentDao {
 
     @SqlQuery("SELECT refund_state FROM payments WHERE imp_uid = :impUid")
     String refundState(@Bind("impUid") String impUid);
+
+    /** Payments whose refund PortOne did not carry out, oldest first; {@code merchantUid} null: of every order. */
+    @SqlQuery("""
+            SELECT imp_uid FROM payments
+             WHERE refund_state = 'failed' AND (:merchantUid IS NULL OR merchant_uid = :merchantUid)
+             ORDER BY updated_at LIMIT :limit
+            """)
+    List<String> failedRefunds(@Bind("merchantUid") String merchantUid, @Bind("limit") int limit);
 }

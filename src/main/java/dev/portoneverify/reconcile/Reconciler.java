@@ -3,6 +3,7 @@ package dev.portoneverify.reconcile;
 import dev.portoneverify.order.Order;
 import dev.portoneverify.order.OrderDao;
 import dev.portoneverify.payment.Outcome;
+import dev.portoneverify.payment.PaymentDao;
 import dev.portoneverify.payment.PaymentSync;
 import dev.portoneverify.payment.Source;
 import dev.portoneverify.portone.Payment;
@@ -21,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds what no webhook told us. PortOne V1 sends no webhook when a payment fails, and resends a
+ * Finds what no webhook told us, and retries refunds PortOne did not carry out. PortOne V1 sends no webhook when a payment fails, and resends a
  * lost one only if the shop asked PortOne to; a buyer may also close the browser before it reports.
  * So every open order of the recent window is looked up at PortOne and run through the same
  * verification as every other report.
@@ -38,6 +39,7 @@ public final class Reconciler implements AutoCloseable {
     private static final Duration LEASE_TIME = Duration.ofMinutes(15);
 
     private final OrderDao orders;
+    private final PaymentDao payments;
     private final LeaseDao leases;
     private final String holder = UUID.randomUUID().toString();
     private final PortOneClient portone;
@@ -53,9 +55,10 @@ public final class Reconciler implements AutoCloseable {
 
     public record Summary(int checked, int changed, int failed, boolean skipped) {}
 
-    public Reconciler(OrderDao orders, LeaseDao leases, PortOneClient portone, PaymentSync sync, Clock clock,
-                      Duration window) {
+    public Reconciler(OrderDao orders, PaymentDao payments, LeaseDao leases, PortOneClient portone, PaymentSync sync,
+                      Clock clock, Duration window) {
         this.orders = orders;
+        this.payments = payments;
         this.leases = leases;
         this.portone = portone;
         this.sync = sync;
@@ -110,6 +113,16 @@ public final class Reconciler implements AutoCloseable {
                 log.warn("reconciliation of {} failed: {}", order.merchantUid(), e.getMessage());
             }
         }
+        // a refund PortOne did not carry out is tried again: the payment is re-verified, and a
+        // forgery or duplicate still holding money is refunded (its order may be long closed)
+        for (String impUid : payments.failedRefunds(null, ORDERS_PER_PASS)) {
+            try {
+                sync.sync(impUid, Source.RECONCILIATION);
+            } catch (PortOneException e) {
+                failed++;
+                log.warn("refund retry of {} failed: {}", impUid, e.getMessage());
+            }
+        }
         log.info("reconciliation pass: {} open orders checked, {} changed, {} failed", checked, changed, failed);
         return new Summary(checked, changed, failed, false);
     }
@@ -120,7 +133,10 @@ public final class Reconciler implements AutoCloseable {
      */
     public Optional<Order> resync(String merchantUid) {
         Optional<Order> order = orders.find(merchantUid);
-        order.ifPresent(o -> reconcile(o, Source.ADMIN));
+        order.ifPresent(o -> {
+            reconcile(o, Source.ADMIN);
+            payments.failedRefunds(merchantUid, ORDERS_PER_PASS).forEach(impUid -> sync.sync(impUid, Source.ADMIN));
+        });
         return orders.find(merchantUid);
     }
 

@@ -193,7 +193,25 @@ class AdminApiTest {
     }
 
     @Test
-    void the_metrics_and_health_endpoints_need_no_token() {
+    void the_admin_page_itself_needs_no_token_but_its_api_does() {
+        assertEquals(200, Unirest.get(server.url("/admin.html")).asString().getStatus());
         assertEquals(200, Unirest.get(server.url("/metrics")).asString().getStatus());
+        assertEquals(401, server.get("/admin/orders").status());
+    }
+
+    @Test
+    void a_forgery_reported_twice_is_listed_once_and_a_resync_retries_its_failed_refund() {
+        server.portone.refuseCancels(true);
+        String order = server.createOrder(15000);
+        server.portone.putPayment(FakePortOne.payment("imp_967000000001", order, 10, "paid"));
+        server.webhook("imp_967000000001", order, "paid");
+        server.complete("imp_967000000001", order);
+        server.portone.refuseCancels(false);
+
+        assertEquals(1, get("/admin/forgeries").body().size());
+        post("/admin/orders/" + order + "/sync", Map.of());
+
+        assertEquals(0, get("/admin/refunds/failed").body().size());
+        assertEquals("cancelled", server.portone.payment("imp_967000000001").get("status"));
     }
 }

@@ -131,6 +131,23 @@ class ReconcilerTest {
     }
 
     @Test
+    void a_refund_portone_did_not_carry_out_is_retried_by_the_next_pass_even_for_a_closed_order() {
+        String order = server.createOrder(15000);
+        server.portone.putPayment(FakePortOne.payment("imp_600000000010", order, 15000, "paid"));
+        server.complete("imp_600000000010", order);
+        server.portone.refuseCancels(true);
+        server.portone.putPayment(FakePortOne.payment("imp_600000000011", order, 15000, "paid"));
+        server.complete("imp_600000000011", order);   // a duplicate: refund due, PortOne refuses
+        server.portone.refuseCancels(false);
+
+        server.reconciler().runOnce();
+
+        assertEquals("cancelled", server.portone.payment("imp_600000000011").get("status"));
+        assertEquals("paid", server.orderStatus(order));
+        assertEquals("refunded", server.db().onDemand(dev.portoneverify.payment.PaymentDao.class).refundState("imp_600000000011"));
+    }
+
+    @Test
     void the_reconcile_command_runs_one_pass_and_exits() throws Exception {
         String order = server.createOrder(15000);
         server.portone.putPayment(FakePortOne.payment("imp_600000000009", order, 15000, "paid"));
