@@ -65,7 +65,7 @@ class OperationsTest {
         server.complete("imp_950000000003", vbank);
         server.sms.awaitSent(1);
 
-        String metrics = Unirest.get(server.url("/metrics")).asString().getBody();
+        String metrics = scrapeUntil("portone_verify_sms_outbox_depth 0");
 
         assertTrue(metrics.contains("portone_verify_verifications_total{outcome=\"paid\",source=\"browser\"} 1"), metrics);
         assertTrue(metrics.contains("portone_verify_verifications_total{outcome=\"forgery\",source=\"webhook\"} 1"), metrics);
@@ -77,6 +77,16 @@ class OperationsTest {
         assertTrue(metrics.contains("portone_verify_portone_request_duration_seconds_count{endpoint=\"cancel\",result=\"ok\"} 1"), metrics);
         assertTrue(metrics.contains("portone_verify_sms_deliveries_total{result=\"delivered\"} 1"), metrics);
         assertTrue(metrics.contains("portone_verify_sms_outbox_depth 0"), metrics);
+    }
+
+    /** The SMS is marked sent (and counted) just after the provider took it: scrape until it shows. */
+    private String scrapeUntil(String line) throws InterruptedException {
+        String metrics = "";
+        for (int i = 0; i < 250 && !metrics.contains(line); i++) {
+            metrics = Unirest.get(server.url("/metrics")).asString().getBody();
+            Thread.sleep(20);
+        }
+        return metrics;
     }
 
     @Test
