@@ -44,7 +44,8 @@ public final class Database {
         SQLiteDataSource dataSource = new SQLiteDataSource(sqlite);
         dataSource.setUrl(jdbcUrl);
 
-        Jdbi jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin());
+        // One connection, kept open and used in turn: see SqliteConnections for why (issue 5).
+        Jdbi jdbi = Jdbi.create(new SqliteConnections(dataSource, 1)).installPlugin(new SqlObjectPlugin());
         registerExactTypes(jdbi);
         jdbi.useHandle(handle -> handle.createScript(schema()).execute());
         return jdbi;

@@ -61,7 +61,7 @@ public final class Benchmark {
             Options o = new Options(
                     ints(given.getOrDefault("latencies", quick ? "0,50" : "0,50,200")),
                     ints(given.getOrDefault("clients", quick ? "20" : "100,1000")),
-                    Integer.parseInt(given.getOrDefault("orders", quick ? "400" : "10000")),
+                    Integer.parseInt(given.getOrDefault("orders", quick ? "400" : "3000")),
                     Integer.parseInt(given.getOrDefault("warmup", "-1")),
                     Double.parseDouble(given.getOrDefault("webhook-share", "0.2")),
                     Long.parseLong(given.getOrDefault("trivial-millis", quick ? "500" : "3000")),

@@ -66,6 +66,11 @@ final class LeanPortOne implements StandIn {
             config.routes.post("/payments/prepare", this::prepare);
         });
         app.start("127.0.0.1", 0);
+        try {
+            connections.start();   // counts nothing until started
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
         app.jettyServer().server().addBeanToAllConnectors(connections);
     }
 

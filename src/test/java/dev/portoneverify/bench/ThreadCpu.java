@@ -19,6 +19,7 @@ final class ThreadCpu {
     private static final String[][] KINDS = {
             {"JettyServerThreadPool", "request threads (Jetty pool)"},
             {"qtp", "request threads (Jetty pool)"},
+            {"ForkJoinPool-", "virtual-thread carriers (request threads on 21+)"},
             {"HttpClient", "JDK HttpClient threads"},
             {"C2 CompilerThread", "JIT compiler (C2)"},
             {"C1 CompilerThread", "JIT compiler (C1)"},

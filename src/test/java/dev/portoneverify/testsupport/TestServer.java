@@ -34,6 +34,7 @@ public final class TestServer implements AutoCloseable {
     private final Server server;
     private final UnirestInstance http = Unirest.spawnInstance();
     private final ObjectMapper json = Json.newMapper();
+    private Jdbi db;
 
     private TestServer(FakePortOne portone, Path dir, Map<String, String> env) {
         this.portone = portone;
@@ -84,7 +85,10 @@ public final class TestServer implements AutoCloseable {
 
     /** A second connection to the same database file, for assertions on what was stored. */
     public Jdbi db() {
-        return Database.open(databaseUrl);
+        if (db == null) {
+            db = Database.open(databaseUrl);
+        }
+        return db;
     }
 
     /** How many rows a table holds now. */
