@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portoneverify.Database;
 import dev.portoneverify.robustness.Hostile.Kind;
 import dev.portoneverify.robustness.Hostile.Value;
 import dev.portoneverify.testsupport.FakePortOne.Recorded;
@@ -114,7 +115,8 @@ class HostileInputTest {
         // no background reconciliation calling PortOne mid-case; no 1 s PortOne timeout to trip on a busy machine
         server = TestServer.start(Map.of("RECONCILE_INTERVAL_SECONDS", "0", "PORTONE_TIMEOUT_MS", "10000"));
         port = URI.create(server.url("/")).getPort();
-        db = server.db().open();
+        // its own connection, held for the whole class: server.db() lends one connection per thread at a time
+        db = Database.open(server.databaseUrl()).open();
         for (int i = 1; i <= 3; i++) {
             long id = server.createUser("기존 고객 " + i, "010-5555-000" + i);
             seededOrders.add(server.createOrder(id, Map.of("user_id", id, "name", "기존 주문 " + i, "amount", 15000 * i)));
