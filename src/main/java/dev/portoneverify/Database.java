@@ -30,11 +30,12 @@ public final class Database {
     public static Jdbi open(String jdbcUrl) {
         createParentDirectory(jdbcUrl);
         SQLiteConfig sqlite = new SQLiteConfig();
-        // WAL lets readers (GET /orders/...) run while a verification writes.
+        // Within one process all calls take turns on one connection (SqliteConnections). WAL and the
+        // busy timeout are for the other processes on the same file (`java -jar ... reconcile`, a
+        // second server): their readers never wait for our writer, and writers queue for the lock
+        // instead of failing with SQLITE_BUSY. Write transactions never wait on the network.
         sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
         sqlite.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-        // Concurrent verifications queue for the write lock instead of failing with SQLITE_BUSY;
-        // write transactions are a few statements long and never wait on the network.
         sqlite.setBusyTimeout(10_000);
         // BEGIN IMMEDIATE takes the write lock when a transaction starts, so the order row that
         // a verification reads cannot change before it writes: no lost update, no deadlock on

@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * PortOne asks whether to go on; only a 200 lets it charge the buyer. Any other answer fails the
  * payment, with our {@code {"reason": ...}} as its {@code fail_reason}.
  *
- * <p>PortOne gives up after 10 seconds and fails the payment, so the answer never waits for the
- * database's write lock: the order is read (WAL readers never wait for writers), the answer is
- * sent, and the history row is written by a background writer.
+ * <p>PortOne gives up after 10 seconds and fails the payment, so the answer never waits for a
+ * write: the order is read (one short query; WAL readers never wait for another process's writer),
+ * the answer is sent, and the history row is written by a background writer.
  */
 public final class ConfirmHandler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConfirmHandler.class);
