@@ -1,5 +1,6 @@
 -- portone-verify schema (SQLite). Applied at every start; every statement is idempotent,
--- so a restart keeps all data.
+-- so a restart keeps all data. schema.postgresql.sql is its PostgreSQL twin: change both together
+-- (and migrate/Tables.java, which lists every column for `migrate-db`).
 --
 -- Money is stored as TEXT holding a plain decimal string ('15000', '14.20'): SQLite has no
 -- exact decimal type, and a NUMERIC/REAL column would silently turn 0.1 into a double.
@@ -85,7 +86,8 @@ CREATE TABLE IF NOT EXISTS sms_outbox (
     created_at TEXT NOT NULL,
     attempts   INTEGER NOT NULL DEFAULT 0,
     last_error TEXT,
-    -- after a failed attempt, not before this time (exponential backoff)
+    -- not before this time: after a failed attempt (exponential backoff), or while one sender,
+    -- which moved it forward to claim the message, is sending it
     next_attempt_at TEXT,
     sent_at    TEXT
 );

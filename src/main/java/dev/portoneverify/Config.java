@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  */
 public record Config(
         int port,
-        String databaseUrl,
+        DatabaseSettings database,
         boolean sandbox,
         URI portoneApiUrl,
         String portoneApiKey,
@@ -44,7 +44,7 @@ public record Config(
         boolean sandbox = sandboxMode(env);
         return new Config(
                 intIn(env, "PORT", 7070, 0, 65535),
-                sqliteUrl(env),
+                database(env),
                 sandbox,
                 httpUrl(env, "PORTONE_API_URL", "https://api.iamport.kr"),
                 sandbox ? null : required(env, "PORTONE_API_KEY"),
@@ -106,8 +106,8 @@ public record Config(
 
     @Override
     public String toString() {
-        return "Config[port=%d, databaseUrl=%s, sandbox=%s, portoneApiUrl=%s, portoneApiKey=%s, portoneApiSecret=***, "
-                .formatted(port, databaseUrl, sandbox, portoneApiUrl, portoneApiKey)
+        return "Config[port=%d, database=%s, sandbox=%s, portoneApiUrl=%s, portoneApiKey=%s, portoneApiSecret=***, "
+                .formatted(port, database, sandbox, portoneApiUrl, portoneApiKey)
                 + "portoneTimeout=%s, allowTestPayments=%s, autoCancelForgeries=%s, reconcileInterval=%s, "
                         .formatted(portoneTimeout, allowTestPayments, autoCancelForgeries, reconcileInterval)
                 + "reconcileWindow=%s, webhookAllowedIps=%s, webhookTrustForwardedFor=%s, prepareAmounts=%s, "
@@ -197,14 +197,22 @@ public record Config(
         throw new ConfigException(name + "=" + raw + " is not an http(s) URL such as https://api.iamport.kr");
     }
 
-    private static String sqliteUrl(Map<String, String> env) {
-        String v = value(env, "DATABASE_URL");
-        if (v == null) {
-            return DEFAULT_DATABASE_URL;
+    private static DatabaseSettings database(Map<String, String> env) {
+        String url = value(env, "DATABASE_URL");
+        return database(env, "DATABASE_URL", url == null ? DEFAULT_DATABASE_URL : url);
+    }
+
+    /**
+     * The database at {@code url} (named {@code name} in errors), with DATABASE_USER, DATABASE_PASSWORD
+     * and DATABASE_POOL_SIZE from {@code env}; only PostgreSQL uses them.
+     */
+    public static DatabaseSettings database(Map<String, String> env, String name, String url) {
+        DatabaseSettings.Dialect dialect = DatabaseSettings.dialectOf(url);
+        if (dialect == null || url.endsWith(":")) {
+            throw new ConfigException(name + "=" + DatabaseSettings.redact(url) + " is neither a SQLite JDBC URL such as "
+                    + DEFAULT_DATABASE_URL + " nor a PostgreSQL one such as jdbc:postgresql://db.example:5432/shop");
         }
-        if (!v.startsWith("jdbc:sqlite:") || v.length() == "jdbc:sqlite:".length()) {
-            throw new ConfigException("DATABASE_URL=" + v + " is not a SQLite JDBC URL such as " + DEFAULT_DATABASE_URL);
-        }
-        return v;
+        return new DatabaseSettings(url, value(env, "DATABASE_USER"), value(env, "DATABASE_PASSWORD"),
+                intIn(env, "DATABASE_POOL_SIZE", 10, 1, 200));
     }
 }

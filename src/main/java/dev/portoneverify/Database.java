@@ -1,5 +1,9 @@
 package dev.portoneverify;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import dev.portoneverify.DatabaseSettings.Dialect;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -9,8 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Types;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.argument.AbstractArgumentFactory;
 import org.jdbi.v3.core.argument.Argument;
@@ -19,15 +25,60 @@ import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
-/** Opens the SQLite database, teaches Jdbi our exact money and time types, and applies schema.sql. */
-public final class Database {
-    /** Fixed width, so that timestamps compare correctly as text in SQL. */
+/**
+ * Opens the database named by {@link DatabaseSettings}, teaches Jdbi our exact money and time types
+ * for it, and applies its schema ({@code schema.sql} for SQLite, {@code schema.postgresql.sql}).
+ *
+ * <p>The DAOs are the same for both. The one place their SQL differs is the {@code <forUpdate>}
+ * attribute: empty on SQLite, whose transactions already hold the database's single write lock from
+ * their first statement, and a row lock on PostgreSQL.
+ */
+public final class Database implements AutoCloseable {
+    /** Fixed width, so that timestamps compare correctly as text in SQLite. */
     private static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    /** Any constant: the key of the lock that lets one instance at a time create the tables. */
+    private static final long SCHEMA_LOCK = 0x706f72746f6e65L;
 
-    private Database() {}
+    private final Jdbi jdbi;
+    private final Dialect dialect;
+    private final AutoCloseable connections;
 
-    public static Jdbi open(String jdbcUrl) {
+    private Database(Jdbi jdbi, Dialect dialect, AutoCloseable connections) {
+        this.jdbi = jdbi;
+        this.dialect = dialect;
+        this.connections = connections;
+    }
+
+    /** Throws {@link ConfigException} when the database cannot be reached or created. */
+    public static Database open(DatabaseSettings settings) {
+        return settings.dialect() == Dialect.POSTGRESQL ? openPostgresql(settings) : openSqlite(settings.url());
+    }
+
+    /** A SQLite file, for tools and tests that name one. */
+    public static Database open(String sqliteUrl) {
+        return openSqlite(sqliteUrl);
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    /** Closes every connection; the Jdbi must not be used afterwards. */
+    @Override
+    public void close() {
+        try {
+            connections.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("closing the database failed", e);
+        }
+    }
+
+    private static Database openSqlite(String jdbcUrl) {
         createParentDirectory(jdbcUrl);
         SQLiteConfig sqlite = new SQLiteConfig();
         // Within one process all calls take turns on one connection (SqliteConnections). WAL and the
@@ -46,14 +97,53 @@ public final class Database {
         dataSource.setUrl(jdbcUrl);
 
         // One connection, kept open and used in turn: see SqliteConnections for why (issue 5).
-        Jdbi jdbi = Jdbi.create(new SqliteConnections(dataSource, 1)).installPlugin(new SqlObjectPlugin());
-        registerExactTypes(jdbi);
-        jdbi.useHandle(handle -> handle.createScript(schema()).execute());
-        return jdbi;
+        SqliteConnections connections = new SqliteConnections(dataSource, 1);
+        Jdbi jdbi = Jdbi.create(connections).installPlugin(new SqlObjectPlugin());
+        jdbi.define("forUpdate", "");
+        registerTextTypes(jdbi);
+        jdbi.useHandle(handle -> handle.createScript(schema("/schema.sql")).execute());
+        return new Database(jdbi, Dialect.SQLITE, connections);
+    }
+
+    private static Database openPostgresql(DatabaseSettings settings) {
+        HikariConfig pool = new HikariConfig();
+        pool.setPoolName("portone-verify");
+        pool.setJdbcUrl(settings.url());
+        pool.setUsername(settings.user());
+        pool.setPassword(settings.password());
+        pool.setMaximumPoolSize(settings.poolSize());
+        pool.setMinimumIdle(Math.min(2, settings.poolSize()));
+        // a request waiting longer than this for a connection gets an error rather than hanging
+        pool.setConnectionTimeout(10_000);
+        HikariDataSource dataSource;
+        try {
+            dataSource = new HikariDataSource(pool);
+        } catch (HikariPool.PoolInitializationException e) {
+            throw new ConfigException("DATABASE_URL=" + settings.redactedUrl() + ": cannot connect to PostgreSQL ("
+                    + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()) + ")");
+        }
+        Jdbi jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin());
+        // not FOR UPDATE: that would also block the foreign-key checks of inserts that merely name
+        // the order (a payments row), which deadlocks against a refund's payments update
+        jdbi.define("forUpdate", "FOR NO KEY UPDATE");
+        registerPostgresqlTypes(jdbi);
+        try {
+            // Instances starting together would race on CREATE ... IF NOT EXISTS (it is not atomic in
+            // PostgreSQL's catalog); the transaction-scoped advisory lock makes them take turns.
+            jdbi.useTransaction(handle -> {
+                handle.createQuery("SELECT 1 FROM pg_advisory_xact_lock(:key)").bind("key", SCHEMA_LOCK)
+                        .mapTo(Integer.class).one();
+                handle.createScript(schema("/schema.postgresql.sql")).execute();
+            });
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+        return new Database(jdbi, Dialect.POSTGRESQL, dataSource);
     }
 
     /** SQLite stores money and instants as TEXT (see schema.sql); bind and read them as such. */
-    private static void registerExactTypes(Jdbi jdbi) {
+    private static void registerTextTypes(Jdbi jdbi) {
         jdbi.registerArgument(new AbstractArgumentFactory<BigDecimal>(Types.VARCHAR) {
             @Override
             protected Argument build(BigDecimal value, ConfigRegistry config) {
@@ -76,10 +166,29 @@ public final class Database {
         });
     }
 
-    private static String schema() {
-        try (InputStream in = Database.class.getResourceAsStream("/schema.sql")) {
+    /**
+     * PostgreSQL has exact NUMERIC (Jdbi's own BigDecimal binding fits it) and TIMESTAMPTZ. Instants
+     * go as UTC OffsetDateTimes, independent of the JVM's time zone, cut to the milliseconds SQLite
+     * keeps, so both databases hand back the same values.
+     */
+    private static void registerPostgresqlTypes(Jdbi jdbi) {
+        jdbi.registerArgument(new AbstractArgumentFactory<Instant>(Types.TIMESTAMP_WITH_TIMEZONE) {
+            @Override
+            protected Argument build(Instant value, ConfigRegistry config) {
+                OffsetDateTime utc = value.truncatedTo(ChronoUnit.MILLIS).atOffset(ZoneOffset.UTC);
+                return (position, statement, ctx) -> statement.setObject(position, utc, Types.TIMESTAMP_WITH_TIMEZONE);
+            }
+        });
+        jdbi.registerColumnMapper(Instant.class, (rs, column, ctx) -> {
+            OffsetDateTime time = rs.getObject(column, OffsetDateTime.class);
+            return time == null ? null : time.toInstant();
+        });
+    }
+
+    private static String schema(String resource) {
+        try (InputStream in = Database.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("schema.sql is missing from the classpath");
+                throw new IllegalStateException(resource + " is missing from the classpath");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -7,6 +7,7 @@ import dev.portoneverify.admin.AdminHandler;
 import dev.portoneverify.checkout.CheckoutHandler;
 import dev.portoneverify.health.HealthHandler;
 import dev.portoneverify.metrics.Metrics;
+import dev.portoneverify.migrate.MigrateCommand;
 import dev.portoneverify.order.AmountRegistration;
 import dev.portoneverify.order.AmountRegistrationFailedException;
 import dev.portoneverify.order.MerchantUids;
@@ -50,19 +51,23 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("migrate-db")) {
+            System.exit(MigrateCommand.run(args, System.getenv(), System.out, System.err));
+        }
         if (args.length > 1 || (args.length == 1 && !args[0].equals("reconcile"))) {
-            System.err.println("usage: java -jar portone-verify.jar [reconcile]");
+            System.err.println("usage: java -jar portone-verify.jar [reconcile | migrate-db --to <jdbc url>]");
             System.exit(2);
         }
         Config config;
+        Server assembled;
         try {
             config = Config.fromEnv(System.getenv());
+            assembled = build(config, new LogSmsSender(), Clock.tickMillis(ZoneOffset.UTC));
         } catch (ConfigException e) {
             System.err.println("portone-verify cannot start: " + e.getMessage());
             System.exit(2);
             return;
         }
-        Server assembled = build(config, new LogSmsSender(), Clock.tickMillis(ZoneOffset.UTC));
         if (args.length == 1) {
             // one reconciliation pass, then exit: for cron, or after the server was down a while
             Reconciler.Summary summary = assembled.reconciler().runOnce();
@@ -77,7 +82,7 @@ public final class Main {
         }
         log.info("portone-verify listening on http://localhost:{} (PortOne API {}, database {}, test payments {}, "
                         + "auto-cancel forgeries {}, prepare amounts {})", server.port(),
-                server.sandbox() == null ? config.portoneApiUrl() : server.sandbox().apiUrl(), config.databaseUrl(),
+                server.sandbox() == null ? config.portoneApiUrl() : server.sandbox().apiUrl(), config.database().redactedUrl(),
                 config.allowTestPayments() ? "allowed" : "refused", config.autoCancelForgeries() ? "on" : "off",
                 config.prepareAmounts() ? "on" : "off");
     }
@@ -85,7 +90,8 @@ public final class Main {
     /** Builds the whole server from a configuration; tests call this too, with their own SMS sender. */
     public static Server build(Config config, SmsSender smsSender, Clock clock) {
         ObjectMapper json = Json.newMapper();
-        Jdbi jdbi = Database.open(config.databaseUrl());
+        Database database = Database.open(config.database());
+        Jdbi jdbi = database.jdbi();
         PortOneSandbox sandbox = config.sandbox() ? PortOneSandbox.start(config.sandboxPort(), clock) : null;
         if (sandbox != null && config.sandboxFormWebhooks()) {
             sandbox.webhookFormat(WebhookFormat.FORM);
@@ -131,7 +137,8 @@ public final class Main {
                 new HealthHandler(jdbi, portone, metrics),
                 admin,
                 sandbox == null ? null : sandbox.controlRoutes());
-        List<AutoCloseable> closeOnStop = sandbox == null ? List.of(confirm) : List.of(confirm, sandbox);
+        // in this order: the confirm handler's pending history writes still need the database
+        List<AutoCloseable> closeOnStop = sandbox == null ? List.of(confirm, database) : List.of(confirm, sandbox, database);
         return new Server(App.create(json, handlers), sms, reconciler, config.reconcileInterval(), sandbox, closeOnStop);
     }
 

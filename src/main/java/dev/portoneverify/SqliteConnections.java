@@ -21,11 +21,12 @@ import org.sqlite.SQLiteDataSource;
  * <p>Thread-safe. A thread must not open a second handle while it holds one (it would wait for
  * itself): that throws {@link IllegalStateException}.
  */
-final class SqliteConnections implements ConnectionFactory {
+final class SqliteConnections implements ConnectionFactory, AutoCloseable {
     private final SQLiteDataSource source;
     private final Semaphore permits;
     private final BlockingQueue<Connection> idle;
     private final ThreadLocal<Boolean> holding = ThreadLocal.withInitial(() -> false);
+    private volatile boolean closed;
 
     SqliteConnections(SQLiteDataSource source, int size) {
         this.source = source;
@@ -66,7 +67,7 @@ final class SqliteConnections implements ConnectionFactory {
                 c.rollback();
                 c.setAutoCommit(true);
             }
-            if (c.isClosed() || !idle.offer(c)) {
+            if (c.isClosed() || closed || !idle.offer(c)) {
                 c.close();
             }
         } catch (SQLException e) {
@@ -75,6 +76,15 @@ final class SqliteConnections implements ConnectionFactory {
         } finally {
             holding.set(false);
             permits.release();
+        }
+    }
+
+    /** Closes the idle connections; one lent out now is closed when it comes back. */
+    @Override
+    public void close() throws SQLException {
+        closed = true;
+        for (Connection c = idle.poll(); c != null; c = idle.poll()) {
+            c.close();
         }
     }
 }

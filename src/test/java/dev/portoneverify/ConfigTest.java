@@ -18,7 +18,7 @@ class ConfigTest {
         Config config = Config.fromEnv(KEYS);
 
         assertEquals(7070, config.port());
-        assertEquals("jdbc:sqlite:data/portone-verify.db", config.databaseUrl());
+        assertEquals("jdbc:sqlite:data/portone-verify.db", config.database().url());
         assertEquals("https://api.iamport.kr", config.portoneApiUrl().toString());
         assertEquals(Duration.ofSeconds(10), config.portoneTimeout());
         assertFalse(config.allowTestPayments());
@@ -67,6 +67,39 @@ class ConfigTest {
         assertRejected("WEBHOOK_ALLOWED_IPS", "portone.io", "WEBHOOK_ALLOWED_IPS entry 'portone.io'");
         assertRejected("RECONCILE_INTERVAL_SECONDS", "-1", "RECONCILE_INTERVAL_SECONDS=-1");
         assertRejected("PORTONE_MODE", "test", "PORTONE_MODE=test");
+    }
+
+    @Test
+    void a_postgresql_url_with_its_login_and_pool_size_is_taken() {
+        Map<String, String> env = new HashMap<>(KEYS);
+        env.putAll(Map.of("DATABASE_URL", "jdbc:postgresql://db.internal:5432/shop", "DATABASE_USER", "shop",
+                "DATABASE_PASSWORD", "pg-pa55word", "DATABASE_POOL_SIZE", "20"));
+
+        DatabaseSettings database = Config.fromEnv(env).database();
+
+        assertEquals(DatabaseSettings.Dialect.POSTGRESQL, database.dialect());
+        assertEquals("shop", database.user());
+        assertEquals("pg-pa55word", database.password());
+        assertEquals(20, database.poolSize());
+        assertRejected("DATABASE_POOL_SIZE", "0", "DATABASE_POOL_SIZE=0");
+    }
+
+    @Test
+    void a_database_password_never_appears_in_the_printed_configuration_or_an_error() {
+        Map<String, String> env = new HashMap<>(KEYS);
+        env.putAll(Map.of("DATABASE_URL", "jdbc:postgresql://db:5432/shop?user=shop&password=url-pa55word",
+                "DATABASE_PASSWORD", "env-pa55word"));
+        String printed = Config.fromEnv(env).toString();
+        env.put("DATABASE_URL", "postgres://shop:userinfo-pa55word@db/shop");
+        String error = assertThrows(ConfigException.class, () -> Config.fromEnv(env)).getMessage();
+
+        for (String secret : new String[] {"url-pa55word", "env-pa55word"}) {
+            assertFalse(printed.contains(secret), printed);
+        }
+        assertTrue(printed.contains("password=***"), printed);
+        assertFalse(error.contains("userinfo-pa55word"), error);
+        assertEquals("jdbc:postgresql://u:***@db/x?user=u&password=***",
+                DatabaseSettings.redact("jdbc:postgresql://u:p@db/x?user=u&password=p"));
     }
 
     @Test

@@ -29,6 +29,14 @@ public interface OrderDao {
     @SqlQuery("SELECT * FROM orders WHERE merchant_uid = :merchantUid")
     Optional<Order> find(@Bind("merchantUid") String merchantUid);
 
+    /**
+     * The order, locked until the transaction ends, for a caller that decides on it and then writes:
+     * a concurrent report of the same order waits and then decides on what this one wrote. On
+     * PostgreSQL {@code <forUpdate>} locks the row; SQLite's transaction already holds the write lock.
+     */
+    @SqlQuery("SELECT * FROM orders WHERE merchant_uid = :merchantUid <forUpdate>")
+    Optional<Order> findForUpdate(@Bind("merchantUid") String merchantUid);
+
     /** Orders that may still be paid, oldest first: what reconciliation looks at. */
     @SqlQuery("""
             SELECT * FROM orders

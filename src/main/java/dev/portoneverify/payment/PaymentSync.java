@@ -29,9 +29,10 @@ import org.slf4j.LoggerFactory;
  *   <li>Ask PortOne for the payment (network; no transaction is open).</li>
  *   <li>In one short write transaction: read the order named by PortOne's merchant_uid, decide with
  *       {@link PaymentRules}, apply the transition with its side effects (virtual account on the
- *       user, SMS in the outbox, refund claim) and append the history row. The transaction takes
- *       SQLite's write lock first, so concurrent reports of one payment are decided one after the
- *       other, each on the state the previous one left: the change happens once.</li>
+ *       user, SMS in the outbox, refund claim) and append the history row. The transaction locks the
+ *       order first (SQLite's write lock; a row lock on PostgreSQL), so concurrent reports of one
+ *       payment, to this instance or another, are decided one after the other, each on the state
+ *       the previous one left: the change happens once.</li>
  *   <li>After commit: refund if this report claimed it, and wake the SMS dispatcher.</li>
  * </ol>
  *
@@ -105,7 +106,7 @@ public final class PaymentSync {
         PaymentDao payments = handle.attach(PaymentDao.class);
         Instant now = clock.instant();
 
-        Order order = orders.find(payment.merchantUid()).orElse(null);
+        Order order = orders.findForUpdate(payment.merchantUid()).orElse(null);
         Decision decision = PaymentRules.decide(order, payment, policy, now);
         if (order != null) {
             payments.upsert(payment.impUid(), order.merchantUid(), payment.rawStatus(), payment.amount(),
@@ -190,7 +191,7 @@ public final class PaymentSync {
         jdbi.useHandle(handle -> handle.attach(HistoryDao.class).insert(entry));
     }
 
-    /** The transaction holds the write lock, so a guarded update that matches no row is a bug, not a race. */
+    /** The transaction holds the order's lock, so a guarded update that matches no row is a bug, not a race. */
     private static void applied(int rows, Decision decision) {
         if (rows != 1) {
             throw new IllegalStateException("transition " + decision.transition() + " matched " + rows + " orders");

@@ -11,15 +11,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends what the outbox holds, on one background thread, so a slow or failing SMS provider never
- * delays a verification, and this process never sends one message twice. A failed message is
- * retried with exponential backoff (5 s, 10 s, 20 s ... at most 1 h) up to {@value #MAX_ATTEMPTS}
- * attempts; a message marked sent is never sent again, also after a restart.
+ * delays a verification. No message is sent twice, by this process or by another server instance
+ * on the same database: each is claimed before it is sent. A failed message is retried with
+ * exponential backoff (5 s, 10 s, 20 s ... at most 1 h) up to {@value #MAX_ATTEMPTS} attempts; a
+ * message marked sent is never sent again, also after a restart.
  */
 public final class SmsDispatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SmsDispatcher.class);
     static final int MAX_ATTEMPTS = 10;
     private static final Duration FIRST_RETRY = Duration.ofSeconds(5);
     private static final Duration LONGEST_RETRY = Duration.ofHours(1);
+    /** How long a claimed message is left to its sender before another may try it. */
+    private static final Duration CLAIM_TIME = Duration.ofMinutes(5);
 
     private final SmsOutboxDao outbox;
     private final SmsSender sender;
@@ -72,6 +75,10 @@ public final class SmsDispatcher implements AutoCloseable {
 
     private void drain() {
         for (OutboxMessage message : outbox.due(clock.instant(), MAX_ATTEMPTS, 100)) {
+            Instant now = clock.instant();
+            if (outbox.claim(message.id(), now, now.plus(CLAIM_TIME)) == 0) {
+                continue; // another instance on the same database is sending it
+            }
             try {
                 sender.send(message.phone(), message.message());
             } catch (RuntimeException e) {

@@ -28,6 +28,17 @@ public interface SmsOutboxDao {
             """)
     List<OutboxMessage> due(@Bind("now") Instant now, @Bind("maxAttempts") int maxAttempts, @Bind("limit") int limit);
 
+    /**
+     * Claims a due message for one sender until {@code until}, by moving its next attempt there: of
+     * several instances that found it due, exactly one gets 1 and sends it. A sender that crashed
+     * mid-send leaves the message to be tried again once the claim runs out.
+     */
+    @SqlUpdate("""
+            UPDATE sms_outbox SET next_attempt_at = :until
+             WHERE id = :id AND sent_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= :now)
+            """)
+    int claim(@Bind("id") long id, @Bind("now") Instant now, @Bind("until") Instant until);
+
     @SqlQuery("SELECT count(*) FROM sms_outbox WHERE sent_at IS NULL")
     int unsentCount();
 

@@ -72,7 +72,7 @@ class CrashSafetyIT {
             assertTrue(answered.size() < placed.size(), "every report finished before the kill: kill earlier");
 
             try (JarProcess second = JarProcess.start(env)) {
-                Jdbi db = Database.open(databaseUrl);
+                Jdbi db = Database.open(databaseUrl).jdbi();
                 assertEquals("ok", db.withHandle(h -> h.createQuery("PRAGMA integrity_check").mapTo(String.class).one()));
                 for (Map.Entry<String, String> a : answered.entrySet()) {
                     String status = orderStatus(second, a.getKey());

@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portoneverify.testsupport.FakePortOne;
+import dev.portoneverify.testsupport.Race;
 import dev.portoneverify.testsupport.TestServer;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /** The browser and many webhook deliveries report the same payment at the same moment. */
@@ -24,7 +22,7 @@ class ConcurrentReportsTest {
             server.portone.putPayment(FakePortOne.vbankReady("imp_400000000001", order, 50000));
             server.portone.delayMillis(20);
 
-            List<Integer> statuses = race(20, i -> i % 4 == 0
+            List<Integer> statuses = Race.of(20, i -> i % 4 == 0
                     ? server.complete("imp_400000000001", order).status()
                     : server.webhook("imp_400000000001", order, "ready").status());
 
@@ -46,7 +44,7 @@ class ConcurrentReportsTest {
             server.portone.putPayment(FakePortOne.payment("imp_400000000002", order, 500, "paid"));
             server.portone.delayMillis(20);
 
-            List<Integer> statuses = race(10, i -> server.webhook("imp_400000000002", order, "paid").status());
+            List<Integer> statuses = Race.of(10, i -> server.webhook("imp_400000000002", order, "paid").status());
 
             assertEquals(List.of(200), statuses.stream().distinct().toList());
             assertEquals(1, server.portone.cancels().size());
@@ -123,37 +121,9 @@ class ConcurrentReportsTest {
     }
 
     private static List<String> raceAnswers(int n, Reported call) throws Exception {
-        return race(n, i -> {
+        return Race.of(n, i -> {
             TestServer.Answer a = call.run(i);
             return a.status() + " " + a.text("status");
         });
-    }
-
-    interface Call<T> {
-        T run(int i) throws Exception;
-    }
-
-    /** Runs {@code n} calls at once, all released together, and returns their results in order. */
-    private static <T> List<T> race(int n, Call<T> call) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(n);
-        CountDownLatch start = new CountDownLatch(1);
-        try {
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                int index = i;
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    return call.run(index);
-                }));
-            }
-            start.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> f : futures) {
-                results.add(f.get());
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
     }
 }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portoneverify.Database;
+import dev.portoneverify.DatabaseSettings;
 import dev.portoneverify.robustness.Hostile.Kind;
 import dev.portoneverify.robustness.Hostile.Value;
 import dev.portoneverify.testsupport.FakePortOne.Recorded;
@@ -59,6 +60,8 @@ class HostileInputTest {
     private static final int CASES = Integer.getInteger("robustness.cases", 250);
     private static final int MAX_BODY = 64 * 1024;
     private static final List<String> TABLES = List.of("users", "orders", "payments", "payment_history", "sms_outbox");
+    private static final Map<String, String> KEYS = Map.of("users", "id", "orders", "merchant_uid", "payments", "imp_uid",
+            "payment_history", "id", "sms_outbox", "id");
     private static final List<String> PAYMENT_SIDE_TABLES = List.of("users", "orders", "payments", "sms_outbox");
     /** What must never reach a client: stack frames, exception and package names. */
     private static final List<String> LEAK_MARKERS = List.of("Exception", "at dev.", "java.", "\tat ", "Caused by",
@@ -81,9 +84,10 @@ class HostileInputTest {
     private TestServer server;
     private int port;
     /** One connection for every snapshot: opening a SQLite connection per query would dominate the run time. */
+    private Database database;
     private Handle db;
     private Snapshot lastSnapshot;
-    private long lastVersion;
+    private String lastVersion;
     private final List<String> seededOrders = new ArrayList<>();
 
     enum Expect { ACCEPT, REJECT, EITHER, TOO_LARGE }
@@ -116,7 +120,8 @@ class HostileInputTest {
         server = TestServer.start(Map.of("RECONCILE_INTERVAL_SECONDS", "0", "PORTONE_TIMEOUT_MS", "10000"));
         port = URI.create(server.url("/")).getPort();
         // its own connection, held for the whole class: server.db() lends one connection per thread at a time
-        db = Database.open(server.databaseUrl()).open();
+        database = Database.open(server.database());
+        db = database.jdbi().open();
         for (int i = 1; i <= 3; i++) {
             long id = server.createUser("기존 고객 " + i, "010-5555-000" + i);
             seededOrders.add(server.createOrder(id, Map.of("user_id", id, "name", "기존 주문 " + i, "amount", 15000 * i)));
@@ -127,6 +132,7 @@ class HostileInputTest {
     void stop() {
         if (db != null) {
             db.close();
+            database.close();
         }
         if (server != null) {
             server.close();
@@ -1200,7 +1206,7 @@ class HostileInputTest {
 
     // ---------------------------------------------------------------- database snapshots
 
-    /** Every row of the five tables, in rowid order. */
+    /** Every row of the five tables, in primary key order. */
     record Snapshot(Map<String, List<Map<String, Object>>> tables) {
         boolean sameAs(Snapshot other, List<String> names) {
             return names.stream().allMatch(t -> tables.get(t).equals(other.tables.get(t)));
@@ -1214,10 +1220,12 @@ class HostileInputTest {
         List<Map<String, Object>> addedTo(String table, Snapshot before) {
             List<Map<String, Object>> now = tables.get(table);
             List<Map<String, Object>> then = before.tables.get(table);
-            if (now.size() < then.size() || !now.subList(0, then.size()).equals(then)) {
+            if (!now.containsAll(then)) {
                 return now;
             }
-            return now.subList(then.size(), now.size());
+            List<Map<String, Object>> added = new ArrayList<>(now);
+            added.removeAll(then);
+            return added;
         }
 
         String diff(Snapshot after) {
@@ -1228,18 +1236,20 @@ class HostileInputTest {
     }
 
     /**
-     * Reads every table only when another connection committed since the last read ({@code PRAGMA
-     * data_version}, read first so a commit in between only causes one more read): most hostile requests
-     * change nothing, and reading hundreds of rows for each would dominate the run time.
+     * Reads every table only when something was committed since the last read (SQLite's {@code PRAGMA
+     * data_version}, PostgreSQL's write-ahead log position; read first so a commit in between only
+     * causes one more read): most hostile requests change nothing, and reading hundreds of rows for
+     * each would dominate the run time.
      */
     private Snapshot snapshot() {
-        long version = db.createQuery("PRAGMA data_version").mapTo(Long.class).one();
-        if (lastSnapshot != null && version == lastVersion) {
+        String version = db.createQuery(database.dialect() == DatabaseSettings.Dialect.SQLITE
+                ? "PRAGMA data_version" : "SELECT CAST(pg_current_wal_lsn() AS TEXT)").mapTo(String.class).one();
+        if (lastSnapshot != null && version.equals(lastVersion)) {
             return lastSnapshot;
         }
         Map<String, List<Map<String, Object>>> tables = new LinkedHashMap<>();
         for (String t : TABLES) {
-            tables.put(t, db.createQuery("SELECT * FROM " + t + " ORDER BY rowid").mapToMap().list());
+            tables.put(t, db.createQuery("SELECT * FROM " + t + " ORDER BY " + KEYS.get(t)).mapToMap().list());
         }
         lastVersion = version;
         lastSnapshot = new Snapshot(tables);

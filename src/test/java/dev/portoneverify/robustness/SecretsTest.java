@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portoneverify.DatabaseSettings;
 import dev.portoneverify.testsupport.FakePortOne;
 import dev.portoneverify.testsupport.FakePortOne.Fault;
+import dev.portoneverify.testsupport.TestDatabase;
 import dev.portoneverify.testsupport.TestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -51,6 +53,8 @@ class SecretsTest {
     private static final String PHONE = "010-9876-5432";
     private static final String MASKED_PHONE = "*******5432";
     private static final String WRONG_SECRET = "wrong-secret-9d8c7b6a5f3e";
+    private static final String DATABASE_PASSWORD = "db-password-4e5f6a7b8c";
+    private static final String DATABASE_URL_PASSWORD = "db-url-password-1a2b3c4d";
     /** Korean mobile and Seoul numbers in any common spelling. */
     private static final Pattern PHONE_NUMBER =
             Pattern.compile("(?<![0-9A-Za-z_])0[1-9][0-9]?[- .]?[0-9]{3,4}[- .]?[0-9]{4}(?![0-9A-Za-z])");
@@ -64,6 +68,7 @@ class SecretsTest {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private FakePortOne portone;
     private Path dir;
+    private TestDatabase database;
 
     /** Every line the three server processes wrote. */
     private final List<String> logs = new ArrayList<>();
@@ -83,6 +88,7 @@ class SecretsTest {
     void runTheWholeFlow() throws Exception {
         portone = FakePortOne.start();
         dir = Files.createTempDirectory("portone-verify-secrets");
+        database = TestDatabase.create(dir);
         Map<String, String> env = env(FakePortOne.API_SECRET);
         ServerProcess server = ServerProcess.start(env, DEBUG).awaitListening();
         try {
@@ -171,6 +177,9 @@ class SecretsTest {
         if (portone != null) {
             portone.close();
         }
+        if (database != null) {
+            database.close();
+        }
         if (dir != null) {
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -220,6 +229,12 @@ class SecretsTest {
         for (String carrier : List.of("imp_secret", "Bearer ", "Authorization")) {
             assertAbsent(carrier, "what carries a secret");
         }
+    }
+
+    @Test
+    void no_database_password_appears_in_any_log_line_or_answer() {
+        assertAbsent(DATABASE_PASSWORD, "DATABASE_PASSWORD");
+        assertAbsent(DATABASE_URL_PASSWORD, "the password in DATABASE_URL");
     }
 
     @Test
@@ -279,7 +294,11 @@ class SecretsTest {
     // ---------------------------------------------------------------- talking to the child
 
     private Map<String, String> env(String secret) {
-        Map<String, String> env = new HashMap<>(TestServer.baseEnv(portone, "jdbc:sqlite:" + dir.resolve("shop.db")));
+        // PostgreSQL (in that run of the suite) takes the passwords and ignores them: the test server trusts
+        String url = database.url() + (database.settings().dialect() == DatabaseSettings.Dialect.POSTGRESQL
+                ? "&password=" + DATABASE_URL_PASSWORD : "");
+        Map<String, String> env = new HashMap<>(TestServer.baseEnv(portone, url));
+        env.put("DATABASE_PASSWORD", DATABASE_PASSWORD);
         env.put("PORTONE_API_SECRET", secret);
         // no background pass at a random moment; the reconcile command covers the reconciler's logging
         env.put("RECONCILE_INTERVAL_SECONDS", "0");

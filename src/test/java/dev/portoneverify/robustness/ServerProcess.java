@@ -25,7 +25,7 @@ final class ServerProcess {
     private static final Pattern LISTENING = Pattern.compile("listening on http://localhost:(\\d+)");
     /** Variables the parent's environment must not leak into the child's configuration. */
     private static final Pattern OURS = Pattern.compile(
-            "PORT|DATABASE_URL|PORTONE_.*|AUTO_CANCEL_FORGERIES|RECONCILE_.*|WEBHOOK_.*|PREPARE_AMOUNTS|CONFIRM_PROCESS|SANDBOX.*");
+            "PORT|DATABASE_.*|PORTONE_.*|AUTO_CANCEL_FORGERIES|RECONCILE_.*|WEBHOOK_.*|PREPARE_AMOUNTS|CONFIRM_PROCESS|SANDBOX.*");
 
     private final Process process;
     private final Thread reader;

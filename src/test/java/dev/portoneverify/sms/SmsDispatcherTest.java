@@ -11,7 +11,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jdbi.v3.core.Jdbi;
+import dev.portoneverify.testsupport.TestDatabase;
+import dev.portoneverify.user.UserDao;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,15 +22,23 @@ import org.junit.jupiter.api.io.TempDir;
 class SmsDispatcherTest {
     @TempDir
     Path dir;
-    private Jdbi jdbi;
+    private TestDatabase testDatabase;
+    private Database database;
     private SmsOutboxDao outbox;
     private final MutableClock clock = MutableClock.startingNow();
 
     @BeforeEach
     void database() {
-        jdbi = Database.open("jdbc:sqlite:" + dir.resolve("sms.db"));
-        jdbi.useHandle(h -> h.execute("INSERT INTO users (name, phone, created_at) VALUES ('홍길동', '010-1234-5678', 'x')"));
-        outbox = jdbi.onDemand(SmsOutboxDao.class);
+        testDatabase = TestDatabase.create(dir);
+        database = Database.open(testDatabase.settings());
+        assertEquals(1, database.jdbi().onDemand(UserDao.class).insert("홍길동", "010-1234-5678", clock.instant()));
+        outbox = database.jdbi().onDemand(SmsOutboxDao.class);
+    }
+
+    @AfterEach
+    void close() {
+        database.close();
+        testDatabase.close();
     }
 
     @Test
@@ -78,6 +88,50 @@ class SmsDispatcherTest {
         }
 
         assertEquals(1, delivered.size());
+    }
+
+    @Test
+    void a_message_being_sent_by_one_instance_is_not_sent_by_another_on_the_same_database() throws Exception {
+        List<String> delivered = new CopyOnWriteArrayList<>();
+        java.util.concurrent.CountDownLatch sending = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        SmsSender slow = (phone, text) -> {
+            sending.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            delivered.add("first:" + text);
+        };
+        outbox.enqueue("vbank:imp_4", 1, "010-1234-5678", "안내", clock.instant());
+        try (SmsDispatcher first = new SmsDispatcher(outbox, slow, clock);
+             SmsDispatcher second = new SmsDispatcher(outbox, (p, t) -> delivered.add("second:" + t), clock)) {
+            first.wake();
+            sending.await();                        // the first instance is inside send()
+            drain(second);
+            release.countDown();
+            drain(first);
+        }
+
+        assertEquals(List.of("first:안내"), delivered);
+        assertNotNull(outbox.all().get(0).sentAt());
+    }
+
+    @Test
+    void a_claim_left_by_a_crashed_sender_runs_out_and_the_message_is_sent() throws Exception {
+        outbox.enqueue("vbank:imp_5", 1, "010-1234-5678", "안내", clock.instant());
+        long id = outbox.all().get(0).id();
+        assertEquals(1, outbox.claim(id, clock.instant(), clock.instant().plus(Duration.ofMinutes(5))));
+        List<String> delivered = new CopyOnWriteArrayList<>();
+        try (SmsDispatcher dispatcher = new SmsDispatcher(outbox, (p, t) -> delivered.add(t), clock)) {
+            drain(dispatcher);
+            assertEquals(List.of(), delivered);
+            clock.advance(Duration.ofMinutes(5));
+            drain(dispatcher);
+        }
+
+        assertEquals(List.of("안내"), delivered);
     }
 
     @Test

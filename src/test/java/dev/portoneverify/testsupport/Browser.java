@@ -10,6 +10,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -40,6 +41,8 @@ public final class Browser implements AutoCloseable {
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
         driver = new ChromeDriver(service, options);
         wait = new WebDriverWait(driver, Duration.ofSeconds(15));
+        // the pages re-render parts of themselves: an element found a moment ago may be replaced
+        wait.ignoring(StaleElementReferenceException.class);
     }
 
     public static Browser start() {

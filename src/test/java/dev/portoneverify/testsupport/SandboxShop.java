@@ -27,6 +27,7 @@ import kong.unirest.core.UnirestInstance;
 public final class SandboxShop implements AutoCloseable {
     public final RecordingSmsSender sms = new RecordingSmsSender();
     private final Server server;
+    private final TestDatabase database;
     private final UnirestInstance http = Unirest.spawnInstance();
     private final ObjectMapper json = Json.newMapper();
 
@@ -39,8 +40,9 @@ public final class SandboxShop implements AutoCloseable {
     private SandboxShop(Map<String, String> extraEnv) {
         try {
             Path dir = Files.createTempDirectory("portone-verify-sandbox");
+            database = TestDatabase.create(dir);
             Map<String, String> env = new HashMap<>(Map.of("PORT", "0",
-                    "DATABASE_URL", "jdbc:sqlite:" + dir.resolve("shop.db"), "RECONCILE_INTERVAL_SECONDS", "0"));
+                    "DATABASE_URL", database.url(), "RECONCILE_INTERVAL_SECONDS", "0"));
             env.putAll(extraEnv);
             server = Main.build(Config.fromEnv(env), sms, Clock.systemUTC()).start(0);
         } catch (IOException e) {
@@ -111,5 +113,6 @@ public final class SandboxShop implements AutoCloseable {
     public void close() {
         server.stop();
         http.close();
+        database.close();
     }
 }

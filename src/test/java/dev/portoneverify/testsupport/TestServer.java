@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portoneverify.Config;
 import dev.portoneverify.Database;
+import dev.portoneverify.DatabaseSettings;
 import dev.portoneverify.Json;
 import dev.portoneverify.Main;
 import dev.portoneverify.Server;
@@ -23,26 +24,35 @@ import kong.unirest.core.UnirestInstance;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * The real server, built by {@link Main#build} on port 0, with a fresh SQLite file, a fake PortOne
+ * The real server, built by {@link Main#build} on port 0, with a fresh database ({@link TestDatabase}), a fake PortOne
  * on port 0 and a recording SMS sender. Requests go over real HTTP, the way httpie sends them.
  */
 public final class TestServer implements AutoCloseable {
     public final FakePortOne portone;
     public final RecordingSmsSender sms = new RecordingSmsSender();
     private final Path dir;
-    private final String databaseUrl;
+    /** The database this server made and drops when it closes; null when it uses another's. */
+    private final TestDatabase ownDatabase;
+    private final DatabaseSettings database;
     private final Server server;
     private final UnirestInstance http = Unirest.spawnInstance();
     private final ObjectMapper json = Json.newMapper();
-    private Jdbi db;
+    private Database db;
 
-    private TestServer(FakePortOne portone, Path dir, Map<String, String> env) {
+    /** Null for a second instance, which borrows the first one's fake PortOne. */
+    private final TestServer first;
+
+    /** {@code env} may name a DATABASE_URL of the test's own; otherwise the server gets a fresh {@link TestDatabase}. */
+    private TestServer(FakePortOne portone, Path dir, TestServer first, Map<String, String> env) {
         this.portone = portone;
         this.dir = dir;
-        this.databaseUrl = "jdbc:sqlite:" + dir.resolve("shop.db");
-        Map<String, String> all = new HashMap<>(baseEnv(portone, databaseUrl));
+        this.first = first;
+        this.ownDatabase = env.containsKey("DATABASE_URL") ? null : TestDatabase.create(dir);
+        Map<String, String> all = new HashMap<>(baseEnv(portone, ownDatabase == null ? env.get("DATABASE_URL") : ownDatabase.url()));
         all.putAll(env);
-        this.server = Main.build(Config.fromEnv(all), sms, Clock.tickMillis(java.time.ZoneOffset.UTC)).start(0);
+        Config config = Config.fromEnv(all);
+        this.database = config.database();
+        this.server = Main.build(config, sms, Clock.tickMillis(java.time.ZoneOffset.UTC)).start(0);
         http.config().connectTimeout(5_000).requestTimeout(30_000);
     }
 
@@ -53,7 +63,21 @@ public final class TestServer implements AutoCloseable {
     /** Starts with extra or overriding environment variables, e.g. {@code AUTO_CANCEL_FORGERIES=false}. */
     public static TestServer start(Map<String, String> env) {
         try {
-            return new TestServer(FakePortOne.start(), Files.createTempDirectory("portone-verify-test"), env);
+            Path dir = Files.createTempDirectory("portone-verify-test");
+            return new TestServer(FakePortOne.start(), dir, null, env);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A second server instance beside {@code first}, as behind a load balancer: the same database and
+     * the same (fake) PortOne, its own token cache, SMS sender and background workers.
+     */
+    public static TestServer besides(TestServer first) {
+        try {
+            return new TestServer(first.portone, Files.createTempDirectory("portone-verify-test"), first,
+                    Map.of("DATABASE_URL", first.database.url()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -79,16 +103,21 @@ public final class TestServer implements AutoCloseable {
         return server.reconciler();
     }
 
+    /** The URL in DATABASE_URL: a SQLite file, or in the PostgreSQL run a schema of this server's own. */
     public String databaseUrl() {
-        return databaseUrl;
+        return database.url();
     }
 
-    /** A second connection to the same database file, for assertions on what was stored. */
+    public DatabaseSettings database() {
+        return database;
+    }
+
+    /** A second connection to the same database, for assertions on what was stored. */
     public Jdbi db() {
         if (db == null) {
-            db = Database.open(databaseUrl);
+            db = Database.open(database);
         }
-        return db;
+        return db.jdbi();
     }
 
     /** How many rows a table holds now. */
@@ -184,8 +213,16 @@ public final class TestServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
-        portone.close();
         http.close();
+        if (db != null) {
+            db.close();
+        }
+        if (first == null) {
+            portone.close();
+        }
+        if (ownDatabase != null) {
+            ownDatabase.close();
+        }
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {

@@ -1,0 +1,79 @@
+package dev.portoneverify.migrate;
+
+import dev.portoneverify.Config;
+import dev.portoneverify.ConfigException;
+import dev.portoneverify.Database;
+import dev.portoneverify.DatabaseSettings;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * {@code java -jar portone-verify.jar migrate-db --to <jdbc url>}: copies the data of DATABASE_URL
+ * (by default the SQLite file) into the empty database at the given URL. Stop the server first:
+ * what it writes during the copy would be left behind.
+ */
+public final class MigrateCommand {
+    public static final String USAGE = "usage: java -jar portone-verify.jar migrate-db --to jdbc:postgresql://host:5432/db";
+
+    private MigrateCommand() {}
+
+    /** Returns the exit code: 0 copied, 1 the copy failed (the target is left empty), 2 a usage or setting problem. */
+    public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        String to = target(args);
+        if (to == null) {
+            err.println(USAGE);
+            return 2;
+        }
+        DatabaseSettings source;
+        DatabaseSettings target;
+        try {
+            source = Config.fromEnv(env).database();
+            target = Config.database(env, "--to", to);
+            if (source.url().equals(target.url())) {
+                throw new ConfigException("--to names DATABASE_URL itself; give the database to copy into");
+            }
+            requireExistingFile(source);
+        } catch (ConfigException e) {
+            err.println("migrate-db: " + e.getMessage());
+            return 2;
+        }
+        out.println("copying " + source.redactedUrl() + " into " + target.redactedUrl());
+        try (Database from = Database.open(source); Database into = Database.open(target)) {
+            MigrateDb.Result result = MigrateDb.run(from, into);
+            result.rows().forEach((table, rows) -> out.println("  " + table + ": " + rows + " rows"));
+            out.println("done, and the row counts match. Start the server with DATABASE_URL=" + target.redactedUrl());
+            return 0;
+        } catch (ConfigException e) {
+            err.println("migrate-db: " + e.getMessage());
+            return 2;
+        } catch (RuntimeException e) {
+            err.println("migrate-db failed, nothing was copied: " + e);
+            return 1;
+        }
+    }
+
+    private static String target(String[] args) {
+        if (args.length == 3 && args[0].equals("migrate-db") && args[1].equals("--to") && !args[2].isBlank()) {
+            return args[2].trim();
+        }
+        if (args.length == 2 && args[0].equals("migrate-db") && args[1].startsWith("--to=") && args[1].length() > 5) {
+            return args[1].substring(5).trim();
+        }
+        return null;
+    }
+
+    /** Opening a SQLite URL creates the file; a mistyped path must not migrate an empty new database. */
+    private static void requireExistingFile(DatabaseSettings source) {
+        if (source.dialect() != DatabaseSettings.Dialect.SQLITE) {
+            return;
+        }
+        String path = source.url().substring("jdbc:sqlite:".length());
+        int query = path.indexOf('?');
+        path = query >= 0 ? path.substring(0, query) : path;
+        if (!path.startsWith("file:") && !path.startsWith(":memory:") && !Files.isRegularFile(Path.of(path))) {
+            throw new ConfigException("DATABASE_URL=" + source.url() + ": no such file to migrate from");
+        }
+    }
+}
