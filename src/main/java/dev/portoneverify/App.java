@@ -31,6 +31,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import org.jdbi.v3.core.JdbiException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
@@ -133,10 +134,23 @@ public final class App {
         routes.exception(PortOneNotFoundException.class, (e, ctx) -> portoneFailed(ctx, e, 502, "portone_error",
                 "PortOne answered with an error"));
 
-        routes.exception(Exception.class, (e, ctx) -> {
-            log.error("{} {} failed", ctx.method(), ctx.path(), e);
-            answer(ctx, 500, "internal_error", "internal error; see the server log");
+        // The database could not be reached (PostgreSQL down, the network cut, every pooled connection
+        // busy for 10 s): nothing was committed, and asking again helps. (Should the line break during
+        // the commit itself, the change either happened or not; a repeated report settles it either way.)
+        routes.exception(JdbiException.class, (e, ctx) -> {
+            if (!Database.isUnreachable(e)) {
+                internalError(ctx, e);
+                return;
+            }
+            log.error("{} {}: the database is unreachable: {}", ctx.method(), ctx.path(), e.getMessage());
+            answer(ctx, 503, "database_unavailable", "the database cannot be reached; try again");
         });
+        routes.exception(Exception.class, (e, ctx) -> internalError(ctx, e));
+    }
+
+    private static void internalError(Context ctx, Exception e) {
+        log.error("{} {} failed", ctx.method(), ctx.path(), e);
+        answer(ctx, 500, "internal_error", "internal error; see the server log");
     }
 
     /** Javalin would fail on such a path while reading its parameters, with a 500. */

@@ -11,12 +11,15 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.argument.AbstractArgumentFactory;
 import org.jdbi.v3.core.argument.Argument;
@@ -78,6 +81,23 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * True when {@code e} says the database could not be reached at all (no connection, or it broke),
+     * rather than that a statement failed.
+     */
+    public static boolean isUnreachable(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ConnectionException || cause instanceof SQLTransientConnectionException) {
+                return true;
+            }
+            // SQLSTATE class 08: connection exception
+            if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static Database openSqlite(String jdbcUrl) {
         createParentDirectory(jdbcUrl);
         SQLiteConfig sqlite = new SQLiteConfig();
@@ -115,6 +135,8 @@ public final class Database implements AutoCloseable {
         pool.setMinimumIdle(Math.min(2, settings.poolSize()));
         // a request waiting longer than this for a connection gets an error rather than hanging
         pool.setConnectionTimeout(10_000);
+        // nor does one wait forever on a server that stopped answering mid-query (the URL may say otherwise)
+        pool.addDataSourceProperty("socketTimeout", "30");
         HikariDataSource dataSource;
         try {
             dataSource = new HikariDataSource(pool);
