@@ -49,9 +49,21 @@ public final class MigrateCommand {
             err.println("migrate-db: " + e.getMessage());
             return 2;
         } catch (RuntimeException e) {
-            err.println("migrate-db failed, nothing was copied: " + e);
+            err.println("migrate-db failed, and the target was left as it was: " + rootCause(e));
             return 1;
         }
+    }
+
+    /**
+     * The database's own words, not the exception's: a Jdbi message lists the statement's arguments,
+     * which here are customers' names and phone numbers.
+     */
+    private static String rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     private static String target(String[] args) {

@@ -40,7 +40,7 @@ public final class MigrateDb {
             checkColumns(target, table, "target");
         }
         for (Table table : Tables.ALL) {
-            int rows = count(target, table);
+            int rows = target.jdbi().withHandle(h -> count(h, table));
             if (rows > 0) {
                 throw new ConfigException("the target already holds data (" + rows + " rows in " + table.name()
                         + "); migrate-db only fills an empty database");
@@ -54,14 +54,15 @@ public final class MigrateDb {
             if (target.dialect() == Dialect.POSTGRESQL) {
                 continueIdentities(into);
             }
-        }));
-        for (Table table : Tables.ALL) {
-            int there = count(target, table);
-            if (there != copied.get(table.name())) {
-                throw new IllegalStateException(table.name() + ": copied " + copied.get(table.name())
-                        + " rows but the target holds " + there);
+            // still inside the transaction: a mismatch rolls the whole copy back
+            for (Table table : Tables.ALL) {
+                int there = count(into, table);
+                if (there != copied.get(table.name())) {
+                    throw new IllegalStateException(table.name() + ": copied " + copied.get(table.name())
+                            + " rows but the target holds " + there);
+                }
             }
-        }
+        }));
         return new Result(copied);
     }
 
@@ -134,9 +135,8 @@ public final class MigrateDb {
         }
     }
 
-    private static int count(Database database, Table table) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM " + table.name())
-                .mapTo(Integer.class).one());
+    private static int count(Handle handle, Table table) {
+        return handle.createQuery("SELECT count(*) FROM " + table.name()).mapTo(Integer.class).one();
     }
 
     private static ColumnMapper<?> mapper(StatementContext ctx, Kind kind) {
