@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.portoneverify.testsupport.TestDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +42,7 @@ public final class Benchmark {
     /** Everything a run can be told, from {@code --name=value} arguments or {@code BENCH_NAME} variables. */
     record Options(List<Integer> latencies, List<Integer> clients, int orders, int warmup, double webhookShare,
                    long trivialMillis, long settleMillis, String standIn, Path jar, Path out, List<String> serverJavaOptions,
-                   boolean profile, boolean perf, int timeoutMillis, boolean quick) {
+                   boolean profile, boolean perf, int timeoutMillis, boolean quick, String database) {
 
         static Options parse(String[] args) {
             Map<String, String> given = new HashMap<>();
@@ -74,10 +75,12 @@ public final class Benchmark {
                     Boolean.parseBoolean(given.getOrDefault("profile", "false")),
                     Boolean.parseBoolean(given.getOrDefault("perf", "false")),
                     Integer.parseInt(given.getOrDefault("timeout-ms", "30000")),
-                    quick);
+                    quick,
+                    given.getOrDefault("database", "sqlite"));
             Map<String, String> unknown = new HashMap<>(given);
             for (String known : List.of("quick", "latencies", "clients", "orders", "warmup", "webhook-share",
-                    "trivial-millis", "settle-millis", "stand-in", "jar", "out", "server-java-options", "profile", "perf", "timeout-ms")) {
+                    "trivial-millis", "settle-millis", "stand-in", "jar", "out", "server-java-options", "profile", "perf", "timeout-ms",
+                    "database")) {
                 unknown.remove(known);
             }
             if (!unknown.isEmpty()) {
@@ -85,6 +88,9 @@ public final class Benchmark {
             }
             if (!o.standIn.equals("lean") && !o.standIn.equals("fake")) {
                 throw new IllegalArgumentException("--stand-in is lean or fake");
+            }
+            if (!o.database.equals("sqlite") && !o.database.equals("postgresql")) {
+                throw new IllegalArgumentException("--database is sqlite or postgresql");
             }
             return o;
         }
@@ -108,10 +114,11 @@ public final class Benchmark {
         Files.createDirectories(options.out());
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         System.out.printf("portone-verify benchmark %s: latencies %s ms, clients %s, %d orders per scenario "
-                        + "(+%s warm-up), %.0f%% extra webhooks, stand-in %s, %d cores, Java %s%n", stamp,
+                        + "(+%s warm-up), %.0f%% extra webhooks, stand-in %s, %s, %d cores, Java %s%n", stamp,
                 options.latencies(), options.clients(), options.orders(),
                 options.warmup() >= 0 ? options.warmup() : "max(clients, orders/2)", options.webhookShare() * 100,
-                options.standIn(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+                options.standIn(), options.database(), Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"));
 
         List<Row> rows = new ArrayList<>();
         for (int latency : options.latencies()) {
@@ -136,6 +143,7 @@ public final class Benchmark {
                         + System.getProperty("os.version")));
         document.put("options", Map.of("latencies_ms", options.latencies(), "clients", options.clients(),
                 "orders", options.orders(), "webhook_share", options.webhookShare(), "stand_in", options.standIn(),
+                "database", options.database(),
                 "server_java_options", options.serverJavaOptions(), "trivial_millis", options.trivialMillis()));
         document.put("scenarios", rows.stream().map(Row::asMap).toList());
         document.put("targets", verdicts);
@@ -154,8 +162,11 @@ public final class Benchmark {
             javaOptions.add("-XX:StartFlightRecording=filename=" + jfr.toAbsolutePath() + ",settings=profile,jdk.Compilation#threshold=0ms");
         }
         int warmup = options.warmupFor(clients);
-        try (StandIn standIn = options.standIn().equals("fake") ? new FakeStandIn() : new LeanPortOne()) {
-            Map<String, String> env = new HashMap<>(standIn.serverEnv("jdbc:sqlite:" + dir.resolve("shop.db")));
+        // PostgreSQL: a fresh schema in the tests' database (TEST_DATABASE_URL, default 127.0.0.1:5432/test)
+        try (StandIn standIn = options.standIn().equals("fake") ? new FakeStandIn() : new LeanPortOne();
+             TestDatabase database = options.database().equals("postgresql") ? TestDatabase.postgresql()
+                     : TestDatabase.sqlite(dir)) {
+            Map<String, String> env = new HashMap<>(standIn.serverEnv(database.url()));
             env.put("PORTONE_TIMEOUT_MS", Integer.toString(options.timeoutMillis()));
             ServerProcess server = ServerProcess.start(options.jar(), javaOptions, env, dir.resolve("server.log"));
             Instant saleFrom = Instant.MIN;

@@ -24,8 +24,9 @@ import kong.unirest.core.UnirestInstance;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * The real server, built by {@link Main#build} on port 0, with a fresh database ({@link TestDatabase}), a fake PortOne
- * on port 0 and a recording SMS sender. Requests go over real HTTP, the way httpie sends them.
+ * The real server, built by {@link Main#build} on port 0, with a fresh database ({@link TestDatabase}),
+ * a fake PortOne on port 0 and a recording SMS sender. Requests go over real HTTP, the way httpie
+ * sends them.
  */
 public final class TestServer implements AutoCloseable {
     public final FakePortOne portone;
@@ -103,7 +104,7 @@ public final class TestServer implements AutoCloseable {
         return server.reconciler();
     }
 
-    /** The URL in DATABASE_URL: a SQLite file, or in the PostgreSQL run a schema of this server's own. */
+    /** The URL in DATABASE_URL: a SQLite file, or in the PostgreSQL run a schema of the test's own. */
     public String databaseUrl() {
         return database.url();
     }
