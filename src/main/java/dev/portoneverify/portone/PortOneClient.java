@@ -441,7 +441,19 @@ public final class PortOneClient {
         if (!v.isTextual()) {
             throw bad(reply, "a payment whose `" + field + "` is missing or not a string");
         }
-        return v.asText();
+        return text(reply, field, v);
+    }
+
+    /**
+     * No text of a real payment contains a NUL character, and PostgreSQL cannot store one: refusing the
+     * answer here keeps both databases behaving the same (nothing stored, a 502 that says why).
+     */
+    private static String text(Reply reply, String field, JsonNode v) {
+        String text = v.asText();
+        if (text.indexOf('\0') >= 0) {
+            throw bad(reply, "a payment whose `" + field + "` contains a NUL character");
+        }
+        return text;
     }
 
     /** Amounts must be JSON numbers: a quoted amount means the wire format changed, so refuse to guess. */
@@ -461,7 +473,7 @@ public final class PortOneClient {
         if (!v.isTextual()) {
             throw bad(reply, "a payment whose `" + field + "` is not a string");
         }
-        return v.asText();
+        return text(reply, field, v);
     }
 
     /** PortOne sends UNIX seconds, and 0 (not null) for "never happened". */

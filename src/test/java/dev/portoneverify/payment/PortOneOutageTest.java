@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.portoneverify.testsupport.FakePortOne;
 import dev.portoneverify.testsupport.TestServer;
 import dev.portoneverify.testsupport.TestServer.Answer;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -73,6 +74,20 @@ class PortOneOutageTest {
         Answer answer = server.complete("imp_500000000001", order);
 
         assertEquals(502, answer.status());
+        assertEquals("portone_error", answer.text("status"));
+        assertNothingStored();
+    }
+
+    @Test
+    void a_payment_with_a_nul_character_in_its_text_gives_502_on_either_database() {
+        // PostgreSQL cannot store a NUL; SQLite could. Refused at the PortOne boundary, both behave alike.
+        Map<String, Object> payment = server.portone.payment("imp_500000000001");
+        payment.put("fail_reason", "상점\u0000이름");
+        server.portone.putPayment(payment);
+
+        Answer answer = server.complete("imp_500000000001", order);
+
+        assertEquals(502, answer.status(), answer.raw());
         assertEquals("portone_error", answer.text("status"));
         assertNothingStored();
     }
