@@ -23,7 +23,7 @@ public final class PostgresqlAvailable implements ExecutionCondition {
         }
         // asked once per run, kept in the run's root store
         String problem = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-                .getOrComputeIfAbsent(PostgresqlAvailable.class, key -> probe(), String.class);
+                .computeIfAbsent(PostgresqlAvailable.class, key -> probe(), String.class);
         if (problem.isEmpty()) {
             return ConditionEvaluationResult.enabled("PostgreSQL answers");
         }
@@ -35,13 +35,18 @@ public final class PostgresqlAvailable implements ExecutionCondition {
 
     private static String probe() {
         String url = TestDatabase.postgresqlUrl();
-        try (Connection ignored = DriverManager.getConnection(url)) {
-            return "";
+        String problem;
+        try (Connection connection = DriverManager.getConnection(url)) {
+            if (connection.isValid(5)) {
+                return "";
+            }
+            problem = "it does not answer";
         } catch (SQLException e) {
-            String problem = "no PostgreSQL at " + DatabaseSettings.redact(url) + " (" + e.getMessage()
-                    + "): the PostgreSQL run of the suite is skipped; start one or set TEST_DATABASE_URL";
-            System.out.println("[PostgreSQL] " + problem);
-            return problem;
+            problem = e.getMessage();
         }
+        String line = "no PostgreSQL at " + DatabaseSettings.redact(url) + " (" + problem
+                + "): the PostgreSQL run of the suite is skipped; start one or set TEST_DATABASE_URL";
+        System.out.println("[PostgreSQL] " + line);
+        return line;
     }
 }
