@@ -29,6 +29,8 @@ class TwoInstancesTest {
             String order = a.createOrder(50000);
             a.portone.putPayment(FakePortOne.vbankReady("imp_700000000001", order, 50000));
             a.portone.delayMillis(20);
+            a.sms.delayMillis(500); // whichever instance sends is still sending when the other looks
+            b.sms.delayMillis(500);
 
             List<Integer> statuses = Race.of(20, i -> {
                 TestServer to = i % 2 == 0 ? a : b;
@@ -41,8 +43,14 @@ class TwoInstancesTest {
             List<HistoryEntry> history = a.db().onDemand(HistoryDao.class).forOrder(order);
             assertEquals(20, history.size());
             assertEquals(1, history.stream().filter(HistoryEntry::orderChanged).count());
+            // both dispatchers go for the queued message at once, as their schedules eventually would;
+            // without the claim, the one not already sending would send it a second time
+            Race.of(4, i -> {
+                (i % 2 == 0 ? a : b).wakeSmsDispatcher();
+                return i;
+            });
             awaitOneSms(a, b);
-            Thread.sleep(300);
+            Thread.sleep(1_200);
             assertEquals(1, a.sms.sent().size() + b.sms.sent().size());
         }
     }

@@ -9,10 +9,24 @@ public final class RecordingSmsSender implements SmsSender {
     public record Sms(String phone, String text) {}
 
     private final List<Sms> sent = new CopyOnWriteArrayList<>();
+    private volatile long delayMillis;
 
     @Override
     public void send(String phone, String text) {
+        if (delayMillis > 0) {
+            try {
+                Thread.sleep(delayMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while sending", e);
+            }
+        }
         sent.add(new Sms(phone, text));
+    }
+
+    /** A provider that takes this long per message, so that a second sender can come along meanwhile. */
+    public void delayMillis(long millis) {
+        delayMillis = millis;
     }
 
     public List<Sms> sent() {

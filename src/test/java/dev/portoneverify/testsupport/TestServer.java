@@ -104,6 +104,11 @@ public final class TestServer implements AutoCloseable {
         return server.reconciler();
     }
 
+    /** Has this instance's SMS dispatcher look at the outbox now, as its 15 s schedule would. */
+    public void wakeSmsDispatcher() {
+        server.sms().wake();
+    }
+
     /** The URL in DATABASE_URL: a SQLite file, or in the PostgreSQL run a schema of the test's own. */
     public String databaseUrl() {
         return database.url();
