@@ -7,6 +7,7 @@ import dev.portoneverify.DatabaseSettings.Dialect;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Type;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,6 +20,8 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.function.Function;
 import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.argument.AbstractArgumentFactory;
@@ -191,10 +194,20 @@ public final class Database implements AutoCloseable {
     /**
      * PostgreSQL has exact NUMERIC (Jdbi's own BigDecimal binding fits it) and TIMESTAMPTZ. Instants
      * go as UTC OffsetDateTimes, independent of the JVM's time zone, cut to the milliseconds SQLite
-     * keeps, so both databases hand back the same values.
+     * keeps, so both databases hand back the same values. A null instant goes as a null of type
+     * timestamptz: an untyped one would leave {@code :from IS NULL OR created_at >= :from} without a
+     * type PostgreSQL can infer for {@code :from}.
      */
     private static void registerPostgresqlTypes(Jdbi jdbi) {
+        Argument typedNull = (position, statement, ctx) ->
+                statement.setNull(position, Types.TIMESTAMP_WITH_TIMEZONE, "timestamptz");
         jdbi.registerArgument(new AbstractArgumentFactory<Instant>(Types.TIMESTAMP_WITH_TIMEZONE) {
+            @Override
+            public Optional<Function<Object, Argument>> prepare(Type type, ConfigRegistry config) {
+                return super.prepare(type, config)
+                        .map(bind -> value -> value == null ? typedNull : bind.apply(value));
+            }
+
             @Override
             protected Argument build(Instant value, ConfigRegistry config) {
                 OffsetDateTime utc = value.truncatedTo(ChronoUnit.MILLIS).atOffset(ZoneOffset.UTC);

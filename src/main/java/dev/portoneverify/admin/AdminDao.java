@@ -4,13 +4,10 @@ import dev.portoneverify.order.Order;
 import dev.portoneverify.order.OrderStatusColumnMapper;
 import dev.portoneverify.payment.HistoryEntry;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.jdbi.v3.sqlobject.config.RegisterColumnMapper;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
-import org.jdbi.v3.sqlobject.customizer.AllowUnusedBindings;
 import org.jdbi.v3.sqlobject.customizer.Bind;
-import org.jdbi.v3.sqlobject.customizer.Define;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 
 /** Read-only queries for the shop's admin: orders by status and date, payments, forgeries, failed refunds. */
@@ -21,41 +18,24 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
 public interface AdminDao {
 
     /** A null filter matches everything; {@code to} is exclusive. Newest first. */
-    default List<Order> orders(String status, Instant from, Instant to, int limit, int offset) {
-        return orders(where(status, from, to), status, from, to, limit, offset);
-    }
+    @SqlQuery("""
+            SELECT * FROM orders
+             WHERE (:status IS NULL OR status = :status)
+               AND (:from IS NULL OR created_at >= :from)
+               AND (:to IS NULL OR created_at < :to)
+             ORDER BY created_at DESC, merchant_uid
+             LIMIT :limit OFFSET :offset
+            """)
+    List<Order> orders(@Bind("status") String status, @Bind("from") Instant from, @Bind("to") Instant to,
+                       @Bind("limit") int limit, @Bind("offset") int offset);
 
-    default int countOrders(String status, Instant from, Instant to) {
-        return countOrders(where(status, from, to), status, from, to);
-    }
-
-    /**
-     * Only the filters that are set: {@code :from IS NULL OR ...} would need PostgreSQL to guess the
-     * type of a null parameter, which it cannot.
-     */
-    private static String where(String status, Instant from, Instant to) {
-        List<String> conditions = new ArrayList<>();
-        if (status != null) {
-            conditions.add("status = :status");
-        }
-        if (from != null) {
-            conditions.add("created_at >= :from");
-        }
-        if (to != null) {
-            conditions.add("created_at < :to");
-        }
-        return conditions.isEmpty() ? "" : "WHERE " + String.join(" AND ", conditions);
-    }
-
-    @SqlQuery("SELECT * FROM orders <where> ORDER BY created_at DESC, merchant_uid LIMIT :limit OFFSET :offset")
-    @AllowUnusedBindings
-    List<Order> orders(@Define("where") String where, @Bind("status") String status, @Bind("from") Instant from,
-                       @Bind("to") Instant to, @Bind("limit") int limit, @Bind("offset") int offset);
-
-    @SqlQuery("SELECT count(*) FROM orders <where>")
-    @AllowUnusedBindings
-    int countOrders(@Define("where") String where, @Bind("status") String status, @Bind("from") Instant from,
-                    @Bind("to") Instant to);
+    @SqlQuery("""
+            SELECT count(*) FROM orders
+             WHERE (:status IS NULL OR status = :status)
+               AND (:from IS NULL OR created_at >= :from)
+               AND (:to IS NULL OR created_at < :to)
+            """)
+    int countOrders(@Bind("status") String status, @Bind("from") Instant from, @Bind("to") Instant to);
 
     @SqlQuery("SELECT * FROM payments WHERE merchant_uid = :merchantUid ORDER BY first_seen_at")
     List<PaymentRow> payments(@Bind("merchantUid") String merchantUid);
