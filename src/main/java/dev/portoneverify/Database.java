@@ -58,12 +58,7 @@ public final class Database implements AutoCloseable {
 
     /** Throws {@link ConfigException} when the database cannot be reached or created. */
     public static Database open(DatabaseSettings settings) {
-        return settings.dialect() == Dialect.POSTGRESQL ? openPostgresql(settings) : openSqlite(settings.url());
-    }
-
-    /** A SQLite file, for tools and tests that name one. */
-    public static Database open(String sqliteUrl) {
-        return openSqlite(sqliteUrl);
+        return settings.dialect() == Dialect.POSTGRESQL ? openPostgresql(settings) : openSqlite(settings);
     }
 
     public Jdbi jdbi() {
@@ -101,8 +96,8 @@ public final class Database implements AutoCloseable {
         return false;
     }
 
-    private static Database openSqlite(String jdbcUrl) {
-        createParentDirectory(jdbcUrl);
+    private static Database openSqlite(DatabaseSettings settings) {
+        settings.sqliteFile().ifPresent(file -> createParentDirectory(settings, file));
         SQLiteConfig sqlite = new SQLiteConfig();
         // Within one process all calls take turns on one connection (SqliteConnections). WAL and the
         // busy timeout are for the other processes on the same file (`java -jar ... reconcile`, a
@@ -117,7 +112,7 @@ public final class Database implements AutoCloseable {
         sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
         sqlite.enforceForeignKeys(true);
         SQLiteDataSource dataSource = new SQLiteDataSource(sqlite);
-        dataSource.setUrl(jdbcUrl);
+        dataSource.setUrl(settings.url());
 
         // One connection, kept open and used in turn: see SqliteConnections for why (issue 5).
         SqliteConnections connections = new SqliteConnections(dataSource, 1);
@@ -232,22 +227,14 @@ public final class Database implements AutoCloseable {
     }
 
     /** SQLite creates the file but not its folder; the default lives under ./data/. */
-    private static void createParentDirectory(String jdbcUrl) {
-        String target = jdbcUrl.substring("jdbc:sqlite:".length());
-        int query = target.indexOf('?');
-        if (query >= 0) {
-            target = target.substring(0, query);
-        }
-        if (target.startsWith("file:") || target.startsWith(":memory:") || target.isBlank()) {
-            return;
-        }
-        Path parent = Path.of(target).toAbsolutePath().getParent();
+    private static void createParentDirectory(DatabaseSettings settings, Path file) {
+        Path parent = file.toAbsolutePath().getParent();
         try {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
         } catch (IOException e) {
-            throw new ConfigException("DATABASE_URL=" + jdbcUrl + ": cannot create folder " + parent + " (" + e.getMessage() + ")");
+            throw new ConfigException("DATABASE_URL=" + settings.url() + ": cannot create folder " + parent + " (" + e.getMessage() + ")");
         }
     }
 }

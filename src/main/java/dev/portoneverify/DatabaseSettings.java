@@ -1,6 +1,8 @@
 package dev.portoneverify;
 
+import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -33,6 +35,25 @@ public record DatabaseSettings(String url, String user, String password, int poo
             return Dialect.POSTGRESQL;
         }
         return null;
+    }
+
+    /**
+     * The file a SQLite URL names; empty for PostgreSQL and for SQLite URLs that name no plain file
+     * ({@code :memory:}, {@code file:} URIs).
+     */
+    public Optional<Path> sqliteFile() {
+        if (dialect() != Dialect.SQLITE) {
+            return Optional.empty();
+        }
+        String target = url.substring("jdbc:sqlite:".length());
+        int query = target.indexOf('?');
+        if (query >= 0) {
+            target = target.substring(0, query);
+        }
+        if (target.startsWith("file:") || target.startsWith(":memory:") || target.isBlank()) {
+            return Optional.empty();
+        }
+        return Optional.of(Path.of(target));
     }
 
     /** The URL as it may be logged: a password in it, as a parameter or as user info, becomes ***. */

@@ -6,7 +6,6 @@ import dev.portoneverify.Database;
 import dev.portoneverify.DatabaseSettings;
 import java.io.PrintStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -78,13 +77,7 @@ public final class MigrateCommand {
 
     /** Opening a SQLite URL creates the file; a mistyped path must not migrate an empty new database. */
     private static void requireExistingFile(DatabaseSettings source) {
-        if (source.dialect() != DatabaseSettings.Dialect.SQLITE) {
-            return;
-        }
-        String path = source.url().substring("jdbc:sqlite:".length());
-        int query = path.indexOf('?');
-        path = query >= 0 ? path.substring(0, query) : path;
-        if (!path.startsWith("file:") && !path.startsWith(":memory:") && !Files.isRegularFile(Path.of(path))) {
+        if (source.sqliteFile().filter(file -> !Files.isRegularFile(file)).isPresent()) {
             throw new ConfigException("DATABASE_URL=" + source.url() + ": no such file to migrate from");
         }
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portoneverify.Database;
+import dev.portoneverify.DatabaseSettings;
 import dev.portoneverify.Json;
 import dev.portoneverify.testsupport.FakePortOne;
 import dev.portoneverify.testsupport.JarProcess;
@@ -72,7 +73,7 @@ class CrashSafetyIT {
             assertTrue(answered.size() < placed.size(), "every report finished before the kill: kill earlier");
 
             try (JarProcess second = JarProcess.start(env)) {
-                Jdbi db = Database.open(databaseUrl).jdbi();
+                Jdbi db = Database.open(DatabaseSettings.sqlite(databaseUrl)).jdbi();
                 assertEquals("ok", db.withHandle(h -> h.createQuery("PRAGMA integrity_check").mapTo(String.class).one()));
                 for (Map.Entry<String, String> a : answered.entrySet()) {
                     String status = orderStatus(second, a.getKey());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portoneverify.Database;
+import dev.portoneverify.DatabaseSettings;
 import dev.portoneverify.migrate.Tables.Table;
 import dev.portoneverify.testsupport.FakePortOne;
 import dev.portoneverify.testsupport.TestDatabase;
@@ -73,7 +74,7 @@ class MigrateDbTest {
         Output output = migrate("migrate-db", "--to", target.url());
 
         assertEquals(0, output.code(), output.err());
-        try (Database from = Database.open(sqliteUrl); Database into = Database.open(target.settings())) {
+        try (Database from = Database.open(DatabaseSettings.sqlite(sqliteUrl)); Database into = Database.open(target.settings())) {
             for (Table table : Tables.ALL) {
                 List<Map<String, Object>> expected = sorted(from, table);
                 List<Map<String, Object>> actual = sorted(into, table);
@@ -156,7 +157,7 @@ class MigrateDbTest {
 
     /** The dispatcher marks the SMS sent just after the provider took it. */
     private void awaitSmsBookkeeping() throws InterruptedException {
-        try (Database shop = Database.open(sqliteUrl)) {
+        try (Database shop = Database.open(DatabaseSettings.sqlite(sqliteUrl))) {
             long deadline = System.nanoTime() + 5_000_000_000L;
             while (shop.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM sms_outbox WHERE sent_at IS NULL")
                     .mapTo(Integer.class).one()) > 0 && System.nanoTime() < deadline) {
