@@ -40,14 +40,14 @@ public final class TestServer implements AutoCloseable {
     private final ObjectMapper json = Json.newMapper();
     private Database db;
 
-    /** Null for a second instance, which borrows the first one's fake PortOne. */
-    private final TestServer first;
+    /** False for a second instance, which borrows the first one's fake PortOne. */
+    private final boolean ownsPortOne;
 
     /** {@code env} may name a DATABASE_URL of the test's own; otherwise the server gets a fresh {@link TestDatabase}. */
-    private TestServer(FakePortOne portone, Path dir, TestServer first, Map<String, String> env) {
+    private TestServer(FakePortOne portone, Path dir, boolean ownsPortOne, Map<String, String> env) {
         this.portone = portone;
         this.dir = dir;
-        this.first = first;
+        this.ownsPortOne = ownsPortOne;
         this.ownDatabase = env.containsKey("DATABASE_URL") ? null : TestDatabase.create(dir);
         Map<String, String> all = new HashMap<>(baseEnv(portone, ownDatabase == null ? env.get("DATABASE_URL") : ownDatabase.url()));
         all.putAll(env);
@@ -65,7 +65,7 @@ public final class TestServer implements AutoCloseable {
     public static TestServer start(Map<String, String> env) {
         try {
             Path dir = Files.createTempDirectory("portone-verify-test");
-            return new TestServer(FakePortOne.start(), dir, null, env);
+            return new TestServer(FakePortOne.start(), dir, true, env);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -77,7 +77,7 @@ public final class TestServer implements AutoCloseable {
      */
     public static TestServer besides(TestServer first) {
         try {
-            return new TestServer(first.portone, Files.createTempDirectory("portone-verify-test"), first,
+            return new TestServer(first.portone, Files.createTempDirectory("portone-verify-test"), false,
                     Map.of("DATABASE_URL", first.database.url()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -223,7 +223,7 @@ public final class TestServer implements AutoCloseable {
         if (db != null) {
             db.close();
         }
-        if (first == null) {
+        if (ownsPortOne) {
             portone.close();
         }
         if (ownDatabase != null) {
