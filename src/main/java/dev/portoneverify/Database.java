@@ -20,6 +20,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import org.jdbi.v3.core.ConnectionException;
@@ -48,12 +49,15 @@ public final class Database implements AutoCloseable {
 
     private final Jdbi jdbi;
     private final Dialect dialect;
-    private final AutoCloseable connections;
+    private final Transactions transactions;
+    /** In closing order: the group commit's writer still needs the connections. */
+    private final List<AutoCloseable> resources;
 
-    private Database(Jdbi jdbi, Dialect dialect, AutoCloseable connections) {
+    private Database(Jdbi jdbi, Dialect dialect, Transactions transactions, List<AutoCloseable> resources) {
         this.jdbi = jdbi;
         this.dialect = dialect;
-        this.connections = connections;
+        this.transactions = transactions;
+        this.resources = resources;
     }
 
     /** Throws {@link ConfigException} when the database cannot be reached or created. */
@@ -69,12 +73,26 @@ public final class Database implements AutoCloseable {
         return dialect;
     }
 
-    /** Closes every connection; the Jdbi must not be used afterwards. */
+    /**
+     * For the verification path's write transactions: grouped on SQLite ({@link GroupCommit}), one
+     * per call on PostgreSQL, where a group would hold several orders' row locks at once and could
+     * deadlock against another instance's group locking them in another order.
+     */
+    public Transactions transactions() {
+        return transactions;
+    }
+
+    /** Commits queued work, then closes every connection; the Jdbi must not be used afterwards. */
     @Override
     public void close() {
         try {
-            connections.close();
+            for (AutoCloseable resource : resources) {
+                resource.close();
+            }
         } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
             throw new IllegalStateException("closing the database failed", e);
         }
     }
@@ -120,7 +138,8 @@ public final class Database implements AutoCloseable {
         jdbi.define("forUpdate", "");
         registerTextTypes(jdbi);
         jdbi.useHandle(handle -> handle.createScript(schema("/schema.sql")).execute());
-        return new Database(jdbi, Dialect.SQLITE, connections);
+        GroupCommit groupCommit = new GroupCommit(jdbi);
+        return new Database(jdbi, Dialect.SQLITE, groupCommit, List.of(groupCommit, connections));
     }
 
     private static Database openPostgresql(DatabaseSettings settings) {
@@ -159,7 +178,7 @@ public final class Database implements AutoCloseable {
             dataSource.close();
             throw e;
         }
-        return new Database(jdbi, Dialect.POSTGRESQL, dataSource);
+        return new Database(jdbi, Dialect.POSTGRESQL, Transactions.direct(jdbi), List.of(dataSource));
     }
 
     /** SQLite stores money and instants as TEXT (see schema.sql); bind and read them as such. */

@@ -1,5 +1,6 @@
 package dev.portoneverify.payment;
 
+import dev.portoneverify.Transactions;
 import dev.portoneverify.order.Order;
 import dev.portoneverify.order.OrderDao;
 import dev.portoneverify.portone.CancelRequest;
@@ -32,7 +33,9 @@ import org.slf4j.LoggerFactory;
  *       user, SMS in the outbox, refund claim) and append the history row. The transaction locks the
  *       order first (SQLite's write lock; a row lock on PostgreSQL), so concurrent reports of one
  *       payment, to this instance or another, are decided one after the other, each on the state
- *       the previous one left: the change happens once.</li>
+ *       the previous one left: the change happens once. On SQLite the transaction is shared with
+ *       other reports queued meanwhile ({@link Transactions}), each still deciding on what the one
+ *       before it left.</li>
  *   <li>After commit: refund if this report claimed it, and wake the SMS dispatcher.</li>
  * </ol>
  *
@@ -46,6 +49,7 @@ public final class PaymentSync {
 
     private final PortOneClient portone;
     private final Jdbi jdbi;
+    private final Transactions transactions;
     private final SmsDispatcher sms;
     private final Policy policy;
     private final Clock clock;
@@ -53,11 +57,12 @@ public final class PaymentSync {
     private final VerificationObserver observer;
 
     /** {@code refundCallLimit}: a refund call still unanswered after this long was cut short by a crash. */
-    public PaymentSync(PortOneClient portone, Jdbi jdbi, SmsDispatcher sms, Policy policy, Clock clock,
-                       Duration refundCallLimit, VerificationObserver observer) {
+    public PaymentSync(PortOneClient portone, Jdbi jdbi, Transactions transactions, SmsDispatcher sms, Policy policy,
+                       Clock clock, Duration refundCallLimit, VerificationObserver observer) {
         this.observer = observer;
         this.portone = portone;
         this.jdbi = jdbi;
+        this.transactions = transactions;
         this.sms = sms;
         this.policy = policy;
         this.clock = clock;
@@ -85,7 +90,7 @@ public final class PaymentSync {
      * and {@link Refunds}; never for anything a browser or webhook sent.
      */
     public Outcome apply(Payment payment, Source source) {
-        Applied applied = jdbi.inTransaction(handle -> apply(handle, payment, source));
+        Applied applied = transactions.inTransaction(handle -> apply(handle, payment, source));
         Decision decision = applied.decision();
         log.info("sync imp_uid={} merchant_uid={} source={} portone_status={}: {} ({}){}", payment.impUid(),
                 payment.merchantUid(), source.wire(), payment.rawStatus(), decision.verdict().wire(),

@@ -1,0 +1,31 @@
+package dev.portoneverify;
+
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Runs the short write transactions of the verification path, which a flash sale runs hundreds of
+ * times a second. {@link Database#transactions()} gives the right one for the database: on SQLite a
+ * {@link GroupCommit}, elsewhere a plain transaction per call.
+ */
+public interface Transactions {
+
+    /**
+     * Runs {@code work} in a transaction and returns its result once it is committed, or throws what
+     * the work or the commit threw, after rolling it back. The work may run more than once and on
+     * another thread (see {@link GroupCommit}), so it must reach the database only through the
+     * {@link Handle} it is given and do nothing else that cannot be repeated.
+     */
+    <R> R inTransaction(HandleCallback<R, RuntimeException> work);
+
+    /** One transaction per call, on the caller's thread. */
+    static Transactions direct(Jdbi jdbi) {
+        return new Transactions() {
+            @Override
+            public <R> R inTransaction(HandleCallback<R, RuntimeException> work) {
+                return jdbi.inTransaction(work);
+            }
+        };
+    }
+}

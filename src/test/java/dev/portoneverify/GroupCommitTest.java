@@ -1,0 +1,189 @@
+package dev.portoneverify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import dev.portoneverify.testsupport.TestDatabase;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Handle;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** SQLite's group commit: what callers of {@link Transactions} on SQLite may rely on. */
+class GroupCommitTest {
+    @TempDir
+    Path dir;
+    private DatabaseSettings settings;
+    private Database database;
+    private GroupCommit transactions;
+    /** One thread per caller, as Jetty's request threads are. */
+    private final ExecutorService callers = Executors.newCachedThreadPool();
+
+    @BeforeEach
+    void open() {
+        assumeFalse(TestDatabase.postgresqlRun(), "SQLite only: PostgreSQL runs one transaction per call");
+        settings = TestDatabase.sqlite(dir).settings();
+        database = Database.open(settings);
+        transactions = (GroupCommit) database.transactions();
+    }
+
+    @AfterEach
+    void close() {
+        callers.shutdownNow();
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    private record Inserted(long id, Handle handle) {}
+
+    private static Inserted insertUser(Handle handle, String name) {
+        long id = handle.createUpdate("INSERT INTO users (name, phone, created_at) VALUES (:name, '010', :now)")
+                .bind("name", name).bind("now", Instant.EPOCH)
+                .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+        return new Inserted(id, handle);
+    }
+
+    private List<String> userNames() throws Exception {
+        // a connection of its own: sees only what was committed
+        try (Connection c = DriverManager.getConnection(settings.url());
+             ResultSet rs = c.createStatement().executeQuery("SELECT name FROM users ORDER BY id")) {
+            List<String> names = new ArrayList<>();
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+            return names;
+        }
+    }
+
+    /** Occupies the writer until the returned latch is released, so that later calls queue up. */
+    private CountDownLatch occupyWriter() throws InterruptedException {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture.runAsync(() -> transactions.inTransaction(handle -> {
+            entered.countDown();
+            await(release);
+            return insertUser(handle, "blocker");
+        }), callers);
+        assertTrue(entered.await(10, TimeUnit.SECONDS));
+        return release;
+    }
+
+    private List<CompletableFuture<Inserted>> queue(int n, String prefix, int failing) {
+        List<CompletableFuture<Inserted>> calls = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String name = prefix + i;
+            boolean fails = i == failing;
+            calls.add(CompletableFuture.supplyAsync(() -> transactions.inTransaction(handle -> {
+                Inserted inserted = insertUser(handle, name);
+                if (fails) {
+                    throw new IllegalArgumentException("bad report " + name);
+                }
+                return inserted;
+            }), callers));
+        }
+        return calls;
+    }
+
+    private void awaitQueued(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (transactions.waiting() < n) {
+            assertTrue(System.nanoTime() < deadline, "calls never queued");
+            Thread.sleep(5);
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertTrue(latch.await(10, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void callsThatQueueMeanwhileShareOneTransactionAndEachGetsItsOwnResult() throws Exception {
+        CountDownLatch release = occupyWriter();
+        List<CompletableFuture<Inserted>> calls = queue(20, "buyer-", -1);
+        awaitQueued(20);
+        release.countDown();
+
+        List<Inserted> results = new ArrayList<>();
+        for (CompletableFuture<Inserted> call : calls) {
+            results.add(call.get(10, TimeUnit.SECONDS));
+        }
+        assertEquals(1, results.stream().map(Inserted::handle).distinct().count(), "one transaction for the group");
+        List<String> names = userNames();
+        assertEquals(21, names.size());
+        for (int i = 0; i < 20; i++) {
+            // each caller got the id of its own row
+            assertEquals("buyer-" + i, names.get((int) results.get(i).id() - 1));
+        }
+    }
+
+    @Test
+    void aCallThatThrowsIsRolledBackAloneAndTheOthersInItsGroupCommit() throws Exception {
+        CountDownLatch release = occupyWriter();
+        List<CompletableFuture<Inserted>> calls = queue(5, "buyer-", 2);
+        awaitQueued(5);
+        release.countDown();
+
+        Exception failed = assertThrows(Exception.class, () -> calls.get(2).get(10, TimeUnit.SECONDS));
+        IllegalArgumentException cause = assertInstanceOf(IllegalArgumentException.class, failed.getCause());
+        assertEquals("bad report buyer-2", cause.getMessage());
+        for (int i : new int[] {0, 1, 3, 4}) {
+            calls.get(i).get(10, TimeUnit.SECONDS);
+        }
+        assertEquals(List.of("blocker", "buyer-0", "buyer-1", "buyer-3", "buyer-4"), userNames().stream().sorted().toList());
+    }
+
+    @Test
+    void aCallReturnsOnlyOnceItsWorkIsCommitted() throws Exception {
+        transactions.inTransaction(handle -> insertUser(handle, "alone"));
+
+        assertEquals(List.of("alone"), userNames());
+    }
+
+    @Test
+    void workThatStartsAnotherTransactionFailsInsteadOfWaitingForItself() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> transactions.inTransaction(outer -> transactions.inTransaction(inner -> 1)));
+
+        assertTrue(e.getMessage().contains("wait for itself"), e.getMessage());
+    }
+
+    @Test
+    void closingCommitsWhatIsQueuedAndThenRefusesNewWork() throws Exception {
+        CountDownLatch release = occupyWriter();
+        List<CompletableFuture<Inserted>> calls = queue(3, "queued-", -1);
+        awaitQueued(3);
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(database::close, callers);
+        release.countDown();
+        closing.get(10, TimeUnit.SECONDS);
+        database = null;
+
+        for (CompletableFuture<Inserted> call : calls) {
+            call.get(10, TimeUnit.SECONDS);
+        }
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> transactions.inTransaction(handle -> insertUser(handle, "late")));
+        assertEquals("the database is closed", e.getMessage());
+        assertEquals(List.of("blocker", "queued-0", "queued-1", "queued-2"), userNames());
+    }
+}
