@@ -6,8 +6,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.HandleCallback;
+import java.util.function.Function;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -43,7 +42,7 @@ final class GroupCommit implements Transactions, AutoCloseable {
     }
 
     @Override
-    public <R> R inTransaction(HandleCallback<R, RuntimeException> work) {
+    public <R> R inTransaction(Function<Transaction, R> work) {
         if (Thread.currentThread() == writer) {
             throw new IllegalStateException("work must not start another transaction: it would wait for itself");
         }
@@ -98,8 +97,9 @@ final class GroupCommit implements Transactions, AutoCloseable {
         if (group.size() > 1) {
             try {
                 jdbi.useTransaction(handle -> {
+                    Transaction transaction = new Transaction(handle);
                     for (Call<?> call : group) {
-                        call.run(handle);
+                        call.run(transaction);
                     }
                 });
                 group.forEach(Call::committed);
@@ -115,19 +115,19 @@ final class GroupCommit implements Transactions, AutoCloseable {
 
     /** One caller's work, and the caller waiting for its outcome. */
     private static final class Call<R> {
-        static final Call<Void> STOP = new Call<>(handle -> null);
+        static final Call<Void> STOP = new Call<>(transaction -> null);
 
-        private final HandleCallback<R, RuntimeException> work;
+        private final Function<Transaction, R> work;
         private final CompletableFuture<R> outcome = new CompletableFuture<>();
         private R result;
 
-        Call(HandleCallback<R, RuntimeException> work) {
+        Call(Function<Transaction, R> work) {
             this.work = work;
         }
 
         /** Runs inside a group's transaction; the result counts only once the group commits. */
-        void run(Handle handle) {
-            result = work.withHandle(handle);
+        void run(Transaction transaction) {
+            result = work.apply(transaction);
         }
 
         void committed() {
@@ -136,7 +136,7 @@ final class GroupCommit implements Transactions, AutoCloseable {
 
         void alone(Jdbi jdbi) {
             try {
-                outcome.complete(jdbi.inTransaction(work));
+                outcome.complete(jdbi.inTransaction(handle -> work.apply(new Transaction(handle))));
             } catch (RuntimeException | Error e) {
                 outcome.completeExceptionally(e);
             }

@@ -1,7 +1,6 @@
 package dev.portoneverify;
 
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.HandleCallback;
+import java.util.function.Function;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -15,16 +14,16 @@ public interface Transactions {
      * Runs {@code work} in a transaction and returns its result once it is committed, or throws what
      * the work or the commit threw, after rolling it back. The work may run more than once and on
      * another thread (see {@link GroupCommit}), so it must reach the database only through the
-     * {@link Handle} it is given and do nothing else that cannot be repeated.
+     * {@link Transaction} it is given and do nothing else that cannot be repeated.
      */
-    <R> R inTransaction(HandleCallback<R, RuntimeException> work);
+    <R> R inTransaction(Function<Transaction, R> work);
 
     /** One transaction per call, on the caller's thread. */
     static Transactions direct(Jdbi jdbi) {
         return new Transactions() {
             @Override
-            public <R> R inTransaction(HandleCallback<R, RuntimeException> work) {
-                return jdbi.inTransaction(work);
+            public <R> R inTransaction(Function<Transaction, R> work) {
+                return jdbi.inTransaction(handle -> work.apply(new Transaction(handle)));
             }
         };
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.portoneverify.testsupport.TestDatabase;
+import dev.portoneverify.user.UserDao;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -51,13 +52,11 @@ class GroupCommitTest {
         }
     }
 
-    private record Inserted(long id, Handle handle) {}
+    private record Inserted(long id, Handle handle, UserDao dao) {}
 
-    private static Inserted insertUser(Handle handle, String name) {
-        long id = handle.createUpdate("INSERT INTO users (name, phone, created_at) VALUES (:name, '010', :now)")
-                .bind("name", name).bind("now", Instant.EPOCH)
-                .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
-        return new Inserted(id, handle);
+    private static Inserted insertUser(Transaction transaction, String name) {
+        UserDao users = transaction.dao(UserDao.class);
+        return new Inserted(users.insert(name, "010", Instant.EPOCH), transaction.handle(), users);
     }
 
     private List<String> userNames() throws Exception {
@@ -76,10 +75,10 @@ class GroupCommitTest {
     private CountDownLatch occupyWriter() throws InterruptedException {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture.runAsync(() -> transactions.inTransaction(handle -> {
+        CompletableFuture.runAsync(() -> transactions.inTransaction(transaction -> {
             entered.countDown();
             await(release);
-            return insertUser(handle, "blocker");
+            return insertUser(transaction, "blocker");
         }), callers);
         assertTrue(entered.await(10, TimeUnit.SECONDS));
         return release;
@@ -90,8 +89,8 @@ class GroupCommitTest {
         for (int i = 0; i < n; i++) {
             String name = prefix + i;
             boolean fails = i == failing;
-            calls.add(CompletableFuture.supplyAsync(() -> transactions.inTransaction(handle -> {
-                Inserted inserted = insertUser(handle, name);
+            calls.add(CompletableFuture.supplyAsync(() -> transactions.inTransaction(transaction -> {
+                Inserted inserted = insertUser(transaction, name);
                 if (fails) {
                     throw new IllegalArgumentException("bad report " + name);
                 }
@@ -129,6 +128,7 @@ class GroupCommitTest {
             results.add(call.get(10, TimeUnit.SECONDS));
         }
         assertEquals(1, results.stream().map(Inserted::handle).distinct().count(), "one transaction for the group");
+        assertEquals(1, results.stream().map(Inserted::dao).distinct().count(), "the DAO attached once for the group");
         List<String> names = userNames();
         assertEquals(21, names.size());
         for (int i = 0; i < 20; i++) {
@@ -155,7 +155,7 @@ class GroupCommitTest {
 
     @Test
     void aCallReturnsOnlyOnceItsWorkIsCommitted() throws Exception {
-        transactions.inTransaction(handle -> insertUser(handle, "alone"));
+        transactions.inTransaction(transaction -> insertUser(transaction, "alone"));
 
         assertEquals(List.of("alone"), userNames());
     }
@@ -182,8 +182,8 @@ class GroupCommitTest {
             call.get(10, TimeUnit.SECONDS);
         }
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> transactions.inTransaction(handle -> insertUser(handle, "late")));
+                () -> transactions.inTransaction(transaction -> insertUser(transaction, "late")));
         assertEquals("the database is closed", e.getMessage());
-        assertEquals(List.of("blocker", "queued-0", "queued-1", "queued-2"), userNames());
+        assertEquals(List.of("blocker", "queued-0", "queued-1", "queued-2"), userNames().stream().sorted().toList());
     }
 }

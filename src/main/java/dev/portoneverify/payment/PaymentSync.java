@@ -1,5 +1,6 @@
 package dev.portoneverify.payment;
 
+import dev.portoneverify.Transaction;
 import dev.portoneverify.Transactions;
 import dev.portoneverify.order.Order;
 import dev.portoneverify.order.OrderDao;
@@ -90,7 +91,7 @@ public final class PaymentSync {
      * and {@link Refunds}; never for anything a browser or webhook sent.
      */
     public Outcome apply(Payment payment, Source source) {
-        Applied applied = transactions.inTransaction(handle -> apply(handle, payment, source));
+        Applied applied = transactions.inTransaction(transaction -> apply(transaction, payment, source));
         Decision decision = applied.decision();
         log.info("sync imp_uid={} merchant_uid={} source={} portone_status={}: {} ({}){}", payment.impUid(),
                 payment.merchantUid(), source.wire(), payment.rawStatus(), decision.verdict().wire(),
@@ -106,9 +107,9 @@ public final class PaymentSync {
 
     private record Applied(Order order, Decision decision, boolean refundClaimed, boolean smsQueued) {}
 
-    private Applied apply(Handle handle, Payment payment, Source source) {
-        OrderDao orders = handle.attach(OrderDao.class);
-        PaymentDao payments = handle.attach(PaymentDao.class);
+    private Applied apply(Transaction transaction, Payment payment, Source source) {
+        OrderDao orders = transaction.dao(OrderDao.class);
+        PaymentDao payments = transaction.dao(PaymentDao.class);
         Instant now = clock.instant();
 
         Order order = orders.findForUpdate(payment.merchantUid()).orElse(null);
@@ -126,12 +127,12 @@ public final class PaymentSync {
             case REOPENED -> applied(orders.reopen(order.merchantUid(), payment.impUid(), now), decision);
             case TO_AWAITING_DEPOSIT -> {
                 applied(orders.markAwaitingDeposit(order.merchantUid(), payment.impUid(), now), decision);
-                smsQueued = vbankIssued(handle, order, payment, now);
+                smsQueued = vbankIssued(transaction, order, payment, now);
             }
         }
         boolean refundClaimed = decision.refund()
                 && payments.claimRefund(payment.impUid(), now, now.minus(refundCallLimit)) == 1;
-        handle.attach(HistoryDao.class).insert(new HistoryEntry(0, payment.impUid(), payment.merchantUid(),
+        transaction.dao(HistoryDao.class).insert(new HistoryEntry(0, payment.impUid(), payment.merchantUid(),
                 source.wire(), payment.rawStatus(), payment.amount(), payment.currency(),
                 order == null ? null : order.amount(), order == null ? null : order.currency(),
                 decision.verdict().wire(), decision.transition() != Transition.NONE, decision.detail(), now));
@@ -139,8 +140,8 @@ public final class PaymentSync {
     }
 
     /** Saves the account on the buyer and queues the one SMS that tells them where to pay. */
-    private boolean vbankIssued(Handle handle, Order order, Payment payment, Instant now) {
-        UserDao users = handle.attach(UserDao.class);
+    private boolean vbankIssued(Transaction transaction, Order order, Payment payment, Instant now) {
+        UserDao users = transaction.dao(UserDao.class);
         Vbank vbank = payment.vbank();
         users.saveVbank(order.userId(), vbank.num(), vbank.name(), vbank.holder(), vbank.date());
         User user = users.find(order.userId()).orElseThrow();
@@ -148,7 +149,7 @@ public final class PaymentSync {
                 vbank.name(), vbank.num(), vbank.holder() == null ? "" : " (예금주 " + vbank.holder() + ")",
                 order.amount().toPlainString(), order.currency(),
                 vbank.date() == null ? "없음" : KST_MINUTES.format(vbank.date()));
-        return handle.attach(SmsOutboxDao.class)
+        return transaction.dao(SmsOutboxDao.class)
                 .enqueue("vbank:" + payment.impUid(), user.id(), user.phone(), text, now) == 1;
     }
 
