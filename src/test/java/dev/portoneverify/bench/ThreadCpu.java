@@ -21,6 +21,7 @@ final class ThreadCpu {
             {"qtp", "request threads (Jetty pool)"},
             {"ForkJoinPool-", "virtual-thread carriers (request threads on 21+)"},
             {"HttpClient", "JDK HttpClient threads"},
+            {"sqlite-group-commit", "SQLite writer (group commit)"},
             {"C2 CompilerThread", "JIT compiler (C2)"},
             {"C1 CompilerThread", "JIT compiler (C1)"},
             {"GC Thread", "garbage collector"},
