@@ -138,7 +138,7 @@ public final class Database implements AutoCloseable {
         jdbi.define("forUpdate", "");
         registerTextTypes(jdbi);
         jdbi.useHandle(handle -> handle.createScript(schema("/schema.sql")).execute());
-        GroupCommit groupCommit = new GroupCommit(jdbi);
+        GroupCommit groupCommit = new GroupCommit(jdbi, connections);
         return new Database(jdbi, Dialect.SQLITE, groupCommit, List.of(groupCommit, connections));
     }
 

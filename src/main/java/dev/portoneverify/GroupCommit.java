@@ -20,22 +20,27 @@ import org.jdbi.v3.core.Jdbi;
  * pages than one verification does. An idle server commits each call at once; groups grow only
  * while the connection is busy, which is exactly when waiting for it cost time anyway.
  *
- * <p>Each caller still gets only its own result or exception, and only after the commit. When any
- * work in a group throws, or the commit fails, the whole group is rolled back and every work in it
- * runs again alone, in its own transaction: one bad report cannot fail or undo the others. That is
- * why work must be repeatable (see {@link Transactions#inTransaction}).
+ * <p>Each caller still gets only its own result or exception, and only after the commit. When a work
+ * in a group throws, the group is rolled back: that caller gets its exception and every other work
+ * runs again alone, in its own transaction, so one bad report cannot fail or undo the others (which
+ * is why work must be repeatable, see {@link Transactions#inTransaction}). When the database itself
+ * fails to begin or commit, every caller of the group gets that error, as each would have alone.
  */
 final class GroupCommit implements Transactions, AutoCloseable {
     /** Enough to amortise a commit; small enough that one group never holds the database long. */
     static final int MAX_GROUP = 64;
 
     private final Jdbi jdbi;
+    private final SqliteConnections connections;
     private final BlockingQueue<Call<?>> queue = new LinkedBlockingQueue<>();
+    /** Queued by close(), last: the writer stops after the group it ends. */
+    private final Call<Void> stop = new Call<>(transaction -> null);
     private final Thread writer;
     private boolean closed;
 
-    GroupCommit(Jdbi jdbi) {
+    GroupCommit(Jdbi jdbi, SqliteConnections connections) {
         this.jdbi = jdbi;
+        this.connections = connections;
         this.writer = new Thread(this::write, "sqlite-group-commit");
         writer.setDaemon(true);
         writer.start();
@@ -43,8 +48,14 @@ final class GroupCommit implements Transactions, AutoCloseable {
 
     @Override
     public <R> R inTransaction(Function<Transaction, R> work) {
+        // either would wait for itself: the writer for its own group, or a caller holding the one
+        // connection for a writer that needs it
         if (Thread.currentThread() == writer) {
             throw new IllegalStateException("work must not start another transaction: it would wait for itself");
+        }
+        if (connections.heldByCurrentThread()) {
+            throw new IllegalStateException("this thread holds the database connection; "
+                    + "a grouped transaction would wait for itself: finish the open handle first");
         }
         Call<R> call = new Call<>(work);
         synchronized (this) {
@@ -65,58 +76,82 @@ final class GroupCommit implements Transactions, AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         synchronized (this) {
-            if (closed) {
-                return;
+            if (!closed) {
+                closed = true;
+                queue.add(stop);
             }
-            closed = true;
-            queue.add(Call.STOP);
         }
         writer.join();
     }
 
     private void write() {
         List<Call<?>> group = new ArrayList<>(MAX_GROUP);
-        boolean stop = false;
-        while (!stop) {
-            try {
+        try {
+            boolean stopping = false;
+            while (!stopping) {
+                // a work may have left the flag set; take() would throw on it
+                Thread.interrupted();
                 group.add(queue.take());
-            } catch (InterruptedException e) {
-                // nobody else interrupts this thread; close() stops it with Call.STOP
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("the group-commit writer was interrupted", e);
+                queue.drainTo(group, MAX_GROUP - 1);
+                // stop is queued last and nothing after it, so it can only end a group
+                stopping = group.remove(stop);
+                commit(group);
+                group.clear();
             }
-            queue.drainTo(group, MAX_GROUP - 1);
-            // STOP is queued last and nothing after it, so it can only end a group
-            stop = group.remove(Call.STOP);
-            commit(group);
-            group.clear();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("the group-commit writer was interrupted", e);
+        } finally {
+            // normally after stop, with nothing queued; if the writer dies, no caller may wait for it
+            synchronized (this) {
+                closed = true;
+            }
+            IllegalStateException closedError = new IllegalStateException("the database is closed");
+            group.forEach(call -> call.failed(closedError));
+            for (Call<?> call = queue.poll(); call != null; call = queue.poll()) {
+                call.failed(closedError);
+            }
         }
     }
 
     private void commit(List<Call<?>> group) {
-        if (group.size() > 1) {
-            try {
-                jdbi.useTransaction(handle -> {
-                    Transaction transaction = new Transaction(handle);
-                    for (Call<?> call : group) {
-                        call.run(transaction);
-                    }
-                });
-                group.forEach(Call::committed);
+        if (group.size() == 1) {
+            group.get(0).alone(jdbi);
+            return;
+        }
+        Call<?>[] running = {null};
+        try {
+            jdbi.useTransaction(handle -> {
+                Transaction transaction = new Transaction(handle);
+                for (Call<?> call : group) {
+                    running[0] = call;
+                    call.run(transaction);
+                }
+                running[0] = null;
+            });
+        } catch (RuntimeException | Error e) {
+            Call<?> threw = running[0];
+            if (threw == null) {
+                // BEGIN, COMMIT or closing the handle failed, not a work. After a failed close the
+                // group may be committed, so none runs again: each caller gets the error, as alone.
+                group.forEach(call -> call.failed(e));
                 return;
-            } catch (RuntimeException | Error e) {
-                // rolled back: each runs alone below and meets its own fate, or this one again
             }
+            // that work threw and the group was rolled back: it gets its exception, the others run again alone
+            for (Call<?> call : group) {
+                if (call == threw) {
+                    call.failed(e);
+                } else {
+                    call.alone(jdbi);
+                }
+            }
+            return;
         }
-        for (Call<?> call : group) {
-            call.alone(jdbi);
-        }
+        group.forEach(Call::committed);
     }
 
     /** One caller's work, and the caller waiting for its outcome. */
     private static final class Call<R> {
-        static final Call<Void> STOP = new Call<>(transaction -> null);
-
         private final Function<Transaction, R> work;
         private final CompletableFuture<R> outcome = new CompletableFuture<>();
         private R result;
@@ -134,11 +169,15 @@ final class GroupCommit implements Transactions, AutoCloseable {
             outcome.complete(result);
         }
 
+        void failed(Throwable e) {
+            outcome.completeExceptionally(e);
+        }
+
         void alone(Jdbi jdbi) {
             try {
                 outcome.complete(jdbi.inTransaction(handle -> work.apply(new Transaction(handle))));
             } catch (RuntimeException | Error e) {
-                outcome.completeExceptionally(e);
+                failed(e);
             }
         }
 

@@ -59,6 +59,11 @@ final class SqliteConnections implements ConnectionFactory, AutoCloseable {
         }
     }
 
+    /** True when the calling thread holds a connection now. */
+    boolean heldByCurrentThread() {
+        return holding.get();
+    }
+
     /** A connection goes back in autocommit mode with no transaction open, or is closed. */
     @Override
     public void closeConnection(Connection c) throws SQLException {

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,10 +21,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** SQLite's group commit: what callers of {@link Transactions} on SQLite may rely on. */
@@ -45,10 +48,11 @@ class GroupCommitTest {
     }
 
     @AfterEach
-    void close() {
+    void close() throws Exception {
         callers.shutdownNow();
         if (database != null) {
-            database.close();
+            // bounded: a failed test may leave the writer waiting for good
+            CompletableFuture.runAsync(database::close).get(10, TimeUnit.SECONDS);
         }
     }
 
@@ -59,7 +63,7 @@ class GroupCommitTest {
         return new Inserted(users.insert(name, "010", Instant.EPOCH), transaction.handle(), users);
     }
 
-    private List<String> userNames() throws Exception {
+    private List<String> userNames() {
         // a connection of its own: sees only what was committed
         try (Connection c = DriverManager.getConnection(settings.url());
              ResultSet rs = c.createStatement().executeQuery("SELECT name FROM users ORDER BY id")) {
@@ -68,6 +72,8 @@ class GroupCommitTest {
                 names.add(rs.getString(1));
             }
             return names;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -89,13 +95,17 @@ class GroupCommitTest {
         for (int i = 0; i < n; i++) {
             String name = prefix + i;
             boolean fails = i == failing;
-            calls.add(CompletableFuture.supplyAsync(() -> transactions.inTransaction(transaction -> {
-                Inserted inserted = insertUser(transaction, name);
-                if (fails) {
-                    throw new IllegalArgumentException("bad report " + name);
-                }
+            calls.add(CompletableFuture.supplyAsync(() -> {
+                Inserted inserted = transactions.inTransaction(transaction -> {
+                    Inserted row = insertUser(transaction, name);
+                    if (fails) {
+                        throw new IllegalArgumentException("bad report " + name);
+                    }
+                    return row;
+                });
+                assertTrue(userNames().contains(name), name + " returned before it was committed");
                 return inserted;
-            }), callers));
+            }, callers));
         }
         return calls;
     }
@@ -106,6 +116,14 @@ class GroupCommitTest {
             assertTrue(System.nanoTime() < deadline, "calls never queued");
             Thread.sleep(5);
         }
+    }
+
+    private static String causes(Throwable e) {
+        StringBuilder messages = new StringBuilder();
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            messages.append(cause.getMessage()).append(" / ");
+        }
+        return messages.toString();
     }
 
     private static void await(CountDownLatch latch) {
@@ -151,6 +169,40 @@ class GroupCommitTest {
             calls.get(i).get(10, TimeUnit.SECONDS);
         }
         assertEquals(List.of("blocker", "buyer-0", "buyer-1", "buyer-3", "buyer-4"), userNames().stream().sorted().toList());
+        // and the writer goes on serving
+        transactions.inTransaction(transaction -> insertUser(transaction, "later"));
+        assertTrue(userNames().contains("later"));
+    }
+
+    @Test
+    void whenTheCommitItselfFailsEveryCallerOfTheGroupGetsTheErrorAndNoWorkRunsAgain() throws Exception {
+        CountDownLatch release = occupyWriter();
+        AtomicInteger runs = new AtomicInteger();
+        List<CompletableFuture<Object>> calls = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String name = "buyer-" + i;
+            boolean breaksCommit = i == 1;
+            calls.add(CompletableFuture.supplyAsync(() -> transactions.inTransaction(transaction -> {
+                runs.incrementAndGet();
+                if (breaksCommit) {
+                    // a foreign-key violation that SQLite reports only at COMMIT
+                    transaction.handle().execute("PRAGMA defer_foreign_keys = ON");
+                    transaction.handle().execute("""
+                            INSERT INTO orders (merchant_uid, user_id, name, amount, currency, created_at, updated_at)
+                            VALUES ('orphan', 999, 'x', '1', 'KRW', 'now', 'now')""");
+                }
+                return (Object) insertUser(transaction, name);
+            }), callers));
+        }
+        awaitQueued(3);
+        release.countDown();
+
+        for (CompletableFuture<Object> call : calls) {
+            Exception e = assertThrows(Exception.class, () -> call.get(10, TimeUnit.SECONDS));
+            assertTrue(causes(e).contains("FOREIGN KEY"), causes(e));
+        }
+        assertEquals(3, runs.get(), "each work ran once");
+        assertEquals(List.of("blocker"), userNames());
     }
 
     @Test
@@ -169,6 +221,15 @@ class GroupCommitTest {
     }
 
     @Test
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // without the check it would hang
+    void aThreadHoldingTheConnectionCannotQueueWorkThatWouldWaitForIt() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> database.jdbi().useHandle(
+                handle -> transactions.inTransaction(transaction -> insertUser(transaction, "never"))));
+
+        assertTrue(e.getMessage().contains("wait for itself"), e.getMessage());
+    }
+
+    @Test
     void closingCommitsWhatIsQueuedAndThenRefusesNewWork() throws Exception {
         CountDownLatch release = occupyWriter();
         List<CompletableFuture<Inserted>> calls = queue(3, "queued-", -1);
@@ -178,12 +239,13 @@ class GroupCommitTest {
         closing.get(10, TimeUnit.SECONDS);
         database = null;
 
+        // committed before close returned
+        assertEquals(List.of("blocker", "queued-0", "queued-1", "queued-2"), userNames().stream().sorted().toList());
         for (CompletableFuture<Inserted> call : calls) {
             call.get(10, TimeUnit.SECONDS);
         }
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> transactions.inTransaction(transaction -> insertUser(transaction, "late")));
         assertEquals("the database is closed", e.getMessage());
-        assertEquals(List.of("blocker", "queued-0", "queued-1", "queued-2"), userNames().stream().sorted().toList());
     }
 }
