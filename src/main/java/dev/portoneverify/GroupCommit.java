@@ -68,7 +68,8 @@ final class GroupCommit implements Transactions, AutoCloseable {
     }
 
     /** Calls queued and not yet taken by the writer. */
-    int waiting() {
+    @Override
+    public int waiting() {
         return queue.size();
     }
 

@@ -104,7 +104,7 @@ public final class Main {
                 .executor(Runnable::run)
                 .build();
         SmsOutboxDao outbox = jdbi.onDemand(SmsOutboxDao.class);
-        Metrics metrics = new Metrics(outbox::unsentCount);
+        Metrics metrics = new Metrics(outbox::unsentCount, database.transactions()::waiting);
         PortOneClient portone = sandbox == null
                 ? new PortOneClient(http, json, config.portoneApiUrl(),
                         new PortOneCredentials(config.portoneApiKey(), config.portoneApiSecret()),

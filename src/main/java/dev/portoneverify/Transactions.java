@@ -18,6 +18,11 @@ public interface Transactions {
      */
     <R> R inTransaction(Function<Transaction, R> work);
 
+    /** Works queued behind the running transaction: how far the database is behind (a metric). */
+    default int waiting() {
+        return 0;
+    }
+
     /** One transaction per call, on the caller's thread. */
     static Transactions direct(Jdbi jdbi) {
         return new Transactions() {

@@ -53,12 +53,17 @@ public final class Metrics implements PortOneObserver, VerificationObserver, Sms
             .help("SMS delivery attempts by result (delivered, failed)")
             .labelNames("result").register(registry);
 
-    /** {@code unsentSms}: read at each scrape, so the gauge is never stale. */
-    public Metrics(IntSupplier unsentSms) {
+    /** The suppliers are read at each scrape, so the gauges are never stale. */
+    public Metrics(IntSupplier unsentSms, IntSupplier waitingTransactions) {
         GaugeWithCallback.builder()
                 .name("portone_verify_sms_outbox_depth")
                 .help("SMS messages in the outbox not yet sent")
                 .callback(callback -> callback.call(unsentSms.getAsInt()))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("portone_verify_transactions_waiting")
+                .help("Verification transactions queued for SQLite's writer (group commit); 0 on PostgreSQL")
+                .callback(callback -> callback.call(waitingTransactions.getAsInt()))
                 .register(registry);
     }
 

@@ -77,6 +77,8 @@ class OperationsTest {
         assertTrue(metrics.contains("portone_verify_portone_request_duration_seconds_count{endpoint=\"cancel\",result=\"ok\"} 1"), metrics);
         assertTrue(metrics.contains("portone_verify_sms_deliveries_total{result=\"delivered\"} 1"), metrics);
         assertTrue(metrics.contains("portone_verify_sms_outbox_depth 0"), metrics);
+        // nothing is being verified now
+        assertTrue(metrics.contains("portone_verify_transactions_waiting 0"), metrics);
     }
 
     /** The SMS is marked sent (and counted) just after the provider took it: scrape until it shows. */
