@@ -1,20 +1,19 @@
 package dev.portoneverify.admin;
 
 import dev.portoneverify.order.Order;
-import dev.portoneverify.order.OrderStatusColumnMapper;
+import dev.portoneverify.order.OrderMapper;
 import dev.portoneverify.payment.HistoryEntry;
 import java.time.Instant;
 import java.util.List;
-import org.jdbi.v3.sqlobject.config.RegisterColumnMapper;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 
 /** Read-only queries for the shop's admin: orders by status and date, payments, forgeries, failed refunds. */
-@RegisterConstructorMapper(Order.class)
+@RegisterRowMapper(OrderMapper.class)
 @RegisterConstructorMapper(PaymentRow.class)
 @RegisterConstructorMapper(HistoryEntry.class)
-@RegisterColumnMapper(OrderStatusColumnMapper.class)
 public interface AdminDao {
 
     /** A null filter matches everything; {@code to} is exclusive. Newest first. */

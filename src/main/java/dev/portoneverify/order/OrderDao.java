@@ -4,8 +4,8 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.jdbi.v3.sqlobject.config.RegisterColumnMapper;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
@@ -15,8 +15,7 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
  * conditional UPDATE that names the states it may leave, so applying it twice changes nothing;
  * callers check the returned row count.
  */
-@RegisterConstructorMapper(Order.class)
-@RegisterColumnMapper(OrderStatusColumnMapper.class)
+@RegisterRowMapper(OrderMapper.class)
 public interface OrderDao {
 
     @SqlUpdate("""
