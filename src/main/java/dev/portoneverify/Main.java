@@ -114,7 +114,7 @@ public final class Main {
                         config.portoneTimeout(), config.allowTestPayments(), clock, metrics);
 
         SmsDispatcher sms = new SmsDispatcher(outbox, smsSender, clock, metrics);
-        PaymentSync sync = new PaymentSync(portone, jdbi, database.transactions(), sms,
+        PaymentSync sync = new PaymentSync(portone, database.transactions(), sms,
                 new Policy(config.allowTestPayments(), config.autoCancelForgeries()), clock,
                 config.portoneTimeout().multipliedBy(2), metrics);
         UserDao users = jdbi.onDemand(UserDao.class);

@@ -1,11 +1,12 @@
 package dev.portoneverify;
 
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * Runs the short write transactions of the verification path, which a flash sale runs hundreds of
- * times a second. {@link Database#transactions()} gives the right one for the database: on SQLite a
+ * Runs the write transactions of the verification path (PaymentSync: the verification, and the
+ * refund and history rows after it), which a flash sale runs hundreds of times a second. {@link Database#transactions()} gives the right one for the database: on SQLite a
  * {@link GroupCommit}, elsewhere a plain transaction per call.
  */
 public interface Transactions {
@@ -17,6 +18,14 @@ public interface Transactions {
      * {@link Transaction} it is given and do nothing else that cannot be repeated.
      */
     <R> R inTransaction(Function<Transaction, R> work);
+
+    /** {@link #inTransaction} for work without a result. */
+    default void useTransaction(Consumer<Transaction> work) {
+        inTransaction(transaction -> {
+            work.accept(transaction);
+            return null;
+        });
+    }
 
     /** Works queued behind the running transaction: how far the database is behind (a metric). */
     default int waiting() {

@@ -19,8 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +47,6 @@ public final class PaymentSync {
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.of("Asia/Seoul"));
 
     private final PortOneClient portone;
-    private final Jdbi jdbi;
     private final Transactions transactions;
     private final SmsDispatcher sms;
     private final Policy policy;
@@ -58,11 +55,10 @@ public final class PaymentSync {
     private final VerificationObserver observer;
 
     /** {@code refundCallLimit}: a refund call still unanswered after this long was cut short by a crash. */
-    public PaymentSync(PortOneClient portone, Jdbi jdbi, Transactions transactions, SmsDispatcher sms, Policy policy,
-                       Clock clock, Duration refundCallLimit, VerificationObserver observer) {
+    public PaymentSync(PortOneClient portone, Transactions transactions, SmsDispatcher sms, Policy policy, Clock clock,
+                       Duration refundCallLimit, VerificationObserver observer) {
         this.observer = observer;
         this.portone = portone;
-        this.jdbi = jdbi;
         this.transactions = transactions;
         this.sms = sms;
         this.policy = policy;
@@ -162,23 +158,24 @@ public final class PaymentSync {
                 : "이미 결제된 주문의 중복 결제 (order already paid or closed)";
         try {
             Payment after = portone.cancel(new CancelRequest(payment.impUid(), null, payment.balance(), reason));
-            jdbi.useTransaction(handle -> {
+            transactions.useTransaction(transaction -> {
                 Instant now = clock.instant();
-                handle.attach(PaymentDao.class).setRefundState(payment.impUid(), "refunded", now);
-                handle.attach(PaymentDao.class).upsert(after.impUid(), order.merchantUid(), after.rawStatus(),
+                PaymentDao payments = transaction.dao(PaymentDao.class);
+                payments.setRefundState(payment.impUid(), "refunded", now);
+                payments.upsert(after.impUid(), order.merchantUid(), after.rawStatus(),
                         after.amount(), after.cancelAmount(), after.currency(), after.payMethod(), after.sandbox(),
                         after.paidAt(), now);
-                recordRefund(handle, after, order, source, "refunded",
+                recordRefund(transaction, after, order, source, "refunded",
                         "refunded " + payment.balance().toPlainString() + " " + payment.currency(), now);
             });
             log.warn("refunded imp_uid={} merchant_uid={}: {}", payment.impUid(), order.merchantUid(), decision.detail());
             observer.refunded(true);
             return Outcome.Refund.REFUNDED;
         } catch (PortOneException e) {
-            jdbi.useTransaction(handle -> {
+            transactions.useTransaction(transaction -> {
                 Instant now = clock.instant();
-                handle.attach(PaymentDao.class).setRefundState(payment.impUid(), "failed", now);
-                recordRefund(handle, payment, order, source, "refund_failed", e.getMessage(), now);
+                transaction.dao(PaymentDao.class).setRefundState(payment.impUid(), "failed", now);
+                recordRefund(transaction, payment, order, source, "refund_failed", e.getMessage(), now);
             });
             log.error("REFUND FAILED imp_uid={} merchant_uid={}: {}", payment.impUid(), order.merchantUid(), e.getMessage());
             observer.refunded(false);
@@ -186,15 +183,15 @@ public final class PaymentSync {
         }
     }
 
-    private static void recordRefund(Handle handle, Payment payment, Order order, Source source, String outcome,
-                                     String detail, Instant now) {
-        handle.attach(HistoryDao.class).insert(new HistoryEntry(0, payment.impUid(), order.merchantUid(),
+    private static void recordRefund(Transaction transaction, Payment payment, Order order, Source source,
+                                     String outcome, String detail, Instant now) {
+        transaction.dao(HistoryDao.class).insert(new HistoryEntry(0, payment.impUid(), order.merchantUid(),
                 source.wire(), payment.rawStatus(), payment.amount(), payment.currency(), order.amount(),
                 order.currency(), outcome, false, detail, now));
     }
 
     private void record(HistoryEntry entry) {
-        jdbi.useHandle(handle -> handle.attach(HistoryDao.class).insert(entry));
+        transactions.useTransaction(transaction -> transaction.dao(HistoryDao.class).insert(entry));
     }
 
     /** The transaction holds the order's lock, so a guarded update that matches no row is a bug, not a race. */
