@@ -29,6 +29,7 @@ import dev.portoneverify.reconcile.LeaseDao;
 import dev.portoneverify.reconcile.Reconciler;
 import dev.portoneverify.sandbox.PortOneSandbox;
 import dev.portoneverify.sandbox.WebhookFormat;
+import dev.portoneverify.selftest.SelfTest;
 import dev.portoneverify.sms.LogSmsSender;
 import dev.portoneverify.sms.SmsDispatcher;
 import dev.portoneverify.sms.SmsOutboxDao;
@@ -54,8 +55,11 @@ public final class Main {
         if (args.length > 0 && args[0].equals("migrate-db")) {
             System.exit(MigrateCommand.run(args, System.getenv(), System.out, System.err));
         }
+        if (args.length == 1 && args[0].equals("self-test")) {
+            System.exit(SelfTest.run(System.out));
+        }
         if (args.length > 1 || (args.length == 1 && !args[0].equals("reconcile"))) {
-            System.err.println("usage: java -jar portone-verify.jar [reconcile | migrate-db --to <jdbc url>]");
+            System.err.println("usage: java -jar portone-verify.jar [reconcile | self-test | migrate-db --to <jdbc url>]");
             System.exit(2);
         }
         Config config;
