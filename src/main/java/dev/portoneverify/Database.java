@@ -135,6 +135,7 @@ public final class Database implements AutoCloseable {
         // One connection, kept open and used in turn: see SqliteConnections for why (issue 5).
         SqliteConnections connections = new SqliteConnections(dataSource, 1);
         Jdbi jdbi = Jdbi.create(connections).installPlugin(new SqlObjectPlugin());
+        jdbi.setStatementBuilderFactory(connections);
         jdbi.define("forUpdate", "");
         registerTextTypes(jdbi);
         jdbi.useHandle(handle -> handle.createScript(schema("/schema.sql")).execute());
