@@ -248,4 +248,52 @@ class GroupCommitTest {
                 () -> transactions.inTransaction(transaction -> insertUser(transaction, "late")));
         assertEquals("the database is closed", e.getMessage());
     }
+
+    /** A call that holds the writer until {@code release}; {@code entered} opens once it runs. */
+    private CompletableFuture<Inserted> blocker(CountDownLatch entered, CountDownLatch release) {
+        return CompletableFuture.supplyAsync(() -> transactions.inTransaction(transaction -> {
+            entered.countDown();
+            await(release);
+            return insertUser(transaction, "blocker");
+        }), callers);
+    }
+
+    @Test
+    void groupsThatFollowEachOtherKeepTheWritersHandleAndItsDaos() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Inserted> first = blocker(entered, release);
+        assertTrue(entered.await(10, TimeUnit.SECONDS));
+        List<CompletableFuture<Inserted>> next = queue(1, "next-", -1);
+        awaitQueued(1);
+        release.countDown();
+
+        Inserted second = next.get(0).get(10, TimeUnit.SECONDS);
+        assertEquals(first.get(10, TimeUnit.SECONDS).dao(), second.dao(), "attached once for both groups");
+        assertEquals(List.of("blocker", "next-0"), userNames());
+    }
+
+    @Test
+    void aThreadWaitingForTheConnectionGetsItAfterTheGroupInProgress() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Inserted> first = blocker(entered, release);
+        assertTrue(entered.await(10, TimeUnit.SECONDS));
+        CompletableFuture<Integer> read = new CompletableFuture<>();
+        Thread reader = new Thread(() -> read.complete(database.jdbi().withHandle(
+                handle -> handle.createQuery("SELECT count(*) FROM users").mapTo(Integer.class).one())));
+        reader.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (reader.getState() != Thread.State.WAITING) {
+            assertTrue(System.nanoTime() < deadline, "the reader never waited for the connection");
+            Thread.sleep(5);
+        }
+        List<CompletableFuture<Inserted>> next = queue(1, "next-", -1);
+        awaitQueued(1);
+        release.countDown();
+
+        Inserted second = next.get(0).get(10, TimeUnit.SECONDS);
+        assertEquals(1, read.get(10, TimeUnit.SECONDS), "read between the two groups");
+        assertTrue(first.get(10, TimeUnit.SECONDS).dao() != second.dao(), "the writer let go of its handle");
+    }
 }
