@@ -124,17 +124,19 @@ final class GroupCommit implements Transactions, AutoCloseable {
      * Returns true when the stop marker ended a group.
      */
     private boolean commitWhileQueued(Call<?> first, List<Call<?>> group) {
+        // in the group before anything can fail, so that even a dying writer answers it
+        group.add(first);
         Handle handle;
         try {
             handle = jdbi.open();
         } catch (RuntimeException e) {
-            // as BEGIN failing: each caller gets the error it would have had alone
+            // as BEGIN failing: the caller gets the error it would have had alone
             first.failed(e);
+            group.clear();
             return false;
         }
         try {
             Transaction transaction = new Transaction(handle);
-            group.add(first);
             while (true) {
                 queue.drainTo(group, MAX_GROUP - group.size());
                 boolean stopping = group.remove(stop);
@@ -160,8 +162,7 @@ final class GroupCommit implements Transactions, AutoCloseable {
             return true;
         }
         if (group.size() == 1) {
-            group.get(0).alone(handle, transaction);
-            return true;
+            return group.get(0).alone(handle, transaction);
         }
         Call<?>[] running = {null};
         try {
@@ -181,14 +182,15 @@ final class GroupCommit implements Transactions, AutoCloseable {
                 return false;
             }
             // that work threw and the group was rolled back: it gets its exception, the others run again alone
+            boolean handleUsable = true;
             for (Call<?> call : group) {
                 if (call == threw) {
                     call.failed(e);
                 } else {
-                    call.alone(handle, transaction);
+                    handleUsable &= call.alone(handle, transaction);
                 }
             }
-            return true;
+            return handleUsable;
         }
         group.forEach(Call::committed);
         return true;
@@ -226,11 +228,24 @@ final class GroupCommit implements Transactions, AutoCloseable {
             outcome.completeExceptionally(e);
         }
 
-        void alone(Handle handle, Transaction transaction) {
+        /**
+         * Runs in a transaction of its own. Returns false when the database failed (BEGIN or COMMIT)
+         * rather than the work: then the handle should not be used for more.
+         */
+        boolean alone(Handle handle, Transaction transaction) {
+            boolean[] workDone = {false};
+            boolean[] workStarted = {false};
             try {
-                outcome.complete(handle.inTransaction(h -> work.apply(transaction)));
+                outcome.complete(handle.inTransaction(h -> {
+                    workStarted[0] = true;
+                    R value = work.apply(transaction);
+                    workDone[0] = true;
+                    return value;
+                }));
+                return true;
             } catch (RuntimeException | Error e) {
                 failed(e);
+                return workStarted[0] && !workDone[0];
             }
         }
 

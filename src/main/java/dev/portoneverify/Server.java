@@ -20,8 +20,19 @@ public record Server(Javalin app, SmsDispatcher sms, Reconciler reconciler, Dura
     /** How often the SMS outbox is checked for retries whose backoff has passed. */
     private static final Duration SMS_RETRY_CHECK = Duration.ofSeconds(15);
 
+    /** Listens on every interface, as a shop's server must. */
     public Server start(int port) {
         app.start(port);
+        return started();
+    }
+
+    /** Listens on {@code host} only: for a server nobody else should reach, such as the self-test's. */
+    public Server start(String host, int port) {
+        app.start(host, port);
+        return started();
+    }
+
+    private Server started() {
         if (sandbox != null) {
             // the sandbox calls our webhook the way PortOne would: over HTTP, from outside
             sandbox.webhookUrl(URI.create("http://127.0.0.1:" + app.port() + "/portone-webhook"));

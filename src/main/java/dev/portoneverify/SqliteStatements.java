@@ -3,6 +3,7 @@ package dev.portoneverify;
 import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -20,13 +21,14 @@ import org.jdbi.v3.core.statement.StatementContext;
  * The prepared statements of one kept-open SQLite connection, kept for reuse (issue 5).
  *
  * <p>Jdbi prepares every statement afresh and closes it after use. For SQLite, preparing means
- * parsing and planning the SQL, and under a flash sale it took about as long as running the
- * statements: 13% of the group-commit writer's time in a profile. Here the statement is prepared
+ * parsing and planning the SQL, and under a flash sale it took more than half as long as running
+ * the statements: 13% of the group-commit writer's time in a profile. Here the statement is prepared
  * once per distinct SQL text (Jdbi's rendered SQL, so each DAO method has one) and handed back to
- * Jdbi every time, with its parameters cleared; SQLite re-prepares it by itself if the schema
- * changes. A statement is lent to one user at a time: asking for the same SQL while it is lent out
- * (a query iterated while the same query runs again) gets a fresh one that is closed after use.
- * Statements that return generated keys, and plain and callable statements, are never kept.
+ * Jdbi every time with its parameters, batch and result set cleared; SQLite re-prepares it by itself
+ * if the schema changes. A statement is lent to one user at a time: asking for the same SQL while it
+ * is lent out (a query iterated while the same query runs again) gets a fresh one that is closed
+ * after use. Statements that return generated keys, plain and callable statements, and statements
+ * given a row limit or timeout are not kept.
  *
  * <p>Not thread-safe, and need not be: only the thread holding the connection uses it
  * ({@link SqliteConnections} lends the connection to one thread at a time).
@@ -66,6 +68,19 @@ final class SqliteStatements implements StatementBuilder {
             return;
         }
         try {
+            if (statement.getMaxRows() != 0 || statement.getQueryTimeout() != 0) {
+                // limits set for one use must not apply to the next: prepare afresh next time
+                kept.remove(sql, statement);
+                statement.close();
+                return;
+            }
+            // a batch that failed before executing keeps its rows, and an execute() that returned
+            // rows keeps its result set open (and SQLite its read): neither may reach the next user
+            ResultSet unread = statement.getResultSet();
+            if (unread != null) {
+                unread.close();
+            }
+            statement.clearBatch();
             statement.clearWarnings();
             ((PreparedStatement) statement).clearParameters();
         } catch (SQLException e) {

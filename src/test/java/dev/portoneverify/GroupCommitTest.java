@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -295,5 +296,32 @@ class GroupCommitTest {
         Inserted second = next.get(0).get(10, TimeUnit.SECONDS);
         assertEquals(1, read.get(10, TimeUnit.SECONDS), "read between the two groups");
         assertTrue(first.get(10, TimeUnit.SECONDS).dao() != second.dao(), "the writer let go of its handle");
+    }
+
+    @Test
+    void afterACommitFailsTheWriterGoesOnWithAFreshHandle() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicReference<UserDao> failedDao = new AtomicReference<>();
+        CompletableFuture<Object> failing = CompletableFuture.supplyAsync(() -> transactions.inTransaction(transaction -> {
+            entered.countDown();
+            await(release);
+            failedDao.set(transaction.dao(UserDao.class));
+            // a foreign-key violation that SQLite reports only at COMMIT
+            transaction.handle().execute("PRAGMA defer_foreign_keys = ON");
+            transaction.handle().execute("""
+                    INSERT INTO orders (merchant_uid, user_id, name, amount, currency, created_at, updated_at)
+                    VALUES ('orphan', 999, 'x', '1', 'KRW', 'now', 'now')""");
+            return null;
+        }), callers);
+        assertTrue(entered.await(10, TimeUnit.SECONDS));
+        List<CompletableFuture<Inserted>> next = queue(1, "next-", -1);
+        awaitQueued(1);
+        release.countDown();
+
+        assertThrows(Exception.class, () -> failing.get(10, TimeUnit.SECONDS));
+        Inserted after = next.get(0).get(10, TimeUnit.SECONDS);
+        assertTrue(after.dao() != failedDao.get(), "the handle whose commit failed was let go");
+        assertEquals(List.of("next-0"), userNames());
     }
 }

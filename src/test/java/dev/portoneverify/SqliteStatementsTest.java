@@ -146,4 +146,39 @@ class SqliteStatementsTest {
         });
         assertEquals(SqliteStatements.MAX_KEPT, kept());
     }
+
+    @Test
+    void a_batch_that_failed_before_it_ran_leaves_none_of_its_rows_to_the_next_use() {
+        assertThrows(RuntimeException.class, () -> jdbi.useHandle(handle -> {
+            var batch = handle.prepareBatch(INSERT);
+            batch.bind(0, 1).bind(1, "batched-1").add();
+            batch.bind(0, 2).bind(1, "batched-2").add();
+            // no argument factory takes a bare Object: binding the third row fails before executeBatch
+            batch.bind(0, 3).bind(1, new Object()).add();
+            batch.execute();
+        }));
+
+        jdbi.useHandle(handle -> insert(handle, 10, "alone"));
+
+        assertEquals("alone", jdbi.withHandle(handle -> nameById(handle, 10)));
+        assertEquals(List.of(10), jdbi.withHandle(handle -> handle.createQuery("SELECT id FROM t")
+                .mapTo(Integer.class).list()));
+    }
+
+    @Test
+    void a_row_limit_set_for_one_query_does_not_apply_to_the_next() {
+        jdbi.useHandle(handle -> {
+            for (int id = 1; id <= 3; id++) {
+                insert(handle, id, "n" + id);
+            }
+        });
+        String allIds = "SELECT id FROM t ORDER BY id";
+
+        List<Integer> limited = jdbi.withHandle(handle -> handle.createQuery(allIds).setMaxRows(1)
+                .mapTo(Integer.class).list());
+        List<Integer> all = jdbi.withHandle(handle -> handle.createQuery(allIds).mapTo(Integer.class).list());
+
+        assertEquals(List.of(1), limited);
+        assertEquals(List.of(1, 2, 3), all);
+    }
 }

@@ -57,6 +57,11 @@ public final class SelfTest {
         }
         try {
             return new SelfTest(out).runIn(dir);
+        } catch (RuntimeException e) {
+            // anything else that went wrong (the server not starting, an answer without a field it
+            // must have) is a failed self-test too, said in one line
+            out.println("self-test FAILED: " + e);
+            return 1;
         } finally {
             deleteQuietly(dir);
         }
@@ -68,8 +73,9 @@ public final class SelfTest {
                 "PORTONE_MODE", "sandbox",
                 "DATABASE_URL", "jdbc:sqlite:" + dir.resolve("self-test.db"),
                 "RECONCILE_INTERVAL_SECONDS", "0"));
-        Server server = Main.build(config, new LogSmsSender(), Clock.tickMillis(ZoneOffset.UTC)).start(0);
+        Server server = Main.build(config, new LogSmsSender(), Clock.tickMillis(ZoneOffset.UTC));
         try {
+            server.start("127.0.0.1", 0);
             base = "http://127.0.0.1:" + server.port();
             walk();
             out.println("self-test passed");
