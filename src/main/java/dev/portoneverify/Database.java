@@ -123,6 +123,9 @@ public final class Database implements AutoCloseable {
         // instead of failing with SQLITE_BUSY. Write transactions never wait on the network.
         sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
         sqlite.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        // the log is copied into the database file by WalCheckpointer's thread, not inside whichever
+        // commit takes it past 1,000 pages: that would be the group-commit writer's
+        sqlite.setWalAutocheckpoint(0);
         sqlite.setBusyTimeout(10_000);
         // BEGIN IMMEDIATE takes the write lock when a transaction starts, so the order row that
         // a verification reads cannot change before it writes: no lost update, no deadlock on
@@ -140,7 +143,9 @@ public final class Database implements AutoCloseable {
         registerTextTypes(jdbi);
         jdbi.useHandle(handle -> handle.createScript(schema("/schema.sql")).execute());
         GroupCommit groupCommit = new GroupCommit(jdbi, connections);
-        return new Database(jdbi, Dialect.SQLITE, groupCommit, List.of(groupCommit, connections));
+        // closed last: the last connection to close checkpoints what is left of the log
+        WalCheckpointer checkpointer = new WalCheckpointer(dataSource);
+        return new Database(jdbi, Dialect.SQLITE, groupCommit, List.of(groupCommit, connections, checkpointer));
     }
 
     private static Database openPostgresql(DatabaseSettings settings) {
