@@ -124,8 +124,8 @@ public final class Database implements AutoCloseable {
         sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
         sqlite.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         // the log is copied into the database file by WalCheckpointer's thread, not inside whichever
-        // commit takes it past 1,000 pages: that would be the group-commit writer's
-        sqlite.setWalAutocheckpoint(0);
+        // commit takes it past 1,000 pages (the group-commit writer's); past 50,000 the writer still does
+        sqlite.setWalAutocheckpoint(WalCheckpointer.WRITER_FALLBACK_PAGES);
         sqlite.setBusyTimeout(10_000);
         // BEGIN IMMEDIATE takes the write lock when a transaction starts, so the order row that
         // a verification reads cannot change before it writes: no lost update, no deadlock on

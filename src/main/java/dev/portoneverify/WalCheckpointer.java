@@ -17,15 +17,19 @@ import org.sqlite.SQLiteDataSource;
  * <p>By default the connection whose commit takes the log past 1,000 pages copies them into the
  * database file and syncs it, inside that commit. Here that connection is the group-commit writer's,
  * so during a flash sale, every second or so, one group (and every buyer queued behind it) waited for
- * a checkpoint. Our connections therefore have automatic checkpoints off ({@link Database}), and this
- * runs a PASSIVE checkpoint every second on a connection of its own. PASSIVE never waits for the
- * writer or the readers and never blocks them; once it has copied everything, the next write starts
- * the log from the beginning again, so the log stays small. When the process stops, the last
- * connection to close (SQLite's rule) checkpoints whatever is left.
+ * a checkpoint. Here a PASSIVE checkpoint runs every second on a connection of its own: PASSIVE never
+ * waits for the writer or the readers and never blocks them, and once it has copied everything, the
+ * next write starts the log from the beginning again. Our own connections checkpoint only past
+ * {@link #WRITER_FALLBACK_PAGES} ({@link Database}): while writes never pause, each of these
+ * checkpoints ends with frames appended meanwhile, the log cannot start over and keeps growing, and
+ * then the writer's own checkpoint, of frames mostly copied already, bounds it. When the process
+ * stops, the last connection to close (SQLite's rule) checkpoints whatever is left.
  */
 final class WalCheckpointer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WalCheckpointer.class);
     static final Duration INTERVAL = Duration.ofSeconds(1);
+    /** About 200 MB of log: reached only under writes that never pause for long, such as a flash sale. */
+    static final int WRITER_FALLBACK_PAGES = 50_000;
 
     private final SQLiteDataSource source;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
