@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  *
  * <p>Two uses: checking that a jar works on a machine before a shop relies on it, and giving the JVM a
  * run that loads what serving payments loads, to record a class-data archive from
- * ({@code -XX:ArchiveClassesAtExit}), which roughly halves start-up (issue 5). {@code mvn package} does
+ * ({@code -XX:ArchiveClassesAtExit}), which takes about a third off start-up (issue 5). {@code mvn package} does
  * the latter.
  */
 public final class SelfTest {
