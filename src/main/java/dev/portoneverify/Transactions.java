@@ -6,7 +6,8 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * Runs the write transactions of the verification path (PaymentSync: the verification, and the
- * refund and history rows after it), which a flash sale runs hundreds of times a second. {@link Database#transactions()} gives the right one for the database: on SQLite a
+ * refund and history rows after it), which a flash sale runs hundreds of times a second.
+ * {@link Database#transactions()} gives the right one for the database: on SQLite a
  * {@link GroupCommit}, elsewhere a plain transaction per call.
  */
 public interface Transactions {

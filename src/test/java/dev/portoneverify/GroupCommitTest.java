@@ -78,17 +78,20 @@ class GroupCommitTest {
         }
     }
 
+    /** The call occupying the writer, and the latch that lets it finish. */
+    private record Occupied(CompletableFuture<Inserted> blocker, CountDownLatch release) {}
+
     /** Occupies the writer until the returned latch is released, so that later calls queue up. */
-    private CountDownLatch occupyWriter() throws InterruptedException {
+    private Occupied occupyWriter() throws InterruptedException {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture.runAsync(() -> transactions.inTransaction(transaction -> {
+        CompletableFuture<Inserted> blocker = CompletableFuture.supplyAsync(() -> transactions.inTransaction(transaction -> {
             entered.countDown();
             await(release);
             return insertUser(transaction, "blocker");
         }), callers);
         assertTrue(entered.await(10, TimeUnit.SECONDS));
-        return release;
+        return new Occupied(blocker, release);
     }
 
     private List<CompletableFuture<Inserted>> queue(int n, String prefix, int failing) {
@@ -137,7 +140,7 @@ class GroupCommitTest {
 
     @Test
     void callsThatQueueMeanwhileShareOneTransactionAndEachGetsItsOwnResult() throws Exception {
-        CountDownLatch release = occupyWriter();
+        CountDownLatch release = occupyWriter().release();
         List<CompletableFuture<Inserted>> calls = queue(20, "buyer-", -1);
         awaitQueued(20);
         release.countDown();
@@ -158,7 +161,7 @@ class GroupCommitTest {
 
     @Test
     void aCallThatThrowsIsRolledBackAloneAndTheOthersInItsGroupCommit() throws Exception {
-        CountDownLatch release = occupyWriter();
+        CountDownLatch release = occupyWriter().release();
         List<CompletableFuture<Inserted>> calls = queue(5, "buyer-", 2);
         awaitQueued(5);
         release.countDown();
@@ -177,7 +180,7 @@ class GroupCommitTest {
 
     @Test
     void whenTheCommitItselfFailsEveryCallerOfTheGroupGetsTheErrorAndNoWorkRunsAgain() throws Exception {
-        CountDownLatch release = occupyWriter();
+        CountDownLatch release = occupyWriter().release();
         AtomicInteger runs = new AtomicInteger();
         List<CompletableFuture<Object>> calls = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -232,7 +235,7 @@ class GroupCommitTest {
 
     @Test
     void closingCommitsWhatIsQueuedAndThenRefusesNewWork() throws Exception {
-        CountDownLatch release = occupyWriter();
+        CountDownLatch release = occupyWriter().release();
         List<CompletableFuture<Inserted>> calls = queue(3, "queued-", -1);
         awaitQueued(3);
         CompletableFuture<Void> closing = CompletableFuture.runAsync(database::close, callers);
@@ -250,36 +253,21 @@ class GroupCommitTest {
         assertEquals("the database is closed", e.getMessage());
     }
 
-    /** A call that holds the writer until {@code release}; {@code entered} opens once it runs. */
-    private CompletableFuture<Inserted> blocker(CountDownLatch entered, CountDownLatch release) {
-        return CompletableFuture.supplyAsync(() -> transactions.inTransaction(transaction -> {
-            entered.countDown();
-            await(release);
-            return insertUser(transaction, "blocker");
-        }), callers);
-    }
-
     @Test
     void groupsThatFollowEachOtherKeepTheWritersHandleAndItsDaos() throws Exception {
-        CountDownLatch entered = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<Inserted> first = blocker(entered, release);
-        assertTrue(entered.await(10, TimeUnit.SECONDS));
+        Occupied first = occupyWriter();
         List<CompletableFuture<Inserted>> next = queue(1, "next-", -1);
         awaitQueued(1);
-        release.countDown();
+        first.release().countDown();
 
         Inserted second = next.get(0).get(10, TimeUnit.SECONDS);
-        assertEquals(first.get(10, TimeUnit.SECONDS).dao(), second.dao(), "attached once for both groups");
+        assertEquals(first.blocker().get(10, TimeUnit.SECONDS).dao(), second.dao(), "attached once for both groups");
         assertEquals(List.of("blocker", "next-0"), userNames());
     }
 
     @Test
     void aThreadWaitingForTheConnectionGetsItAfterTheGroupInProgress() throws Exception {
-        CountDownLatch entered = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<Inserted> first = blocker(entered, release);
-        assertTrue(entered.await(10, TimeUnit.SECONDS));
+        Occupied first = occupyWriter();
         CompletableFuture<Integer> read = new CompletableFuture<>();
         Thread reader = new Thread(() -> read.complete(database.jdbi().withHandle(
                 handle -> handle.createQuery("SELECT count(*) FROM users").mapTo(Integer.class).one())));
@@ -291,11 +279,11 @@ class GroupCommitTest {
         }
         List<CompletableFuture<Inserted>> next = queue(1, "next-", -1);
         awaitQueued(1);
-        release.countDown();
+        first.release().countDown();
 
         Inserted second = next.get(0).get(10, TimeUnit.SECONDS);
         assertEquals(1, read.get(10, TimeUnit.SECONDS), "read between the two groups");
-        assertTrue(first.get(10, TimeUnit.SECONDS).dao() != second.dao(), "the writer let go of its handle");
+        assertTrue(first.blocker().get(10, TimeUnit.SECONDS).dao() != second.dao(), "the writer let go of its handle");
     }
 
     @Test

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SqliteStatementsTest {
     private static final String NAME_BY_ID = "SELECT name FROM t WHERE id = ?";
     private static final String INSERT = "INSERT INTO t (id, name) VALUES (?, ?)";
+    private static final String ALL_IDS = "SELECT id FROM t ORDER BY id";
 
     @TempDir
     Path dir;
@@ -65,6 +66,14 @@ class SqliteStatementsTest {
         handle.createUpdate(INSERT).bind(0, id).bind(1, name).addCustomizer(recordExecuted).execute();
     }
 
+    private void insertThreeRows() {
+        jdbi.useHandle(handle -> {
+            for (int id = 1; id <= 3; id++) {
+                insert(handle, id, "n" + id);
+            }
+        });
+    }
+
     private String nameById(Handle handle, int id) {
         return handle.createQuery(NAME_BY_ID).bind(0, id).addCustomizer(recordExecuted).mapTo(String.class).one();
     }
@@ -84,20 +93,15 @@ class SqliteStatementsTest {
 
     @Test
     void the_same_query_run_while_its_results_are_still_being_read_gets_a_statement_of_its_own() {
-        jdbi.useHandle(handle -> {
-            for (int id = 1; id <= 3; id++) {
-                insert(handle, id, "n" + id);
-            }
-        });
-        String allIds = "SELECT id FROM t ORDER BY id";
+        insertThreeRows();
 
         List<List<Integer>> inner = new ArrayList<>();
         List<Integer> outer = jdbi.withHandle(handle -> {
             List<Integer> read = new ArrayList<>();
-            try (var ids = handle.createQuery(allIds).addCustomizer(recordExecuted).mapTo(Integer.class).iterator()) {
+            try (var ids = handle.createQuery(ALL_IDS).addCustomizer(recordExecuted).mapTo(Integer.class).iterator()) {
                 while (ids.hasNext()) {
                     read.add(ids.next());
-                    inner.add(handle.createQuery(allIds).addCustomizer(recordExecuted).mapTo(Integer.class).list());
+                    inner.add(handle.createQuery(ALL_IDS).addCustomizer(recordExecuted).mapTo(Integer.class).list());
                 }
             }
             return read;
@@ -167,16 +171,11 @@ class SqliteStatementsTest {
 
     @Test
     void a_row_limit_set_for_one_query_does_not_apply_to_the_next() {
-        jdbi.useHandle(handle -> {
-            for (int id = 1; id <= 3; id++) {
-                insert(handle, id, "n" + id);
-            }
-        });
-        String allIds = "SELECT id FROM t ORDER BY id";
+        insertThreeRows();
 
-        List<Integer> limited = jdbi.withHandle(handle -> handle.createQuery(allIds).setMaxRows(1)
+        List<Integer> limited = jdbi.withHandle(handle -> handle.createQuery(ALL_IDS).setMaxRows(1)
                 .mapTo(Integer.class).list());
-        List<Integer> all = jdbi.withHandle(handle -> handle.createQuery(allIds).mapTo(Integer.class).list());
+        List<Integer> all = jdbi.withHandle(handle -> handle.createQuery(ALL_IDS).mapTo(Integer.class).list());
 
         assertEquals(List.of(1), limited);
         assertEquals(List.of(1, 2, 3), all);

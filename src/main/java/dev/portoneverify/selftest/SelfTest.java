@@ -40,10 +40,12 @@ public final class SelfTest {
     private final ObjectMapper json = Json.newMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     private final PrintStream out;
-    private String base;
+    /** The started server's address, e.g. {@code http://127.0.0.1:41234}. */
+    private final String base;
 
-    private SelfTest(PrintStream out) {
+    private SelfTest(PrintStream out, String base) {
         this.out = out;
+        this.base = base;
     }
 
     /** Returns the process exit code: 0 when every step answered as it should, 1 otherwise. */
@@ -56,7 +58,7 @@ public final class SelfTest {
             return 1;
         }
         try {
-            return new SelfTest(out).runIn(dir);
+            return runIn(dir, out);
         } catch (RuntimeException e) {
             // anything else that went wrong (the server not starting, an answer without a field it
             // must have) is a failed self-test too, said in one line
@@ -67,7 +69,7 @@ public final class SelfTest {
         }
     }
 
-    private int runIn(Path dir) {
+    private static int runIn(Path dir, PrintStream out) {
         Config config = Config.fromEnv(Map.of(
                 "PORT", "0",
                 "PORTONE_MODE", "sandbox",
@@ -76,8 +78,7 @@ public final class SelfTest {
         Server server = Main.build(config, new LogSmsSender(), Clock.tickMillis(ZoneOffset.UTC));
         try {
             server.start("127.0.0.1", 0);
-            base = "http://127.0.0.1:" + server.port();
-            walk();
+            new SelfTest(out, "http://127.0.0.1:" + server.port()).walk();
             out.println("self-test passed");
             return 0;
         } catch (StepFailed e) {
