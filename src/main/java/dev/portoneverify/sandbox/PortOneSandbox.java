@@ -38,7 +38,7 @@ public final class PortOneSandbox implements AutoCloseable {
         SandboxTokens tokens = new SandboxTokens(clock, random);
         this.webhooks = new WebhookSender(json, clock);
         this.control = new ControlRoutes(payments, tokens, webhooks, json);
-        V1Routes v1 = new V1Routes(payments, tokens, webhooks, apiKey, apiSecret, json);
+        V1Routes v1 = new V1Routes(payments, tokens, webhooks, apiKey, apiSecret, json, clock);
         this.api = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             v1.register(config.routes);
