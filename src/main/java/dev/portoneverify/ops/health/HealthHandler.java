@@ -20,6 +20,7 @@ public final class HealthHandler {
     private final PortOneClient portone;
     private final Metrics metrics;
 
+    /** @param portone V1's client, null when V1 is off */
     public HealthHandler(Jdbi jdbi, PortOneClient portone, Metrics metrics) {
         this.jdbi = jdbi;
         this.portone = portone;
@@ -53,6 +54,10 @@ public final class HealthHandler {
     }
 
     private String portone() {
+        if (portone == null) {
+            // V2 alone: its secret is sent with every call, so there is no token to prove it with for free
+            return "ok";
+        }
         try {
             portone.checkCredentials();
             return "ok";
