@@ -13,6 +13,8 @@ import dev.portoneverify.web.RequestBody;
 import dev.portoneverify.web.RequestLog;
 import io.javalin.http.Context;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * {@code POST /orders/{merchant_uid}/checkout} (PortOne V2): issues a new paymentId for the order, bound to
@@ -22,10 +24,6 @@ import java.time.Clock;
 public final class V2CheckoutHandler {
     /** Far more than a buyer retries; keeps a script from growing one order's attempts without end. */
     static final int MAX_ATTEMPTS_PER_ORDER = 20;
-
-    /** The answer: {@code PortOne.requestPayment}'s arguments, {@code totalAmount} in the currency's minor unit. */
-    public record Checkout(String storeId, String channelKey, String paymentId, String orderName, long totalAmount,
-                           String currency) {}
 
     private final OrderDao orders;
     private final PaymentAttemptDao attempts;
@@ -80,6 +78,15 @@ public final class V2CheckoutHandler {
         }
         // bound before the browser learns the id: a payment under it can only ever pay this order
         attempts.insert(paymentId, merchantUid, clock.instant());
-        ctx.status(201).json(new Checkout(storeId, channelKey, paymentId, order.name(), totalAmount, order.currency()));
+        // PortOne.requestPayment's own (camelCase) names, totalAmount in the currency's minor unit, so the page
+        // passes the answer on as it is; a map, because the API's JSON is otherwise snake_case
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("storeId", storeId);
+        answer.put("channelKey", channelKey);
+        answer.put("paymentId", paymentId);
+        answer.put("orderName", order.name());
+        answer.put("totalAmount", totalAmount);
+        answer.put("currency", order.currency());
+        ctx.status(201).json(answer);
     }
 }

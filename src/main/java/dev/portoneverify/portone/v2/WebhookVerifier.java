@@ -60,11 +60,6 @@ public final class WebhookVerifier {
         return key;
     }
 
-    /** The {@code webhook-signature} value for a message: what PortOne (and our sandbox) sends. */
-    public static String sign(byte[] key, String id, long timestamp, byte[] body) {
-        return "v1," + Base64.getEncoder().encodeToString(mac(new SecretKeySpec(key, HMAC), id, timestamp, body));
-    }
-
     /** @throws WebhookSignatureException saying which check failed */
     public void verify(SignedWebhook webhook) {
         if (webhook.id() == null || webhook.timestamp() == null || webhook.signature() == null) {
