@@ -120,8 +120,26 @@ public final class V2Shop implements AutoCloseable {
                 .POST(BodyPublishers.ofString(write(body))));
     }
 
+    public Answer postWithHeaders(String path, Object body, Map<String, String> headers) {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(url(path))).header("Content-Type", "application/json")
+                .POST(BodyPublishers.ofString(write(body)));
+        headers.forEach(r::header);
+        return send(r);
+    }
+
     public Answer get(String path) {
         return send(HttpRequest.newBuilder(URI.create(url(path))).GET());
+    }
+
+    public String getText(String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url(path))).GET().build(), BodyHandlers.ofString(UTF_8)).body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A POST with raw bytes and any headers (a webhook as PortOne or an attacker sends it). */
