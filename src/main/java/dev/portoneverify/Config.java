@@ -280,7 +280,7 @@ public record Config(
         } catch (URISyntaxException ignored) {
             // reported below
         }
-        throw new ConfigException(name + "=" + raw + " is not an http(s) URL such as https://api.iamport.kr");
+        throw new ConfigException(name + "=" + raw + " is not an http(s) URL such as " + fallback);
     }
 
     private static DatabaseSettings database(Map<String, String> env) {
