@@ -175,7 +175,8 @@ public final class Main {
                 confirm,
                 new WebhookHandler(sync, json, metrics),
                 new WebhookSourceFilter(config.webhookAllowedIps(), config.webhookTrustForwardedFor()),
-                new CheckoutHandler(config.sandbox(), config.merchantCode(), config.pg(), config.confirmProcess()),
+                new CheckoutHandler(config.sandbox(), config.merchantCode(), config.pg(), config.confirmProcess(),
+                        portone != null, portoneV2 != null),
                 new HealthHandler(jdbi, portone, metrics),
                 admin,
                 sandbox == null ? null : () -> {
