@@ -97,9 +97,9 @@ public final class Main {
         Server server = assembled.start(config.port());
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "shutdown"));
         if (server.sandbox() != null) {
-            log.info("SANDBOX MODE: neither PORTONE_API_KEY nor PORTONE_V2_API_SECRET is set, so payments go to the embedded PortOne simulator at {}; "
-                    + "no real money moves. Try http://localhost:{}/ or the walkthrough in README.md",
-                    server.sandbox().apiUrl(), server.port());
+            log.info("SANDBOX MODE: neither PORTONE_API_KEY nor PORTONE_V2_API_SECRET is set, so payments go to the embedded "
+                    + "PortOne simulators (V1 at {}, V2 at {}); no real money moves. Try http://localhost:{}/ or the "
+                    + "walkthrough in README.md", server.sandbox().apiUrl(), server.sandboxV2().apiUrl(), server.port());
         }
         log.info("portone-verify listening on http://localhost:{} (PortOne V1 API {}, V2 API {}, database {}, test payments {}, "
                         + "auto-cancel forgeries {}, prepare amounts {})", server.port(),
