@@ -150,7 +150,8 @@ public final class Main {
         SmsDispatcher sms = new SmsDispatcher(outbox, smsSender, clock, metrics);
         PaymentSync sync = new PaymentSync(router, database.transactions(), sms,
                 new Policy(config.allowTestPayments(), config.autoCancelForgeries()), clock,
-                config.portoneTimeout().multipliedBy(2), metrics);
+                // a V2 refund may spend four calls: a lookup, the cancel, its one retry, the lookup after
+                config.portoneTimeout().multipliedBy(4), metrics);
         V2Reports v2Reports = portoneV2 == null ? null
                 : new V2Reports(router, sync, database.transactions(), clock, metrics);
         UserDao users = jdbi.onDemand(UserDao.class);

@@ -27,8 +27,7 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.net.http.HttpTimeoutException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Objects;
@@ -49,6 +48,7 @@ import org.slf4j.LoggerFactory;
 public final class PortOneV2Client implements PortOneApi {
     private static final Logger log = LoggerFactory.getLogger(PortOneV2Client.class);
     private static final int MAX_MESSAGE_CHARS = 200;
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final HttpClient http;
     private final ObjectMapper json;
@@ -101,8 +101,10 @@ public final class PortOneV2Client implements PortOneApi {
 
     /**
      * {@code POST /payments/{paymentId}/cancel} with {@code currentCancellableAmount} (the request's
-     * {@code checksum}) and an {@code Idempotency-Key} derived from the request, so that a retry of the
-     * same refund (after a timeout, or a crash) gets PortOne's stored answer instead of a second refund.
+     * {@code checksum}): PortOne refuses it when the balance moved, so no later attempt can refund twice.
+     * Each call has an {@code Idempotency-Key} of its own; a timeout is retried once with the same key, as
+     * PortOne advises, which returns the first request's outcome instead of running it again. (A key shared
+     * by every attempt would pin a failed refund to its stored failure for PortOne's three hours.)
      * Returns the payment as PortOne reports it afterwards.
      */
     @Override
@@ -132,8 +134,14 @@ public final class PortOneV2Client implements PortOneApi {
                     .put("number", request.refundAccount().account())
                     .put("holderName", request.refundAccount().holder());
         }
-        JsonNode answer = exchange("v2_cancel", "POST", path(paymentId) + "/cancel", null, body,
-                idempotencyKey(paymentId, request));
+        String key = idempotencyKey();
+        JsonNode answer;
+        try {
+            answer = exchange("v2_cancel", "POST", path(paymentId) + "/cancel", null, body, key);
+        } catch (PortOneTimeoutException e) {
+            log.warn("PortOne POST {}/cancel timed out; asking again with the same Idempotency-Key", path(paymentId));
+            answer = exchange("v2_cancel", "POST", path(paymentId) + "/cancel", null, body, key);
+        }
         String status = answer.path("cancellation").path("status").asText(null);
         if ("FAILED".equals(status)) {
             throw PortOneApiException.v2("PortOne POST " + path(paymentId) + "/cancel answered a FAILED cancellation",
@@ -163,19 +171,11 @@ public final class PortOneV2Client implements PortOneApi {
         return V2Money.toMinor(amount, currency);
     }
 
-    /**
-     * The same refund (payment, amount, expected balance) always gets the same key: 16-256 ASCII
-     * characters, sent as an RFC 8941 string (double-quoted), as PortOne asks.
-     */
-    static String idempotencyKey(String paymentId, CancelRequest request) {
-        String material = paymentId + "|" + (request.amount() == null ? "all" : request.amount().stripTrailingZeros().toPlainString())
-                + "|" + (request.checksum() == null ? "-" : request.checksum().stripTrailingZeros().toPlainString());
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(material.getBytes(UTF_8));
-            return "cancel-" + HexFormat.of().formatHex(digest, 0, 20);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+    /** 16-256 ASCII characters, sent as an RFC 8941 string (double-quoted), as PortOne asks. */
+    static String idempotencyKey() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return "cancel-" + HexFormat.of().formatHex(bytes);
     }
 
     private JsonNode exchange(String endpoint, String method, String path, String query, JsonNode body,

@@ -96,6 +96,48 @@ class V2PortOneFaultsTest {
         }
     }
 
+    @Test
+    void a_refund_that_timed_out_is_asked_again_once_with_the_same_idempotency_key() {
+        AtomicReference<String> paymentId = new AtomicReference<>();
+        java.util.List<String> keys = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+        Javalin slow = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            // a forged 100 won payment for a 15,000 won order: the server refunds it
+            config.routes.get("/payments/{paymentId}", ctx -> ctx.contentType("application/json").result(
+                    payment(paymentId.get(), cancelled.get() ? "CANCELLED" : "PAID", "{\"type\":\"PaymentMethodCard\"}")
+                            .replace("\"total\":15000", "\"total\":100")
+                            .replace("\"cancelled\":0", "\"cancelled\":" + (cancelled.get() ? 100 : 0))
+                            .replace("\"customer\":{}", "\"customer\":{}" + (cancelled.get() ? ",\"cancellations\":[],"
+                                    + "\"cancelledAt\":\"2026-12-01T00:00:01Z\"" : ""))));
+            config.routes.post("/payments/{paymentId}/cancel", ctx -> {
+                keys.add(ctx.header("Idempotency-Key"));
+                if (keys.size() == 1) {
+                    Thread.sleep(1_500);
+                }
+                cancelled.set(true);
+                ctx.contentType("application/json").result("{\"cancellation\":{\"status\":\"SUCCEEDED\",\"id\":\"c1\","
+                        + "\"totalAmount\":100,\"taxFreeAmount\":0,\"vatAmount\":0,\"reason\":\"r\","
+                        + "\"requestedAt\":\"2026-12-01T00:00:01Z\"}}");
+            });
+        }).start("127.0.0.1", 0);
+        try (V2Shop shop = V2Shop.start(Map.of("PORTONE_V2_API_URL", "http://127.0.0.1:" + slow.port(),
+                "PORTONE_TIMEOUT_MS", "500"))) {
+            String order = shop.order(15000);
+            paymentId.set(shop.checkout(order).path("paymentId").asText());
+            V2Shop.Answer answer = shop.complete(paymentId.get());
+            assertEquals("forgery", answer.text("status"));
+            assertEquals(2, keys.size(), keys.toString());
+            assertEquals(keys.get(0), keys.get(1));
+            assertTrue(keys.get(0).matches("\"cancel-[0-9a-f]{32}\""), keys.get(0));
+            String refund = shop.db().withHandle(h -> h.createQuery("SELECT refund_state FROM payments")
+                    .mapTo(String.class).one());
+            assertEquals("refunded", refund);
+        } finally {
+            slow.stop();
+        }
+    }
+
     private static String payment(String id, String status, String method) {
         return "{\"status\":\"" + status + "\",\"id\":\"" + id + "\",\"transactionId\":\"tx\",\"merchantId\":\"m\","
                 + "\"storeId\":\"" + PortOneV2Sandbox.STORE_ID + "\",\"version\":\"V2\",\"requestedAt\":\"2026-12-01T00:00:00Z\","
