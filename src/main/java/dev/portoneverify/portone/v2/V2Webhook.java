@@ -54,6 +54,7 @@ public record V2Webhook(String version, String type, String storeId, String paym
         if (paymentId == null || paymentId.isBlank() || paymentId.length() > MAX_ID) {
             throw new IllegalArgumentException("the webhook names no payment_id");
         }
+        plain(paymentId, "payment_id");
         return new V2Webhook(V2024_01_01, status, null, paymentId);
     }
 
@@ -72,7 +73,17 @@ public record V2Webhook(String version, String type, String storeId, String paym
         if (!v.isTextual() || v.textValue().length() > MAX_ID) {
             throw new IllegalArgumentException("`" + field + "` is not a short string");
         }
-        return v.textValue();
+        return plain(v.textValue(), field);
+    }
+
+    /** No control, format or unpaired surrogate characters: they forge log lines, and PostgreSQL refuses NUL. */
+    private static String plain(String s, String field) {
+        boolean bad = s.codePoints().anyMatch(cp -> Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT
+                || Character.getType(cp) == Character.SURROGATE);
+        if (bad) {
+            throw new IllegalArgumentException("`" + field + "` holds control characters");
+        }
+        return s;
     }
 
     private static Map<String, String> formFields(String body) {
