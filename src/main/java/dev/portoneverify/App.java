@@ -102,11 +102,11 @@ public final class App {
                     path("sandbox", handlers.sandbox());
                 }
             });
-            mapExceptions(config.routes);
+            mapExceptions(config.routes, handlers.health());
         });
     }
 
-    private static void mapExceptions(RoutesConfig routes) {
+    private static void mapExceptions(RoutesConfig routes, HealthHandler health) {
         routes.exception(ApiException.class, (e, ctx) -> answer(ctx, e.httpStatus(), e.status(), e.getMessage()));
         // Javalin's own refusals: no such endpoint, body too large, ...
         routes.exception(HttpResponseException.class, (e, ctx) -> answer(ctx, e.getStatus(), switch (e.getStatus()) {
@@ -137,20 +137,28 @@ public final class App {
         // The database could not be reached (PostgreSQL down, the network cut, every pooled connection
         // busy for 10 s): nothing was committed, and asking again helps. (Should the line break during
         // the commit itself, the change either happened or not; a repeated report settles it either way.)
-        routes.exception(JdbiException.class, (e, ctx) -> {
-            if (!Database.isUnreachable(e)) {
-                internalError(ctx, e);
-                return;
+        // A full disk, an I/O error or a file turned read-only: the same, and /health says so (issue 15).
+        routes.exception(Exception.class, (e, ctx) -> {
+            if (Database.cannotStore(e)) {
+                health.storageFailed();
+                log.error("{} {}: the database cannot store anything: {}", ctx.method(), ctx.path(), rootMessage(e));
+                answer(ctx, 503, "database_unavailable", "the database cannot store anything now (disk full or I/O error); try again");
+            } else if (e instanceof JdbiException && Database.isUnreachable(e)) {
+                log.error("{} {}: the database is unreachable: {}", ctx.method(), ctx.path(), e.getMessage());
+                answer(ctx, 503, "database_unavailable", "the database cannot be reached; try again");
+            } else {
+                log.error("{} {} failed", ctx.method(), ctx.path(), e);
+                answer(ctx, 500, "internal_error", "internal error; see the server log");
             }
-            log.error("{} {}: the database is unreachable: {}", ctx.method(), ctx.path(), e.getMessage());
-            answer(ctx, 503, "database_unavailable", "the database cannot be reached; try again");
         });
-        routes.exception(Exception.class, (e, ctx) -> internalError(ctx, e));
     }
 
-    private static void internalError(Context ctx, Exception e) {
-        log.error("{} {} failed", ctx.method(), ctx.path(), e);
-        answer(ctx, 500, "internal_error", "internal error; see the server log");
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage();
     }
 
     /** Javalin would fail on such a path while reading its parameters, with a 500. */

@@ -98,6 +98,29 @@ public final class Database implements AutoCloseable {
     }
 
     /**
+     * True when {@code e} says the database could not store anything: the disk is full, an I/O error,
+     * or the file became read-only. Like an unreachable database, asking again later helps and
+     * nothing was committed (issue 15).
+     */
+    public static boolean cannotStore(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof org.sqlite.SQLiteException sqlite) {
+                String code = sqlite.getResultCode().name();
+                if (code.equals("SQLITE_FULL") || code.startsWith("SQLITE_IOERR") || code.startsWith("SQLITE_READONLY")
+                        || code.equals("SQLITE_CANTOPEN")) {
+                    return true;
+                }
+            }
+            // SQLSTATE class 53: insufficient resources (53100 disk_full); 58030: io_error
+            if (cause instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("53") || sql.getSQLState().equals("58030"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * True when {@code e} says the database could not be reached at all (no connection, or it broke),
      * rather than that a statement failed.
      */

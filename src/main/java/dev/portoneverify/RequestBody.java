@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portoneverify.web.Money;
 import io.javalin.http.Context;
 import java.math.BigDecimal;
 import java.util.List;
@@ -136,6 +137,6 @@ public final class RequestBody {
         if (!value.isNumber()) {
             throw ApiException.badRequest(name + " must be a JSON number, not a string (httpie: " + name + ":=15000)");
         }
-        return value.decimalValue();
+        return Money.sane(name, value.decimalValue());
     }
 }

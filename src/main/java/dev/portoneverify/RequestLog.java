@@ -16,6 +16,8 @@ public final class RequestLog {
     private static final String ID = "request-id";
     public static final String IMP_UID = "imp_uid";
     public static final String MERCHANT_UID = "merchant_uid";
+    /** The outcome word a handler answered with (e.g. {@code unknown_payment}); rate limits read it too. */
+    public static final String VERDICT = "verdict";
 
     private final SecureRandom random = new SecureRandom();
 
@@ -34,6 +36,7 @@ public final class RequestLog {
                 .append(ctx.statusCode()).append(' ').append(Math.round(millis)).append("ms");
         appendIfSet(line, ctx, IMP_UID);
         appendIfSet(line, ctx, MERCHANT_UID);
+        appendIfSet(line, ctx, VERDICT);
         log.info("{}", line);
     }
 

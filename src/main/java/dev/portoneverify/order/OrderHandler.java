@@ -5,6 +5,7 @@ import dev.portoneverify.ApiException;
 import dev.portoneverify.RequestBody;
 import dev.portoneverify.RequestLog;
 import dev.portoneverify.user.UserDao;
+import dev.portoneverify.web.Money;
 import io.javalin.http.Context;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -12,9 +13,6 @@ import java.util.Currency;
 import java.util.Locale;
 
 public final class OrderHandler {
-    /** Far above any real order; keeps absurd numbers out of the database and PortOne calls. */
-    private static final BigDecimal MAX_AMOUNT = new BigDecimal("100000000000");
-
     private final OrderDao orders;
     private final UserDao users;
     private final MerchantUids merchantUids;
@@ -37,7 +35,7 @@ public final class OrderHandler {
         long userId = body.positiveLong("user_id");
         String name = body.text("name", 40);
         String currency = currency(body.optionalText("currency", 3));
-        BigDecimal amount = amount(body.decimal("amount"), currency);
+        BigDecimal amount = Money.amount("amount", body.decimal("amount"), currency);
         if (users.find(userId).isEmpty()) {
             throw new ApiException(422, "unknown_user", "no user with id " + userId + "; create one with POST /users");
         }
@@ -79,18 +77,5 @@ public final class OrderHandler {
             // answered below
         }
         throw ApiException.badRequest("currency must be an ISO 4217 code such as KRW or USD");
-    }
-
-    /** Positive, below the cap, and with no more decimals than the currency has (none for KRW). */
-    private static BigDecimal amount(BigDecimal amount, String currency) {
-        if (amount.signum() <= 0 || amount.compareTo(MAX_AMOUNT) > 0) {
-            throw ApiException.badRequest("amount must be greater than 0 and at most " + MAX_AMOUNT.toPlainString());
-        }
-        int digits = Currency.getInstance(currency).getDefaultFractionDigits();
-        BigDecimal normalized = amount.stripTrailingZeros();
-        if (normalized.scale() > digits) {
-            throw ApiException.badRequest("amount has more decimals than " + currency + " allows (" + digits + ")");
-        }
-        return normalized.scale() < 0 ? normalized.setScale(0) : normalized;
     }
 }

@@ -71,8 +71,7 @@ public final class PaymentSync {
         try {
             payment = portone.getPayment(impUid);
         } catch (PortOneNotFoundException e) {
-            record(new HistoryEntry(0, impUid, null, source.wire(), null, null, null, null, null,
-                    Verdict.UNKNOWN_PAYMENT.wire(), false, "PortOne knows no such payment", clock.instant()));
+            // no history row: anyone can make up imp_uids, and each would be a row (issue 15)
             log.info("sync imp_uid={} source={}: unknown to PortOne", impUid, source.wire());
             observer.verified(source, Verdict.UNKNOWN_PAYMENT);
             return new Outcome(Verdict.UNKNOWN_PAYMENT, impUid, null, Outcome.Refund.NONE, null);
@@ -128,10 +127,14 @@ public final class PaymentSync {
         }
         boolean refundClaimed = decision.refund()
                 && payments.claimRefund(payment.impUid(), now, now.minus(refundCallLimit)) == 1;
-        transaction.dao(HistoryDao.class).insert(new HistoryEntry(0, payment.impUid(), payment.merchantUid(),
-                source.wire(), payment.rawStatus(), payment.amount(), payment.currency(),
-                order == null ? null : order.amount(), order == null ? null : order.currency(),
-                decision.verdict().wire(), decision.transition() != Transition.NONE, decision.detail(), now));
+        HistoryDao history = transaction.dao(HistoryDao.class);
+        // a payment for no order of ours is recorded once, however often it is reported (issue 15)
+        if (order != null || !history.exists(payment.impUid(), payment.merchantUid(), decision.verdict().wire())) {
+            history.insert(new HistoryEntry(0, payment.impUid(), payment.merchantUid(),
+                    source.wire(), payment.rawStatus(), payment.amount(), payment.currency(),
+                    order == null ? null : order.amount(), order == null ? null : order.currency(),
+                    decision.verdict().wire(), decision.transition() != Transition.NONE, decision.detail(), now));
+        }
         return new Applied(order, decision, refundClaimed, smsQueued);
     }
 
@@ -188,10 +191,6 @@ public final class PaymentSync {
         transaction.dao(HistoryDao.class).insert(new HistoryEntry(0, payment.impUid(), order.merchantUid(),
                 source.wire(), payment.rawStatus(), payment.amount(), payment.currency(), order.amount(),
                 order.currency(), outcome, false, detail, now));
-    }
-
-    private void record(HistoryEntry entry) {
-        transactions.useTransaction(transaction -> transaction.dao(HistoryDao.class).insert(entry));
     }
 
     /** The transaction holds the order's lock, so a guarded update that matches no row is a bug, not a race. */
