@@ -1,5 +1,6 @@
 package dev.portoneverify;
 
+import static io.javalin.apibuilder.ApiBuilder.after;
 import static io.javalin.apibuilder.ApiBuilder.before;
 import static io.javalin.apibuilder.ApiBuilder.get;
 import static io.javalin.apibuilder.ApiBuilder.path;
@@ -10,6 +11,7 @@ import dev.portoneverify.admin.AdminGuard;
 import dev.portoneverify.admin.AdminHandler;
 import dev.portoneverify.checkout.CheckoutHandler;
 import dev.portoneverify.health.HealthHandler;
+import dev.portoneverify.limits.RateLimiter;
 import dev.portoneverify.order.AmountRegistrationFailedException;
 import dev.portoneverify.order.OrderHandler;
 import dev.portoneverify.payment.CompleteHandler;
@@ -24,6 +26,12 @@ import dev.portoneverify.portone.PortOneNotFoundException;
 import dev.portoneverify.portone.PortOneTimeoutException;
 import dev.portoneverify.portone.PortOneUnavailableException;
 import dev.portoneverify.user.UserHandler;
+import dev.portoneverify.web.BearerGuard;
+import dev.portoneverify.web.BodyDeadlineHandler;
+import dev.portoneverify.web.ConnectionCap;
+import dev.portoneverify.web.HttpLimits;
+import dev.portoneverify.web.LoopbackOnly;
+import dev.portoneverify.web.SecurityHeaders;
 import io.javalin.Javalin;
 import io.javalin.apibuilder.EndpointGroup;
 import io.javalin.config.RoutesConfig;
@@ -33,6 +41,12 @@ import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import org.jdbi.v3.core.JdbiException;
 import java.net.URLDecoder;
+import java.util.List;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.component.LifeCycle;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +67,9 @@ public final class App {
     /** The admin API; null when ADMIN_TOKEN is not set, so that it does not exist. */
     public record Admin(AdminGuard guard, AdminHandler handler) {}
 
-    public static Javalin create(ObjectMapper json, Handlers handlers) {
+    public static Javalin create(ObjectMapper json, Handlers handlers, Config.Hardening hardening) {
+        RateLimiter limits = new RateLimiter(hardening.rates());
+        HttpLimits http = hardening.http();
         return Javalin.create(config -> {
             config.jsonMapper(new JavalinJackson(json, false));
             config.startup.showJavalinBanner = false;
@@ -62,16 +78,38 @@ public final class App {
             // ignores this and keeps Jetty's pool of 250 threads, which the CPU runs out before (issue 5).
             config.concurrency.useVirtualThreads = true;
             config.http.maxRequestSize = MAX_REQUEST_BYTES;
-            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+            config.jetty.modifyServer(server -> {
+                server.setErrorHandler(new JsonErrorHandler());
+                // bodies are read without holding a thread, then handed over whole (issue 15); twice
+                // the app's limit, so that Javalin's own 413 answers everything in between
+                server.setHandler(new BodyDeadlineHandler(2 * MAX_REQUEST_BYTES, http.bodyTimeout(), http.minBodyRate()));
+                server.addEventListener(new LifeCycle.Listener() {
+                    @Override
+                    public void lifeCycleStarting(LifeCycle event) {
+                        limitConnections(server, http);
+                    }
+                });
+            });
             // the checkout page: plain HTML and JavaScript, no build step
             config.staticFiles.add("/public", Location.CLASSPATH);
             RequestLog requestLog = new RequestLog();
             config.requestLogger.http(requestLog::log);
             config.routes.apiBuilder(() -> {
                 before(requestLog::assignId);
+                before(SecurityHeaders::apply);
                 before(App::rejectUndecodablePath);
+                before("health", limits::admitHealth);
                 get("health", handlers.health()::health);
+                if (hardening.metricsToken() != null) {
+                    before("metrics", new BearerGuard(hardening.metricsToken(), "METRICS_TOKEN")::check);
+                }
                 get("metrics", handlers.health()::metrics);
+                before("users", limits::admitCreation);
+                before("orders", limits::admitCreation);
+                for (String report : List.of("payments/complete", "payments/confirm", "portone-webhook")) {
+                    before(report, limits::admitReport);
+                    after(report, limits::chargeReport);
+                }
                 path("users", () -> {
                     post(handlers.users()::create);
                     get("{id}", handlers.users()::get);
@@ -99,11 +137,32 @@ public final class App {
                     });
                 }
                 if (handlers.sandbox() != null) {
+                    if (!hardening.sandboxControlOpen()) {
+                        before("sandbox/*", LoopbackOnly::check);
+                    }
                     path("sandbox", handlers.sandbox());
                 }
             });
             mapExceptions(config.routes, handlers.health());
         });
+    }
+
+    /**
+     * Idle connections close after {@code idleTimeout}, and at most {@code maxConnections} are open:
+     * each costs a file handle, and the database needs some too (issue 15).
+     */
+    private static void limitConnections(Server server, HttpLimits http) {
+        for (Connector connector : server.getConnectors()) {
+            if (connector instanceof ServerConnector serverConnector
+                    && serverConnector.getConnectionFactory(ConnectionCap.PROTOCOL) == null) {
+                serverConnector.setIdleTimeout(http.idleTimeout().toMillis());
+                HttpConnectionFactory h1 = serverConnector.getConnectionFactory(HttpConnectionFactory.class);
+                if (h1 != null) {
+                    serverConnector.addConnectionFactory(new ConnectionCap(h1, http.maxConnections()));
+                    serverConnector.setDefaultProtocol(ConnectionCap.PROTOCOL);
+                }
+            }
+        }
     }
 
     private static void mapExceptions(RoutesConfig routes, HealthHandler health) {

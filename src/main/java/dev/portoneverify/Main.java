@@ -86,7 +86,8 @@ public final class Main {
         }
         log.info("portone-verify listening on http://localhost:{} (PortOne API {}, database {}, test payments {}, "
                         + "auto-cancel forgeries {}, prepare amounts {})", server.port(),
-                server.sandbox() == null ? config.portoneApiUrl() : server.sandbox().apiUrl(), config.database().redactedUrl(),
+                server.sandbox() == null ? Config.redactUrl(config.portoneApiUrl()) : server.sandbox().apiUrl(),
+                config.database().redactedUrl(),
                 config.allowTestPayments() ? "allowed" : "refused", config.autoCancelForgeries() ? "on" : "off",
                 config.prepareAmounts() ? "on" : "off");
     }
@@ -143,7 +144,7 @@ public final class Main {
                 sandbox == null ? null : sandbox.controlRoutes());
         // in this order: the confirm handler's pending history writes still need the database
         List<AutoCloseable> closeOnStop = sandbox == null ? List.of(confirm, database) : List.of(confirm, sandbox, database);
-        return new Server(App.create(json, handlers), sms, reconciler, config.reconcileInterval(), sandbox, closeOnStop);
+        return new Server(App.create(json, handlers, config.hardening()), sms, reconciler, config.reconcileInterval(), sandbox, closeOnStop);
     }
 
     private static AmountRegistration amountRegistration(Config config, PortOneClient portone) {

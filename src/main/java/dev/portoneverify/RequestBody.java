@@ -22,8 +22,16 @@ public final class RequestBody {
         this.fields = fields;
     }
 
-    /** Reads a JSON object body. */
+    /**
+     * Reads a JSON object body, sent as {@code application/json}. Any other type is refused with 415:
+     * a foreign web page can post text/plain or a form without asking, but application/json needs a
+     * CORS preflight, which this server never grants (issue 15).
+     */
     public static RequestBody json(Context ctx, ObjectMapper json) {
+        String mime = mimeType(ctx.header("Content-Type"));
+        if (!"application/json".equals(mime)) {
+            throw new ApiException(415, "unsupported_media_type", "send the body as Content-Type: application/json");
+        }
         byte[] bytes = ctx.bodyAsBytes();
         if (bytes.length == 0) {
             throw ApiException.badRequest("the request body is empty; send a JSON object");
@@ -62,6 +70,14 @@ public final class RequestBody {
             }
         }
         return new RequestBody(node);
+    }
+
+    private static String mimeType(String contentType) {
+        if (contentType == null) {
+            return null;
+        }
+        int semicolon = contentType.indexOf(';');
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip().toLowerCase(java.util.Locale.ROOT);
     }
 
     public String text(String name, int maxLength) {
