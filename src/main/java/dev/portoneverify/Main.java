@@ -34,6 +34,8 @@ import dev.portoneverify.sms.LogSmsSender;
 import dev.portoneverify.sms.SmsDispatcher;
 import dev.portoneverify.sms.SmsOutboxDao;
 import dev.portoneverify.sms.SmsSender;
+import dev.portoneverify.user.BuyerAccess;
+import dev.portoneverify.user.BuyerTokenDao;
 import dev.portoneverify.user.UserDao;
 import dev.portoneverify.user.UserHandler;
 import java.net.http.HttpClient;
@@ -131,9 +133,12 @@ public final class Main {
         App.Admin admin = config.adminToken() == null ? null : new App.Admin(new AdminGuard(config.adminToken()),
                 new AdminHandler(jdbi.onDemand(AdminDao.class), orders, jdbi.onDemand(HistoryDao.class), reconciler,
                         new Refunds(portone, sync, orders, jdbi, clock), json));
+        BuyerTokenDao buyerTokens = jdbi.onDemand(BuyerTokenDao.class);
+        BuyerAccess buyers = new BuyerAccess(buyerTokens, config.adminToken());
         App.Handlers handlers = new App.Handlers(
-                new UserHandler(users, json, clock),
-                new OrderHandler(orders, users, new MerchantUids(), amountRegistration(config, portone), json, clock),
+                new UserHandler(users, buyerTokens, buyers, json, clock),
+                new OrderHandler(orders, users, buyers, new MerchantUids(), amountRegistration(config, portone), json,
+                        clock),
                 new CompleteHandler(sync, json),
                 confirm,
                 new WebhookHandler(sync, json, metrics),

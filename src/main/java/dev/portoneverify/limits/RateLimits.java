@@ -14,7 +14,7 @@ package dev.portoneverify.limits;
 public record RateLimits(int unknownReportsPerMinute, int ordersPerMinute, int healthPerMinute,
                          boolean trustForwardedFor) {
     public static final int DEFAULT_UNKNOWN_REPORTS = 120;
-    public static final int DEFAULT_ORDERS = 3_000;
+    public static final int DEFAULT_ORDERS = 6_000;
     public static final int DEFAULT_HEALTH = 120;
 
     public static RateLimits defaults() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portoneverify.ApiException;
 import dev.portoneverify.RequestBody;
 import dev.portoneverify.RequestLog;
+import dev.portoneverify.user.BuyerAccess;
 import dev.portoneverify.user.UserDao;
 import dev.portoneverify.web.Money;
 import io.javalin.http.Context;
@@ -15,15 +16,17 @@ import java.util.Locale;
 public final class OrderHandler {
     private final OrderDao orders;
     private final UserDao users;
+    private final BuyerAccess buyers;
     private final MerchantUids merchantUids;
     private final AmountRegistration amounts;
     private final ObjectMapper json;
     private final Clock clock;
 
-    public OrderHandler(OrderDao orders, UserDao users, MerchantUids merchantUids, AmountRegistration amounts,
-                        ObjectMapper json, Clock clock) {
+    public OrderHandler(OrderDao orders, UserDao users, BuyerAccess buyers, MerchantUids merchantUids,
+                        AmountRegistration amounts, ObjectMapper json, Clock clock) {
         this.orders = orders;
         this.users = users;
+        this.buyers = buyers;
         this.merchantUids = merchantUids;
         this.amounts = amounts;
         this.json = json;
@@ -36,8 +39,13 @@ public final class OrderHandler {
         String name = body.text("name", 40);
         String currency = currency(body.optionalText("currency", 3));
         BigDecimal amount = Money.amount("amount", body.decimal("amount"), currency);
+        ApiException unknown = new ApiException(422, "unknown_user", "no user with id " + userId
+                + " for this token; create one with POST /users");
+        // only for the buyer's own token: anyone else's orders would put their virtual accounts
+        // and SMS on this buyer (issue 15)
+        buyers.check(ctx, userId, unknown);
         if (users.find(userId).isEmpty()) {
-            throw new ApiException(422, "unknown_user", "no user with id " + userId + "; create one with POST /users");
+            throw unknown;
         }
         String merchantUid = merchantUids.next();
         // registered first: an order PortOne would not protect is never created
