@@ -30,6 +30,7 @@ import dev.portoneverify.web.BearerGuard;
 import dev.portoneverify.web.BodyDeadlineHandler;
 import dev.portoneverify.web.ConnectionCap;
 import dev.portoneverify.web.HttpLimits;
+import dev.portoneverify.web.LogSafe;
 import dev.portoneverify.web.LoopbackOnly;
 import dev.portoneverify.web.SecurityHeaders;
 import io.javalin.Javalin;
@@ -231,7 +232,7 @@ public final class App {
 
     private static void portoneFailed(Context ctx, RuntimeException e, int status, String code, String message) {
         // exception messages from the PortOne client never carry secrets or tokens
-        log.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+        log.warn("{} {}: {}", ctx.method(), ctx.path(), LogSafe.of(e.getMessage()));
         answer(ctx, status, code, message);
     }
 

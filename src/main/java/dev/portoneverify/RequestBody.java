@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portoneverify.web.LogSafe;
 import dev.portoneverify.web.Money;
 import io.javalin.http.Context;
 import java.math.BigDecimal;
@@ -102,13 +103,13 @@ public final class RequestBody {
     }
 
     /**
-     * No control characters (they would forge lines in the log or break PortOne's URLs) and no
-     * lone surrogates (they cannot be stored as UTF-8 and would come back changed).
+     * No control characters, line separators or bidi overrides (they would forge or disguise lines in
+     * the log, or break PortOne's URLs) and no lone surrogates (they cannot be stored as UTF-8 and would come back changed).
      */
     public static boolean isPlainText(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (Character.isISOControl(c)) {
+            if (LogSafe.isUnsafe(c)) {
                 return false;
             }
             if (Character.isHighSurrogate(c)) {

@@ -1,5 +1,6 @@
 package dev.portoneverify;
 
+import dev.portoneverify.web.LogSafe;
 import io.javalin.http.Context;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -50,7 +51,8 @@ public final class RequestLog {
     private static void appendIfSet(StringBuilder line, Context ctx, String key) {
         Object value = ctx.attribute(key);
         if (value != null) {
-            line.append(' ').append(key).append('=').append(value);
+            // merchant_uid may be PortOne's, which the buyer chose
+            line.append(' ').append(key).append('=').append(LogSafe.of(value));
         }
     }
 }

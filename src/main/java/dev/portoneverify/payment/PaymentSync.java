@@ -14,6 +14,7 @@ import dev.portoneverify.sms.SmsDispatcher;
 import dev.portoneverify.sms.SmsOutboxDao;
 import dev.portoneverify.user.User;
 import dev.portoneverify.user.UserDao;
+import dev.portoneverify.web.LogSafe;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -72,7 +73,7 @@ public final class PaymentSync {
             payment = portone.getPayment(impUid);
         } catch (PortOneNotFoundException e) {
             // no history row: anyone can make up imp_uids, and each would be a row (issue 15)
-            log.info("sync imp_uid={} source={}: unknown to PortOne", impUid, source.wire());
+            log.info("sync imp_uid={} source={}: unknown to PortOne", LogSafe.of(impUid), source.wire());
             observer.verified(source, Verdict.UNKNOWN_PAYMENT);
             return new Outcome(Verdict.UNKNOWN_PAYMENT, impUid, null, Outcome.Refund.NONE, null);
         }
@@ -88,9 +89,10 @@ public final class PaymentSync {
     public Outcome apply(Payment payment, Source source) {
         Applied applied = transactions.inTransaction(transaction -> apply(transaction, payment, source));
         Decision decision = applied.decision();
-        log.info("sync imp_uid={} merchant_uid={} source={} portone_status={}: {} ({}){}", payment.impUid(),
-                payment.merchantUid(), source.wire(), payment.rawStatus(), decision.verdict().wire(),
-                decision.transition(), decision.detail() == null ? "" : " - " + decision.detail());
+        // PortOne's strings are the buyer's choice (merchant_uid, status): LogSafe keeps them to one line
+        log.info("sync imp_uid={} merchant_uid={} source={} portone_status={}: {} ({}){}", LogSafe.of(payment.impUid()),
+                LogSafe.of(payment.merchantUid()), source.wire(), LogSafe.of(payment.rawStatus()), decision.verdict().wire(),
+                decision.transition(), decision.detail() == null ? "" : " - " + LogSafe.of(decision.detail()));
         observer.verified(source, decision.verdict());
         if (applied.smsQueued()) {
             sms.wake();
@@ -171,7 +173,8 @@ public final class PaymentSync {
                 recordRefund(transaction, after, order, source, "refunded",
                         "refunded " + payment.balance().toPlainString() + " " + payment.currency(), now);
             });
-            log.warn("refunded imp_uid={} merchant_uid={}: {}", payment.impUid(), order.merchantUid(), decision.detail());
+            log.warn("refunded imp_uid={} merchant_uid={}: {}", LogSafe.of(payment.impUid()), order.merchantUid(),
+                    LogSafe.of(decision.detail()));
             observer.refunded(true);
             return Outcome.Refund.REFUNDED;
         } catch (PortOneException e) {
@@ -180,7 +183,8 @@ public final class PaymentSync {
                 transaction.dao(PaymentDao.class).setRefundState(payment.impUid(), "failed", now);
                 recordRefund(transaction, payment, order, source, "refund_failed", e.getMessage(), now);
             });
-            log.error("REFUND FAILED imp_uid={} merchant_uid={}: {}", payment.impUid(), order.merchantUid(), e.getMessage());
+            log.error("REFUND FAILED imp_uid={} merchant_uid={}: {}", LogSafe.of(payment.impUid()), order.merchantUid(),
+                    LogSafe.of(e.getMessage()));
             observer.refunded(false);
             return Outcome.Refund.FAILED;
         }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portoneverify.web.LogSafe;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -465,7 +466,8 @@ public final class PortOneClient {
         if (m == null || !m.isTextual()) {
             return null;
         }
-        String text = m.asText();
+        // it ends up in logs and answers: one line, no bidi tricks (issue 15)
+        String text = LogSafe.of(m.asText());
         return text.length() <= MAX_MESSAGE_CHARS ? text : text.substring(0, MAX_MESSAGE_CHARS) + "…";
     }
 
