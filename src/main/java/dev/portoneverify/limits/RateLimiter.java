@@ -1,7 +1,7 @@
 package dev.portoneverify.limits;
 
-import dev.portoneverify.ApiException;
-import dev.portoneverify.RequestLog;
+import dev.portoneverify.web.ApiException;
+import dev.portoneverify.web.RequestLog;
 import io.javalin.http.Context;
 import java.util.Set;
 

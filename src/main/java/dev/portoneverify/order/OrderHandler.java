@@ -1,10 +1,10 @@
 package dev.portoneverify.order;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.portoneverify.ApiException;
-import dev.portoneverify.RequestBody;
-import dev.portoneverify.RequestLog;
 import dev.portoneverify.user.BuyerAccess;
+import dev.portoneverify.web.ApiException;
+import dev.portoneverify.web.RequestBody;
+import dev.portoneverify.web.RequestLog;
 import dev.portoneverify.user.UserDao;
 import dev.portoneverify.web.Money;
 import io.javalin.http.Context;

@@ -1,7 +1,7 @@
 package dev.portoneverify.payment;
 
-import dev.portoneverify.Transaction;
-import dev.portoneverify.Transactions;
+import dev.portoneverify.db.Transaction;
+import dev.portoneverify.db.Transactions;
 import dev.portoneverify.order.Order;
 import dev.portoneverify.order.OrderDao;
 import dev.portoneverify.portone.CancelRequest;
@@ -14,7 +14,7 @@ import dev.portoneverify.sms.SmsDispatcher;
 import dev.portoneverify.sms.SmsOutboxDao;
 import dev.portoneverify.user.User;
 import dev.portoneverify.user.UserDao;
-import dev.portoneverify.web.LogSafe;
+import dev.portoneverify.text.LogSafe;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,5 @@
 package dev.portoneverify.web;
 
-import dev.portoneverify.ApiException;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,6 +1,5 @@
 package dev.portoneverify.web;
 
-import dev.portoneverify.ApiException;
 import io.javalin.http.Context;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

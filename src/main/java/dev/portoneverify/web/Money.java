@@ -1,6 +1,5 @@
 package dev.portoneverify.web;
 
-import dev.portoneverify.ApiException;
 import java.math.BigDecimal;
 import java.util.Currency;
 import java.util.Locale;

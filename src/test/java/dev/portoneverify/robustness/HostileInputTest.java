@@ -9,14 +9,14 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.portoneverify.Database;
-import dev.portoneverify.DatabaseSettings;
+import dev.portoneverify.db.Database;
+import dev.portoneverify.db.DatabaseSettings;
 import dev.portoneverify.robustness.Hostile.Kind;
 import dev.portoneverify.robustness.Hostile.Value;
 import dev.portoneverify.testsupport.FakePortOne.Recorded;
 import dev.portoneverify.testsupport.TestServer;
 import dev.portoneverify.sms.Phones;
-import dev.portoneverify.web.LogSafe;
+import dev.portoneverify.text.LogSafe;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
