@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.argument.AbstractArgumentFactory;
 import org.jdbi.v3.core.argument.Argument;
 import org.jdbi.v3.core.config.ConfigRegistry;
@@ -167,7 +168,18 @@ public final class Database implements AutoCloseable {
         jdbi.setStatementBuilderFactory(connections);
         jdbi.define("forUpdate", "");
         registerTextTypes(jdbi);
-        jdbi.useHandle(handle -> handle.createScript(schema("/schema.sql")).execute());
+        try {
+            jdbi.useHandle(handle -> handle.createScript(schema("/schema.sql")).execute());
+        } catch (JdbiException e) {
+            // a read-only file or folder, a full disk, not a database: one line, not a stack trace (issue 15)
+            try {
+                connections.close();
+            } catch (SQLException ignored) {
+                // reported below
+            }
+            throw new DatabaseSetupException("DATABASE_URL=" + settings.redactedUrl()
+                    + ": cannot open the SQLite database for writing (" + rootMessage(e) + ")");
+        }
         GroupCommit<Transaction> groupCommit = new GroupCommit<>(jdbi, connections, Transaction::new);
         // closed last: the last connection to close checkpoints what is left of the log
         WalCheckpointer checkpointer = new WalCheckpointer(dataSource);
@@ -187,6 +199,14 @@ public final class Database implements AutoCloseable {
                 return groupCommit.waiting();
             }
         };
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage();
     }
 
     private static Database openPostgresql(DatabaseSettings settings) {

@@ -9,13 +9,17 @@ import java.util.Set;
  * The before- and after-filters that apply {@link RateLimits}; a refused request is answered
  * {@code 429 rate_limited} with {@code Retry-After} before it costs anything.
  *
- * <p>Reports are charged only when they turn out to name nothing of ours, so a real payment never
+ * <p>Reports are charged only when they turn out to name no payment at all, so a real payment never
  * uses the allowance, however many arrive: a flash sale of 1,000 buyers behind one proxy address
  * passes untouched. Such a report is let in while its source has allowance left.
  */
 public final class RateLimiter {
-    /** The answers that mean a report named no payment or order of ours. */
-    private static final Set<String> UNKNOWN = Set.of("unknown_payment", "unknown_order", "confirm_refused");
+    /**
+     * The answer that means a report named a payment PortOne does not know: anyone can make those up.
+     * Not "unknown_order": that is a real payment (another shop on the same PortOne account, say),
+     * which cost someone real money, and counting it could use up PortOne's own allowance for webhooks.
+     */
+    private static final Set<String> UNKNOWN = Set.of("unknown_payment");
 
     private final RateLimits limits;
     private final TokenBuckets unknownReports;
@@ -29,14 +33,14 @@ public final class RateLimiter {
         this.health = limits.healthPerMinute() > 0 ? new TokenBuckets(limits.healthPerMinute()) : null;
     }
 
-    /** Before a payment report: refused while its source has used up its unknown-report allowance. */
+    /** Before a browser report or a webhook: refused while its source has used up its allowance. */
     public void admitReport(Context ctx) {
         if (unknownReports != null) {
             refuseIfWaiting(ctx, unknownReports.peek(source(ctx)), "reports of unknown payments");
         }
     }
 
-    /** After a payment report: charges the source if the report named nothing of ours. */
+    /** After a browser report or a webhook: charges the source if PortOne knew no such payment. */
     public void chargeReport(Context ctx) {
         Object verdict = ctx.attribute(RequestLog.VERDICT);
         if (unknownReports != null && verdict != null && UNKNOWN.contains(verdict.toString())) {

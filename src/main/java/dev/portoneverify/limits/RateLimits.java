@@ -4,8 +4,7 @@ package dev.portoneverify.limits;
  * Per-source limits on what costs a PortOne call or storage without being a real payment, each
  * in requests per minute per source address; 0 turns one off. See README, "Security and limits".
  *
- * @param unknownReportsPerMinute browser reports, webhooks and Confirm Process calls that named no
- *                                payment or order of ours (PortOne said unknown, or the confirm was refused)
+ * @param unknownReportsPerMinute browser reports and webhooks of payments PortOne does not know
  * @param ordersPerMinute         {@code POST /orders} (each may be a PortOne pre-registration) and {@code POST /users}
  * @param healthPerMinute         {@code GET /health}
  * @param trustForwardedFor       the source is the last {@code X-Forwarded-For} address (the one the

@@ -173,6 +173,12 @@ public final class TestServer implements AutoCloseable {
         return parse(http.post(url(path)).header("Content-Type", contentType).body(body).asString());
     }
 
+    /** A raw body with {@code Authorization: Bearer <bearer>}. */
+    public Answer postRaw(String path, String contentType, String body, String bearer) {
+        return parse(http.post(url(path)).header("Content-Type", contentType).header("Authorization", "Bearer " + bearer)
+                .body(body).asString());
+    }
+
     public Answer postJson(String path, Object body, Map<String, String> headers) {
         return parse(http.post(url(path)).header("Content-Type", "application/json").headers(headers)
                 .body(write(body)).asString());
