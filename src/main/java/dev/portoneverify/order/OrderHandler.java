@@ -39,8 +39,8 @@ public final class OrderHandler {
         String name = body.text("name", 40);
         String currency = currency(body.optionalText("currency", 3));
         BigDecimal amount = Money.amount("amount", body.decimal("amount"), currency);
-        ApiException unknown = new ApiException(422, "unknown_user", "no user with id " + userId
-                + " for this token; create one with POST /users");
+        ApiException unknown = new ApiException(422, "unknown_user",
+                "no user with this user_id for this token; create one with POST /users");
         // only for the buyer's own token: anyone else's orders would put their virtual accounts
         // and SMS on this buyer (issue 15)
         buyers.check(ctx, userId, unknown);
@@ -66,7 +66,7 @@ public final class OrderHandler {
 
     private OrderView view(String merchantUid) {
         Order order = orders.find(merchantUid)
-                .orElseThrow(() -> ApiException.notFound("unknown_order", "no order with merchant_uid " + merchantUid));
+                .orElseThrow(() -> ApiException.notFound("unknown_order", "no order with this merchant_uid"));
         VerifiedPayment payment = order.impUid() == null ? null : orders.findPayment(order.impUid()).orElse(null);
         return OrderView.of(order, payment);
     }

@@ -95,11 +95,12 @@ public final class ConfirmHandler implements AutoCloseable {
             return new Refusal(409, "결제할 수 없는 주문입니다 (order is " + order.status().wire() + ")");
         }
         if (amount.compareTo(order.amount()) != 0) {
+            // the order's amount only: what was sent is never repeated (issue 15)
             return new Refusal(400, "결제 금액이 주문 금액과 다릅니다 (order " + order.amount().toPlainString()
-                    + ", requested " + amount.toPlainString() + ")");
+                    + " " + order.currency() + ")");
         }
         if (currency != null && !currency.equalsIgnoreCase(order.currency())) {
-            return new Refusal(400, "결제 통화가 주문 통화와 다릅니다 (order " + order.currency() + ", requested " + currency + ")");
+            return new Refusal(400, "결제 통화가 주문 통화와 다릅니다 (order " + order.currency() + ")");
         }
         return null;
     }

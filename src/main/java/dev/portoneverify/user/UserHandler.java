@@ -40,7 +40,7 @@ public final class UserHandler {
     /** {@code GET /users/{id}}, for the buyer's own token (or ADMIN_TOKEN) only. */
     public void get(Context ctx) {
         long id = pathId(ctx);
-        ApiException unknown = ApiException.notFound("unknown_user", "no user with id " + id + " for this token");
+        ApiException unknown = ApiException.notFound("unknown_user", "no user with this id for this token");
         access.check(ctx, id, unknown);
         ctx.json(UserView.of(users.find(id).orElseThrow(() -> unknown), null));
     }
