@@ -1,6 +1,8 @@
 package dev.portoneverify;
 
 import dev.portoneverify.db.DatabaseSettings;
+import dev.portoneverify.limits.RateLimits;
+import dev.portoneverify.web.HttpLimits;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -11,8 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
-import dev.portoneverify.limits.RateLimits;
-import dev.portoneverify.web.HttpLimits;
 
 /**
  * Everything the server is told by its environment. The only class that reads environment

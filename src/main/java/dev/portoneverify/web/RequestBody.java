@@ -1,11 +1,11 @@
 package dev.portoneverify.web;
 
-import dev.portoneverify.text.LogSafe;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portoneverify.text.LogSafe;
 import io.javalin.http.Context;
 import java.math.BigDecimal;
 import java.util.List;
