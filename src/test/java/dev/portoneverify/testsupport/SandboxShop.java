@@ -41,7 +41,9 @@ public final class SandboxShop implements AutoCloseable {
         try {
             Path dir = Files.createTempDirectory("portone-verify-sandbox");
             database = TestDatabase.create(dir);
-            Map<String, String> env = new HashMap<>(Map.of("PORT", "0",
+            // the sandbox on a free port with its state in the test's directory: tests run beside each other
+            Map<String, String> env = new HashMap<>(Map.of("PORT", "0", "SANDBOX_PORT", "0",
+                    "SANDBOX_DATABASE", dir.resolve("sandbox.db").toString(),
                     "DATABASE_URL", database.url(), "RECONCILE_INTERVAL_SECONDS", "0"));
             env.putAll(extraEnv);
             server = Main.build(Config.fromEnv(env), sms, Clock.systemUTC()).start(0);
