@@ -26,11 +26,11 @@ import org.slf4j.LoggerFactory;
  * <p>Each caller still gets only its own result or exception, and only after the commit. When a work
  * in a group throws, the group is rolled back: that caller gets its exception and every other work
  * runs again alone, in its own transaction, so one bad report cannot fail or undo the others (which
- * is why work must be repeatable). When the database itself
- * fails to begin or commit, every caller of the group gets that error, as each would have alone.
+ * is why work must be repeatable). When the database itself fails to begin or commit, every caller
+ * of the group gets that error, as each would have alone.
  *
- * <p>{@code S} is what a work is given: a session made once per handle by the {@code session} function,
- * so that what it attaches to the handle (DAOs) is reused for as long as the writer keeps the handle.
+ * <p>{@code S} is what a work is given: a session made by the {@code session} function once per
+ * group's handle, so that what it attaches to the handle (DAOs) is attached once for the whole group.
  */
 public final class GroupCommit<S> implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
@@ -106,7 +106,7 @@ public final class GroupCommit<S> implements AutoCloseable {
                 Thread.interrupted();
                 Call<S, ?> first = queue.take();
                 // stop is queued last and nothing after it, so it can only end a group
-                stopping = first == stop || commitWhileQueued(first, group);
+                stopping = first == stop || commitGroup(first, group);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -125,13 +125,11 @@ public final class GroupCommit<S> implements AutoCloseable {
     }
 
     /**
-     * Commits {@code first} and whatever queued with it, then group after group on the same handle
-     * while more calls are queued and no other thread waits for the connection: each DAO is then
-     * attached once for all those groups, not once per group (attaching cost a fifth of the writer's
-     * time under a flash sale, issue 5), and a reader waits for at most the group in progress.
-     * Returns true when the stop marker ended a group.
+     * Commits {@code first} and whatever queued with it (up to {@link #MAX_GROUP}) in one transaction
+     * on a handle of its own, then lets the connection go, so that a reader waits for at most one
+     * group. Returns true when the stop marker ended the group.
      */
-    private boolean commitWhileQueued(Call<S, ?> first, List<Call<S, ?>> group) {
+    private boolean commitGroup(Call<S, ?> first, List<Call<S, ?>> group) {
         // in the group before anything can fail, so that even a dying writer answers it
         group.add(first);
         Handle handle;
@@ -144,33 +142,24 @@ public final class GroupCommit<S> implements AutoCloseable {
             return false;
         }
         try {
-            S transaction = session.apply(handle);
-            while (true) {
-                queue.drainTo(group, MAX_GROUP - group.size());
-                boolean stopping = group.remove(stop);
-                boolean handleUsable = commit(group, handle, transaction);
-                group.clear();
-                if (stopping || !handleUsable || connections.othersWaiting()) {
-                    return stopping;
-                }
-                Call<S, ?> next = queue.poll();
-                if (next == null) {
-                    return false;
-                }
-                group.add(next);
-            }
+            queue.drainTo(group, MAX_GROUP - group.size());
+            boolean stopping = group.remove(stop);
+            commit(group, handle, session.apply(handle));
+            group.clear();
+            return stopping;
         } finally {
             closeQuietly(handle);
         }
     }
 
-    /** Runs one group in one transaction; false when the database failed rather than a work. */
-    private boolean commit(List<Call<S, ?>> group, Handle handle, S transaction) {
+    /** Runs one group in one transaction. */
+    private void commit(List<Call<S, ?>> group, Handle handle, S transaction) {
         if (group.isEmpty()) {
-            return true;
+            return;
         }
         if (group.size() == 1) {
-            return group.get(0).alone(handle, transaction);
+            group.get(0).alone(handle, transaction);
+            return;
         }
         Call<?, ?>[] running = {null};
         try {
@@ -187,21 +176,19 @@ public final class GroupCommit<S> implements AutoCloseable {
                 // BEGIN or COMMIT failed, not a work. After a failed commit the group may be
                 // committed, so none runs again: each caller gets the error, as alone.
                 group.forEach(call -> call.failed(e));
-                return false;
+                return;
             }
             // that work threw and the group was rolled back: it gets its exception, the others run again alone
-            boolean handleUsable = true;
             for (Call<S, ?> call : group) {
                 if (call == threw) {
                     call.failed(e);
                 } else {
-                    handleUsable &= call.alone(handle, transaction);
+                    call.alone(handle, transaction);
                 }
             }
-            return handleUsable;
+            return;
         }
         group.forEach(Call::committed);
-        return true;
     }
 
     /** Every caller has its answer by now; a connection that cannot be returned is closed by SqliteConnections. */
@@ -236,24 +223,12 @@ public final class GroupCommit<S> implements AutoCloseable {
             outcome.completeExceptionally(e);
         }
 
-        /**
-         * Runs in a transaction of its own. Returns false when the database failed (BEGIN or COMMIT)
-         * rather than the work: then the handle should not be used for more.
-         */
-        boolean alone(Handle handle, S transaction) {
-            boolean[] workDone = {false};
-            boolean[] workStarted = {false};
+        /** Runs in a transaction of its own. */
+        void alone(Handle handle, S transaction) {
             try {
-                outcome.complete(handle.inTransaction(h -> {
-                    workStarted[0] = true;
-                    R value = work.apply(transaction);
-                    workDone[0] = true;
-                    return value;
-                }));
-                return true;
+                outcome.complete(handle.inTransaction(h -> work.apply(transaction)));
             } catch (RuntimeException | Error e) {
                 failed(e);
-                return workStarted[0] && !workDone[0];
             }
         }
 

@@ -76,11 +76,6 @@ public final class SqliteConnections implements ConnectionFactory, StatementBuil
         return statements.computeIfAbsent(c, opened -> new SqliteStatements());
     }
 
-    /** True when some thread is waiting for a connection now: a holder doing many things in a row should let it in. */
-    boolean othersWaiting() {
-        return permits.hasQueuedThreads();
-    }
-
     /** True when the calling thread holds a connection now. */
     boolean heldByCurrentThread() {
         return holding.get();

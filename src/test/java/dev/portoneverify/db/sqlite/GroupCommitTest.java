@@ -258,18 +258,6 @@ class GroupCommitTest {
     }
 
     @Test
-    void groupsThatFollowEachOtherKeepTheWritersHandleAndItsDaos() throws Exception {
-        Occupied first = occupyWriter();
-        List<CompletableFuture<Inserted>> next = queue(1, "next-", -1);
-        awaitQueued(1);
-        first.release().countDown();
-
-        Inserted second = next.get(0).get(10, TimeUnit.SECONDS);
-        assertEquals(first.blocker().get(10, TimeUnit.SECONDS).dao(), second.dao(), "attached once for both groups");
-        assertEquals(List.of("blocker", "next-0"), userNames());
-    }
-
-    @Test
     void aThreadWaitingForTheConnectionGetsItAfterTheGroupInProgress() throws Exception {
         Occupied first = occupyWriter();
         CompletableFuture<Integer> read = new CompletableFuture<>();
