@@ -279,7 +279,13 @@ function showDetail(detail) {
   state.detail = detail;
   const { order, payments, history } = detail;
   $("order-name").textContent = order.name;
-  $("order-status").replaceWith(statusBadge(order.status, "order-status"));
+  const badge = statusBadge(order.status, "order-status");
+  if (detail.known_to_portone === false) {
+    // PortOne denies the payment: the stored status is confirmed by no one, so it must not look green
+    badge.className = "badge status-unconfirmed";
+    badge.textContent = `${ORDER_STATUS[order.status] || order.status} · PortOne 미확인`;
+  }
+  $("order-status").replaceWith(badge);
   $("order-uid").textContent = order.merchant_uid;
   $("order-amount").textContent = money(order.amount, order.currency);
   $("order-imp-uid").textContent = order.imp_uid || "-";
