@@ -18,6 +18,12 @@ CREATE TABLE IF NOT EXISTS users (
     created_at   TIMESTAMPTZ NOT NULL
 );
 
+-- Each buyer's token (issue 15): only its SHA-256, so that a copy of the database opens no buyer.
+CREATE TABLE IF NOT EXISTS buyer_tokens (
+    user_id    BIGINT PRIMARY KEY REFERENCES users (id),
+    token_hash TEXT NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS orders (
     merchant_uid TEXT PRIMARY KEY,
     user_id      BIGINT NOT NULL REFERENCES users (id),
@@ -95,4 +101,12 @@ CREATE TABLE IF NOT EXISTS job_leases (
     name       TEXT PRIMARY KEY,
     holder     TEXT NOT NULL,
     expires_at TIMESTAMPTZ NOT NULL
+);
+
+-- Facts about this database itself. 'sandbox': a server ran in sandbox mode on it, so its orders were
+-- paid to the embedded simulator; a live server refuses to start on it while it holds orders
+-- (ALLOW_LIVE_ON_SANDBOX_DATABASE=true overrides), so that test orders never meet the real PortOne.
+CREATE TABLE IF NOT EXISTS database_marks (
+    name   TEXT PRIMARY KEY,
+    set_at TIMESTAMPTZ NOT NULL
 );

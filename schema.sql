@@ -18,6 +18,13 @@ CREATE TABLE IF NOT EXISTS users (
     created_at   TEXT NOT NULL
 );
 
+-- Each buyer's token (issue 15): only its SHA-256, so that a copy of the database opens no buyer.
+-- Reading a buyer, or ordering for them, needs the token POST /users returned (or ADMIN_TOKEN).
+CREATE TABLE IF NOT EXISTS buyer_tokens (
+    user_id    INTEGER PRIMARY KEY REFERENCES users (id),
+    token_hash TEXT NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS orders (
     merchant_uid TEXT PRIMARY KEY,
     user_id      INTEGER NOT NULL REFERENCES users (id),
@@ -111,4 +118,12 @@ CREATE TABLE IF NOT EXISTS job_leases (
     name       TEXT PRIMARY KEY,
     holder     TEXT NOT NULL,
     expires_at TEXT NOT NULL
+);
+
+-- Facts about this database itself. 'sandbox': a server ran in sandbox mode on it, so its orders were
+-- paid to the embedded simulator; a live server refuses to start on it while it holds orders
+-- (ALLOW_LIVE_ON_SANDBOX_DATABASE=true overrides), so that test orders never meet the real PortOne.
+CREATE TABLE IF NOT EXISTS database_marks (
+    name   TEXT PRIMARY KEY,
+    set_at TEXT NOT NULL
 );

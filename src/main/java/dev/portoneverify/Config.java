@@ -1,10 +1,15 @@
 package dev.portoneverify;
 
 import dev.portoneverify.db.DatabaseSettings;
+import dev.portoneverify.limits.RateLimits;
+import dev.portoneverify.sandbox.PortOneSandbox;
+import dev.portoneverify.web.HttpLimits;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +42,37 @@ public record Config(
         int sandboxPort,
         boolean sandboxFormWebhooks,
         String adminToken,
+        String sandboxHost,
+        String sandboxApiKey,
+        String sandboxApiSecret,
+        Path sandboxDatabase,
+        URI sandboxWebhookUrl,
+        boolean allowLiveOnSandboxDatabase,
+        Hardening hardening,
         PortOneV2 portoneV2) {
+
+    /**
+     * What issue 15 added against hostile traffic: client time limits and the connection cap, the
+     * per-source rate limits, the token for /metrics (null: open) and whether the sandbox's control
+     * endpoints answer other hosts than this one.
+     */
+    public record Hardening(HttpLimits http, RateLimits rates, String metricsToken, boolean sandboxControlOpen) {}
+
+    /**
+     * Every PORTONE_* variable the server knows. Any other stops start-up: a mistyped PORTONE_APIKEY
+     * once left the key unset, which started the sandbox, open on every interface (issue 15). The
+     * V2 names are reserved for the V2 API (issue 20); they count as live settings already.
+     */
+    static final List<String> PORTONE_VARIABLES = List.of(
+            "PORTONE_MODE", "PORTONE_API_URL", "PORTONE_API_KEY", "PORTONE_API_SECRET", "PORTONE_TIMEOUT_MS",
+            "PORTONE_ALLOW_TEST_PAYMENTS", "PORTONE_MERCHANT_CODE", "PORTONE_PG",
+            "PORTONE_V2_API_SECRET", "PORTONE_V2_API_URL", "PORTONE_STORE_ID", "PORTONE_V2_WEBHOOK_SECRET",
+            "PORTONE_V2_CHANNEL_KEY");
+    /** Settings that only make sense against the real PortOne: any one of them means live mode. */
+    private static final List<String> LIVE_SETTINGS = List.of(
+            "PORTONE_API_URL", "PORTONE_API_KEY", "PORTONE_API_SECRET", "PORTONE_MERCHANT_CODE", "PORTONE_PG",
+            "PORTONE_V2_API_SECRET", "PORTONE_V2_API_URL", "PORTONE_STORE_ID", "PORTONE_V2_WEBHOOK_SECRET",
+            "PORTONE_V2_CHANNEL_KEY");
 
     /**
      * PortOne V2 in live mode (null when PORTONE_V2_API_SECRET is unset, and in the sandbox, which brings
@@ -58,8 +93,13 @@ public record Config(
 
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|[0-9a-fA-F:]*:[0-9a-fA-F:.]*");
     public static final String DEFAULT_DATABASE_URL = "jdbc:sqlite:data/portone-verify.db";
+    /** Sandbox mode's own default: test orders never land in the file a shop later goes live on. */
+    public static final String DEFAULT_SANDBOX_DATABASE_URL = "jdbc:sqlite:data/portone-verify-sandbox.db";
+    /** The simulator's memory (its payments, registrations and token), apart from the shop's database. */
+    public static final String DEFAULT_SANDBOX_STATE = "data/portone-v1-sandbox.db";
 
     public static Config fromEnv(Map<String, String> env) {
+        refuseUnknownPortoneVariables(env);
         boolean sandbox = sandboxMode(env);
         PortOneV2 v2 = sandbox ? null : portoneV2(env);
         // live V1 needs its key pair, unless V2 alone is configured
@@ -67,7 +107,7 @@ public record Config(
                 || v2 == null);
         return new Config(
                 intIn(env, "PORT", 7070, 0, 65535),
-                database(env),
+                database(env, sandbox),
                 sandbox,
                 httpUrl(env, "PORTONE_API_URL", "https://api.iamport.kr"),
                 v1 ? required(env, "PORTONE_API_KEY") : null,
@@ -85,10 +125,121 @@ public record Config(
                 bool(env, "CONFIRM_PROCESS", false),
                 value(env, "PORTONE_MERCHANT_CODE"),
                 value(env, "PORTONE_PG"),
-                intIn(env, "SANDBOX_PORT", 0, 0, 65535),
+                intIn(env, "SANDBOX_PORT", PortOneSandbox.Settings.DEFAULT_PORT, 0, 65535),
                 formWebhooks(env),
                 adminToken(env),
+                sandboxHost(env),
+                orDefault(value(env, "SANDBOX_API_KEY"), PortOneSandbox.Settings.TEST_API_KEY),
+                orDefault(value(env, "SANDBOX_API_SECRET"), PortOneSandbox.Settings.TEST_API_SECRET),
+                sandboxState(env),
+                value(env, "SANDBOX_WEBHOOK_URL") == null ? null : httpUrl(env, "SANDBOX_WEBHOOK_URL", null),
+                bool(env, "ALLOW_LIVE_ON_SANDBOX_DATABASE", false),
+                hardening(env),
                 v2);
+    }
+
+    /** The sandbox's settings; {@code serveControl} for the standalone command. */
+    public PortOneSandbox.Settings sandboxSettings() {
+        return new PortOneSandbox.Settings(sandboxHost, sandboxPort, sandboxApiKey, sandboxApiSecret, sandboxDatabase, false);
+    }
+
+    /** Loopback unless told: a sandbox has no real secret, so nobody else should reach it by accident. */
+    private static String sandboxHost(Map<String, String> env) {
+        String host = value(env, "SANDBOX_HOST");
+        if (host == null) {
+            return PortOneSandbox.Settings.LOOPBACK;
+        }
+        if (!IP_LITERAL.matcher(host).matches()) {
+            throw new ConfigException("SANDBOX_HOST=" + host + " is not an IP address such as 127.0.0.1 or 0.0.0.0");
+        }
+        return host;
+    }
+
+    /** A file path, or {@code memory} for a sandbox that forgets everything when it stops. */
+    private static Path sandboxState(Map<String, String> env) {
+        String v = orDefault(value(env, "SANDBOX_DATABASE"), DEFAULT_SANDBOX_STATE);
+        if (v.equalsIgnoreCase("memory")) {
+            return null;
+        }
+        try {
+            return Path.of(v);
+        } catch (InvalidPathException e) {
+            throw new ConfigException("SANDBOX_DATABASE=" + v + " is not a file path (or `memory`)");
+        }
+    }
+
+    private static String orDefault(String value, String fallback) {
+        return value == null ? fallback : value;
+    }
+
+    private static Hardening hardening(Map<String, String> env) {
+        HttpLimits http = new HttpLimits(
+                Duration.ofMillis(intIn(env, "HTTP_IDLE_TIMEOUT_MS", HttpLimits.DEFAULT_IDLE_TIMEOUT_MS, 1_000, 600_000)),
+                Duration.ofMillis(intIn(env, "REQUEST_BODY_TIMEOUT_MS", HttpLimits.DEFAULT_BODY_TIMEOUT_MS, 100, 600_000)),
+                intIn(env, "REQUEST_MIN_BYTES_PER_SECOND", HttpLimits.DEFAULT_MIN_BODY_RATE, 0, 1_000_000),
+                intIn(env, "MAX_CONNECTIONS", HttpLimits.DEFAULT_MAX_CONNECTIONS, 1, 1_000_000));
+        RateLimits rates = new RateLimits(
+                intIn(env, "LIMIT_UNKNOWN_REPORTS_PER_MINUTE", RateLimits.DEFAULT_UNKNOWN_REPORTS, 0, 1_000_000),
+                intIn(env, "LIMIT_ORDERS_PER_MINUTE", RateLimits.DEFAULT_ORDERS, 0, 1_000_000),
+                intIn(env, "LIMIT_HEALTH_PER_MINUTE", RateLimits.DEFAULT_HEALTH, 0, 1_000_000),
+                bool(env, "LIMITS_TRUST_FORWARDED_FOR", false));
+        String metricsToken = value(env, "METRICS_TOKEN");
+        if (metricsToken != null && metricsToken.length() < 16) {
+            throw new ConfigException("METRICS_TOKEN is shorter than 16 characters; use e.g. `openssl rand -hex 16`");
+        }
+        return new Hardening(http, rates, metricsToken, bool(env, "SANDBOX_CONTROL_OPEN", false));
+    }
+
+    private static void refuseUnknownPortoneVariables(Map<String, String> env) {
+        for (String name : new java.util.TreeSet<>(env.keySet())) {
+            if (name.toUpperCase(Locale.ROOT).startsWith("PORTONE") && !PORTONE_VARIABLES.contains(name)) {
+                throw new ConfigException(name + " is not a setting portone-verify knows; did you mean "
+                        + likelyMeant(name) + "? (unset it, or fix its name)");
+            }
+        }
+    }
+
+    /** The known name closest to {@code name}, ignoring case and underscores (PORTONE_APIKEY: PORTONE_API_KEY). */
+    private static String likelyMeant(String name) {
+        String plain = name.toUpperCase(Locale.ROOT).replace("_", "").replace("-", "");
+        String best = PORTONE_VARIABLES.get(0);
+        int bestDistance = Integer.MAX_VALUE;
+        for (String known : PORTONE_VARIABLES) {
+            int d = distance(plain, known.replace("_", ""));
+            if (d < bestDistance) {
+                best = known;
+                bestDistance = d;
+            }
+        }
+        return best;
+    }
+
+    /** Levenshtein distance; the names are short. */
+    private static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitute, Math.min(previous[j] + 1, current[j - 1] + 1));
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+
+    /** {@code url} without the user and password it may carry (https://user:secret@host): for logs. */
+    public static String redactUrl(URI url) {
+        if (url.getRawUserInfo() == null) {
+            return url.toString();
+        }
+        return url.toString().replace(url.getRawUserInfo() + "@", "***@");
     }
 
     private static final Pattern PRINTABLE = Pattern.compile("[\\x21-\\x7e]{1,500}");
@@ -98,7 +249,8 @@ public record Config(
     private static PortOneV2 portoneV2(Map<String, String> env) {
         String secret = value(env, "PORTONE_V2_API_SECRET");
         if (secret == null) {
-            for (String name : List.of("PORTONE_STORE_ID", "PORTONE_V2_WEBHOOK_SECRET", "PORTONE_V2_CHANNEL_KEY")) {
+            for (String name : List.of("PORTONE_STORE_ID", "PORTONE_V2_WEBHOOK_SECRET", "PORTONE_V2_CHANNEL_KEY",
+                    "PORTONE_V2_API_URL")) {
                 if (value(env, name) != null) {
                     throw new ConfigException(name + " is set but PORTONE_V2_API_SECRET is not: V2 is turned on by its API "
                             + "secret (PortOne console > 결제 연동 > 연동 정보 > V2 API)");
@@ -173,13 +325,15 @@ public record Config(
     }
 
     /**
-     * The embedded sandbox runs when asked for, or when no API key is set: a newcomer can try
-     * everything without a PortOne account. PORTONE_MODE=live turns a missing key into an error.
+     * The embedded sandbox runs when asked for, or when no live PortOne setting is present at all: a
+     * newcomer can try everything without a PortOne account. PORTONE_MODE=live turns a missing key
+     * into an error.
      */
     private static boolean sandboxMode(Map<String, String> env) {
         String mode = value(env, "PORTONE_MODE");
         if (mode == null) {
-            return value(env, "PORTONE_API_KEY") == null && value(env, "PORTONE_V2_API_SECRET") == null;
+            // any live setting at all means live: a key set without its secret is an error, not a sandbox
+            return LIVE_SETTINGS.stream().allMatch(name -> value(env, name) == null);
         }
         return switch (mode.toLowerCase(Locale.ROOT)) {
             case "sandbox" -> true;
@@ -191,7 +345,7 @@ public record Config(
     @Override
     public String toString() {
         return "Config[port=%d, database=%s, sandbox=%s, portoneApiUrl=%s, portoneApiKey=%s, portoneApiSecret=***, "
-                .formatted(port, database, sandbox, portoneApiUrl, portoneApiKey)
+                .formatted(port, database, sandbox, redactUrl(portoneApiUrl), portoneApiKey)
                 + "portoneTimeout=%s, allowTestPayments=%s, autoCancelForgeries=%s, reconcileInterval=%s, "
                         .formatted(portoneTimeout, allowTestPayments, autoCancelForgeries, reconcileInterval)
                 + "reconcileWindow=%s, webhookAllowedIps=%s, webhookTrustForwardedFor=%s, prepareAmounts=%s, "
@@ -199,7 +353,14 @@ public record Config(
                 + "confirmProcess=%s, merchantCode=%s, pg=%s, sandboxPort=%d, sandboxFormWebhooks=%s, adminToken=%s, "
                         .formatted(confirmProcess, merchantCode, pg, sandboxPort, sandboxFormWebhooks,
                                 adminToken == null ? "unset" : "***")
-                + "portoneV2=%s]".formatted(portoneV2 == null ? "off" : portoneV2);
+                + "sandboxHost=%s, sandboxApiKey=%s, sandboxApiSecret=%s, sandboxDatabase=%s, sandboxWebhookUrl=%s, "
+                        .formatted(sandboxHost, sandboxApiKey,
+                                sandboxApiSecret.equals(PortOneSandbox.Settings.TEST_API_SECRET) ? sandboxApiSecret : "***",
+                                sandboxDatabase == null ? "memory" : sandboxDatabase, sandboxWebhookUrl)
+                + "allowLiveOnSandboxDatabase=%s, ".formatted(allowLiveOnSandboxDatabase)
+                + "hardening=[http=%s, rates=%s, metricsToken=%s, sandboxControlOpen=%s]".formatted(hardening.http(),
+                        hardening.rates(), hardening.metricsToken() == null ? "unset" : "***", hardening.sandboxControlOpen())
+                + ", portoneV2=%s]".formatted(portoneV2 == null ? "off" : portoneV2);
     }
 
     private static String value(Map<String, String> env, String name) {
@@ -212,7 +373,7 @@ public record Config(
         if (v == null) {
             throw new ConfigException(name + " is not set: live mode needs your PortOne REST API key and secret "
                     + "(PortOne console > 상점·계정 관리 > 내 식별코드·API Keys), or PORTONE_V2_API_SECRET for V2 alone; "
-                    + "leave every key unset to run the sandbox");
+                    + "leave every PORTONE_* setting unset (or set PORTONE_MODE=sandbox) to run the sandbox");
         }
         return v;
     }
@@ -283,9 +444,9 @@ public record Config(
         throw new ConfigException(name + "=" + raw + " is not an http(s) URL such as " + fallback);
     }
 
-    private static DatabaseSettings database(Map<String, String> env) {
+    private static DatabaseSettings database(Map<String, String> env, boolean sandbox) {
         String url = value(env, "DATABASE_URL");
-        return database(env, "DATABASE_URL", url == null ? DEFAULT_DATABASE_URL : url);
+        return database(env, "DATABASE_URL", url != null ? url : sandbox ? DEFAULT_SANDBOX_DATABASE_URL : DEFAULT_DATABASE_URL);
     }
 
     /**

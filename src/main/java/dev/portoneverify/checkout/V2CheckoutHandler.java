@@ -8,6 +8,7 @@ import dev.portoneverify.order.OrderStatus;
 import dev.portoneverify.order.PaymentAttemptDao;
 import dev.portoneverify.order.PaymentIds;
 import dev.portoneverify.portone.v2.V2Money;
+import dev.portoneverify.user.BuyerAccess;
 import dev.portoneverify.web.ApiException;
 import dev.portoneverify.web.RequestBody;
 import dev.portoneverify.web.RequestLog;
@@ -31,11 +32,14 @@ public final class V2CheckoutHandler {
     private final AmountRegistration preRegistration;
     private final String storeId;
     private final String channelKey;
+    private final BuyerAccess buyers;
     private final Clock clock;
 
     /** @param preRegistration V2 pre-register of a paymentId's amount, or {@link AmountRegistration#OFF} */
     public V2CheckoutHandler(OrderDao orders, PaymentAttemptDao attempts, PaymentIds paymentIds,
-                             AmountRegistration preRegistration, String storeId, String channelKey, Clock clock) {
+                             AmountRegistration preRegistration, String storeId, String channelKey, BuyerAccess buyers,
+                             Clock clock) {
+        this.buyers = buyers;
         this.orders = orders;
         this.attempts = attempts;
         this.paymentIds = paymentIds;
@@ -51,8 +55,14 @@ public final class V2CheckoutHandler {
             throw ApiException.badRequest("merchant_uid is at most 40 characters of plain text");
         }
         RequestLog.note(ctx, RequestLog.MERCHANT_UID, merchantUid);
-        Order order = orders.find(merchantUid)
-                .orElseThrow(() -> ApiException.notFound("unknown_order", "no order with merchant_uid " + merchantUid));
+        ApiException unknown = ApiException.notFound("unknown_order", "no order with this merchant_uid for this token");
+        Order order = orders.find(merchantUid).orElse(null);
+        // the buyer's own token (or ADMIN_TOKEN), as for reading the order: an unknown order and another
+        // buyer's answer alike, so merchant_uids cannot be probed
+        buyers.check(ctx, order == null ? -1 : order.userId(), unknown);
+        if (order == null) {
+            throw unknown;
+        }
         if (order.status() == OrderStatus.PAID || order.status() == OrderStatus.CANCELLED) {
             throw new ApiException(409, "order_" + order.status().wire(), "order " + merchantUid + " is "
                     + order.status().wire() + " and takes no new payment");

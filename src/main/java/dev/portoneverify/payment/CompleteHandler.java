@@ -39,6 +39,7 @@ public final class CompleteHandler {
         Answers.Answer answer = outcome.merchantUid() != null && !outcome.merchantUid().equals(merchantUid)
                 ? Answers.orderMismatch()
                 : Answers.of(outcome);
+        RequestLog.note(ctx, RequestLog.VERDICT, answer.body().status());
         ctx.status(answer.httpStatus()).json(answer.body());
     }
 
@@ -55,6 +56,7 @@ public final class CompleteHandler {
         Outcome outcome = v2.verify(paymentId, Source.BROWSER);
         RequestLog.note(ctx, RequestLog.MERCHANT_UID, outcome.merchantUid());
         Answers.Answer answer = Answers.of(outcome);
+        RequestLog.note(ctx, RequestLog.VERDICT, answer.body().status());
         ctx.status(answer.httpStatus()).json(answer.body());
     }
 }

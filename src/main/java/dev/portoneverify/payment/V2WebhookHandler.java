@@ -65,6 +65,7 @@ public final class V2WebhookHandler {
         RequestLog.note(ctx, RequestLog.IMP_UID, webhook.paymentId());
         Outcome outcome = reports.verify(webhook.paymentId(), Source.WEBHOOK);
         RequestLog.note(ctx, RequestLog.MERCHANT_UID, outcome.merchantUid());
+        RequestLog.note(ctx, RequestLog.VERDICT, outcome.verdict().wire());
         if (outcome.refund() == Outcome.Refund.FAILED) {
             ctx.status(503).json(new StatusMessage("refund_failed", "refund not completed; send again"));
             return;

@@ -11,13 +11,14 @@ import org.junit.jupiter.api.Test;
 
 /** The checkout page paying through PortOne V2 in headless Chromium, against the sandbox (which simulates both). */
 class CheckoutPageV2Test {
+    private static final String ADMIN = "checkout-v2-admin-token-0123456789";
     private Browser browser;
     private SandboxShop shop;
 
     @BeforeEach
     void start() {
         browser = Browser.start();
-        shop = SandboxShop.start();
+        shop = SandboxShop.start(java.util.Map.of("ADMIN_TOKEN", ADMIN));
         browser.open(shop.url("/"));
         browser.awaitText("#mode", "샌드박스 모드: PortOne 키 없이 내장 시뮬레이터로 결제합니다.");
         browser.click("input[name=portone-version][value=v2]");
@@ -41,7 +42,8 @@ class CheckoutPageV2Test {
         browser.awaitText("#result-title", "결제 완료");
         browser.awaitText("#result-status", "paid");
         String order = browser.text("#result-order");
-        assertEquals("v2", shop.get("/orders/" + order).path("payment").path("portone_version").asText());
+        assertEquals("v2", shop.admin("GET", "/orders/" + order, ADMIN, null).body().path("payment")
+                .path("portone_version").asText());
         browser.screenshot("checkout-v2-card-paid");
     }
 

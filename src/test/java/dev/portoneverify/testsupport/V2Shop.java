@@ -115,9 +115,38 @@ public final class V2Shop implements AutoCloseable {
         return "http://127.0.0.1:" + server.port() + path;
     }
 
+    /** Buyers' tokens (POST /users answers one), by user id and by their orders' merchant_uid. */
+    private final Map<Long, String> userTokens = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, String> orderTokens = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Requests about a buyer's order carry the buyer's token, as the checkout page's do. */
     public Answer post(String path, Object body) {
-        return send(HttpRequest.newBuilder(URI.create(url(path))).header("Content-Type", "application/json")
-                .POST(BodyPublishers.ofString(write(body))));
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(url(path))).header("Content-Type", "application/json")
+                .POST(BodyPublishers.ofString(write(body)));
+        String token = tokenFor(path, body);
+        if (token != null) {
+            r.header("Authorization", "Bearer " + token);
+        }
+        Answer answer = send(r);
+        if (path.equals("/users") && answer.status() == 201) {
+            userTokens.put(answer.body().path("id").asLong(), answer.text("token"));
+        }
+        if (path.equals("/orders") && answer.status() == 201 && token != null) {
+            orderTokens.put(answer.text("merchant_uid"), token);
+        }
+        return answer;
+    }
+
+    private String tokenFor(String path, Object body) {
+        if (path.equals("/orders") && body instanceof Map<?, ?> m && m.get("user_id") instanceof Number n) {
+            return userTokens.get(n.longValue());
+        }
+        if (path.startsWith("/orders/")) {
+            String rest = path.substring("/orders/".length());
+            int slash = rest.indexOf('/');
+            return orderTokens.get(slash < 0 ? rest : rest.substring(0, slash));
+        }
+        return null;
     }
 
     public Answer postWithHeaders(String path, Object body, Map<String, String> headers) {
@@ -128,7 +157,12 @@ public final class V2Shop implements AutoCloseable {
     }
 
     public Answer get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(url(path))).GET());
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(url(path))).GET();
+        String token = tokenFor(path, null);
+        if (token != null) {
+            r.header("Authorization", "Bearer " + token);
+        }
+        return send(r);
     }
 
     public String getText(String path) {

@@ -39,6 +39,7 @@ public final class Tables {
                     "id", Kind.WHOLE, "name", Kind.TEXT, "phone", Kind.TEXT, "vbank_num", Kind.TEXT,
                     "vbank_name", Kind.TEXT, "vbank_holder", Kind.TEXT, "vbank_date", Kind.TIME,
                     "created_at", Kind.TIME),
+            table("buyer_tokens", "user_id", "user_id", Kind.WHOLE, "token_hash", Kind.TEXT),
             table("orders", "merchant_uid",
                     "merchant_uid", Kind.TEXT, "user_id", Kind.WHOLE, "name", Kind.TEXT, "amount", Kind.MONEY,
                     "currency", Kind.TEXT, "status", Kind.TEXT, "imp_uid", Kind.TEXT, "created_at", Kind.TIME,
@@ -58,7 +59,9 @@ public final class Tables {
             table("sms_outbox", "id",
                     "id", Kind.WHOLE, "dedupe_key", Kind.TEXT, "user_id", Kind.WHOLE, "phone", Kind.TEXT,
                     "message", Kind.TEXT, "created_at", Kind.TIME, "attempts", Kind.WHOLE,
-                    "last_error", Kind.TEXT, "next_attempt_at", Kind.TIME, "sent_at", Kind.TIME));
+                    "last_error", Kind.TEXT, "next_attempt_at", Kind.TIME, "sent_at", Kind.TIME),
+            // the sandbox mark goes along: a migrated sandbox database must not pass for a live one
+            table("database_marks", "name", "name", Kind.TEXT, "set_at", Kind.TIME));
 
     private static Table table(String name, String key, Object... columnsAndKinds) {
         Map<String, Kind> columns = new LinkedHashMap<>();

@@ -82,6 +82,9 @@ public final class SelfTest {
                 "PORT", "0",
                 "PORTONE_MODE", "sandbox",
                 "DATABASE_URL", "jdbc:sqlite:" + dir.resolve("self-test.db"),
+                // beside a running server: neither its sandbox's port nor its sandbox's state
+                "SANDBOX_PORT", "0",
+                "SANDBOX_DATABASE", dir.resolve("self-test-sandbox.db").toString(),
                 "RECONCILE_INTERVAL_SECONDS", "0"))) {
             new SelfTest(out, "http://127.0.0.1:" + server.port()).walk();
             out.println("self-test passed");
@@ -94,8 +97,10 @@ public final class SelfTest {
 
     private void walk() {
         expect(call("GET", "/health", null), 200, "status", "ok", "health");
-        long userId = expect(call("POST", "/users", "{\"name\":\"셀프테스트\",\"phone\":\"010-0000-0000\"}"),
-                201, null, null, "create a buyer").get("id").asLong();
+        JsonNode buyer = expect(call("POST", "/users", "{\"name\":\"셀프테스트\",\"phone\":\"010-0000-0000\"}"),
+                201, null, null, "create a buyer");
+        long userId = buyer.get("id").asLong();
+        buyerToken = buyer.get("token").asText();
 
         String card = newOrder(userId, 15000);
         String impUid = pay(card, 15000, "card", false);
@@ -156,9 +161,13 @@ public final class SelfTest {
 
     private record Reply(String request, int status, String body) {}
 
+    /** The buyer's token from POST /users: orders for the buyer carry it, as the checkout page's do. */
+    private String buyerToken = "none";
+
     private Reply call(String method, String path, String body) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT)
                 .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + buyerToken)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .build();
         try {
