@@ -137,6 +137,11 @@ public final class V2Shop implements AutoCloseable {
         return answer;
     }
 
+    /** The token of the buyer whose order this is. */
+    public String buyerToken(String merchantUid) {
+        return orderTokens.get(merchantUid);
+    }
+
     private String tokenFor(String path, Object body) {
         if (path.equals("/orders") && body instanceof Map<?, ?> m && m.get("user_id") instanceof Number n) {
             return userTokens.get(n.longValue());

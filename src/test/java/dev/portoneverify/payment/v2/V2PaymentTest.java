@@ -74,9 +74,17 @@ class V2PaymentTest {
             V2Shop.Answer again = shop.post("/orders/" + order + "/checkout", Map.of());
             assertEquals(409, again.status());
             assertEquals("order_paid", again.text("status"));
-            V2Shop.Answer unknown = shop.post("/orders/order_nope/checkout", Map.of());
+            Map<String, String> someBuyer = Map.of("Authorization", "Bearer " + shop.buyerToken(order));
+            V2Shop.Answer unknown = shop.postWithHeaders("/orders/order_nope/checkout", Map.of(), someBuyer);
             assertEquals(404, unknown.status());
             assertEquals("unknown_order", unknown.text("status"));
+
+            // like reading it: only the buyer's own token; another buyer's looks like no order at all
+            String other = shop.order(1000);
+            assertEquals(401, shop.postWithHeaders("/orders/" + other + "/checkout", Map.of(), Map.of()).status());
+            V2Shop.Answer foreign = shop.postWithHeaders("/orders/" + other + "/checkout", Map.of(), someBuyer);
+            assertEquals(404, foreign.status());
+            assertEquals("unknown_order", foreign.text("status"));
         }
     }
 
