@@ -122,7 +122,7 @@ public final class Main {
             log.info("SANDBOX MODE: no PortOne setting is present, so payments go to the embedded PortOne simulators, "
                     + "V1 and V2; no real money moves. Try http://localhost:{}/ or the walkthrough in README.md", server.port());
             log.info("{}; any PortOne V1 client can use it", server.sandbox().describe());
-            log.info("PortOne V2 sandbox at {} (its test values are in the line above it)", server.sandboxV2().apiUrl());
+            log.info("{}; webhooks signed to /portone-webhook/v2", server.sandboxV2().describe());
         }
         log.info("portone-verify listening on http://localhost:{} (PortOne V1 API {}, V2 API {}, database {}, test payments {}, "
                         + "auto-cancel forgeries {}, prepare amounts {})", server.port(),

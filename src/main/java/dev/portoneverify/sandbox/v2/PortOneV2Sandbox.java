@@ -52,8 +52,13 @@ public final class PortOneV2Sandbox implements AutoCloseable {
             webhooks.close();
             throw e;
         }
-        log.info("PortOne V2 sandbox listening on {} (store {}, channel key {}, API secret {}, webhook secret {}: "
-                + "test values, not secrets)", apiUrl(), STORE_ID, CHANNEL_KEY, API_SECRET, WEBHOOK_SECRET);
+        log.debug("PortOne V2 sandbox listening on {}", apiUrl());
+    }
+
+    /** Where it listens and its fixed test values, for the start-up log: they are printed, not kept secret. */
+    public String describe() {
+        return "PortOne V2 sandbox on " + apiUrl() + ": store " + STORE_ID + ", channel key " + CHANNEL_KEY
+                + ", API secret " + API_SECRET + ", webhook secret " + WEBHOOK_SECRET + " (test values, not secrets)";
     }
 
     /** Starts on 127.0.0.1:{@code port} (0 = any free port); {@code clock} stamps every time it writes. */
