@@ -4,7 +4,7 @@ import dev.portoneverify.web.Json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portoneverify.testsupport.FakePortOne;
+import dev.portoneverify.testsupport.SimulatedPortOne;
 import dev.portoneverify.testsupport.TestServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -21,7 +21,7 @@ class StartupTest {
 
     @Test
     void a_restart_on_the_same_database_keeps_every_order() throws Exception {
-        try (FakePortOne portone = FakePortOne.start(); UnirestInstance http = Unirest.spawnInstance()) {
+        try (SimulatedPortOne portone = SimulatedPortOne.start(); UnirestInstance http = Unirest.spawnInstance()) {
             Path dir = java.nio.file.Files.createTempDirectory("portone-verify-restart");
             Config config = Config.fromEnv(TestServer.baseEnv(portone, "jdbc:sqlite:" + dir.resolve("shop.db")));
 

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portoneverify.db.Database;
 import dev.portoneverify.db.DatabaseSettings;
 import dev.portoneverify.web.Json;
-import dev.portoneverify.testsupport.FakePortOne;
+import dev.portoneverify.testsupport.SimulatedPortOne;
 import dev.portoneverify.testsupport.JarProcess;
 import dev.portoneverify.testsupport.TestServer;
 import java.net.URI;
@@ -48,7 +48,7 @@ class CrashSafetyIT {
     void a_killed_server_restarts_with_every_answered_payment_stored_and_no_half_applied_transition(@TempDir Path dir)
             throws Exception {
         String databaseUrl = "jdbc:sqlite:" + dir.resolve("shop.db");
-        try (FakePortOne portone = FakePortOne.start()) {
+        try (SimulatedPortOne portone = SimulatedPortOne.start()) {
             portone.delayMillis(3);
             Map<String, String> env = TestServer.baseEnv(portone, databaseUrl);
             List<Placed> placed;
@@ -102,8 +102,7 @@ class CrashSafetyIT {
                 }
                 assertConsistent(db);
                 for (Placed p : placed) {
-                    Map<String, Object> atPortOne = portone.payment(p.impUid());
-                    int refunds = ((List<?>) atPortOne.get("cancel_history")).size();
+                    int refunds = portone.payment(p.impUid()).path("cancel_history").size();
                     assertEquals(p.kind() == Kind.FORGED ? 1 : 0, refunds, p + " refunded " + refunds + " times");
                 }
             }
@@ -144,7 +143,7 @@ class CrashSafetyIT {
         });
     }
 
-    private List<Placed> placeOrders(JarProcess server, FakePortOne portone) throws Exception {
+    private List<Placed> placeOrders(JarProcess server, SimulatedPortOne portone) throws Exception {
         long userId = post(server, "/users", "{\"name\":\"홍길동\",\"phone\":\"010-1234-5678\"}").get("id").asLong();
         List<Placed> placed = new ArrayList<>();
         for (int i = 0; i < ORDERS; i++) {
@@ -154,11 +153,11 @@ class CrashSafetyIT {
                     .get("merchant_uid").asText();
             String impUid = "imp_%012d".formatted(800_000_000L + i);
             Kind kind = i % 10 == 7 ? Kind.FORGED : i % 3 == 0 ? Kind.VBANK : Kind.CARD;
-            portone.putPayment(switch (kind) {
-                case CARD -> FakePortOne.payment(impUid, merchantUid, amount, "paid");
-                case VBANK -> FakePortOne.vbankReady(impUid, merchantUid, amount);
-                case FORGED -> FakePortOne.payment(impUid, merchantUid, 10, "paid");
-            });
+            switch (kind) {
+                case CARD -> portone.pay(impUid, merchantUid, amount);
+                case VBANK -> portone.issueVbank(impUid, merchantUid, amount);
+                case FORGED -> portone.payTampered(impUid, merchantUid, 10, null);
+            }
             placed.add(new Placed(merchantUid, impUid, kind));
         }
         return placed;

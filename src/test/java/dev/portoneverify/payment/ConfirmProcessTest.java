@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portoneverify.testsupport.FakePortOne;
 import dev.portoneverify.testsupport.TestServer;
 import dev.portoneverify.testsupport.TestServer.Answer;
 import java.util.List;
@@ -76,7 +75,7 @@ class ConfirmProcessTest {
 
     @Test
     void an_order_already_paid_is_refused_with_409() {
-        server.portone.putPayment(FakePortOne.payment("imp_900000000002", order, 15000, "paid"));
+        server.portone.pay("imp_900000000002", order, 15000);
         server.complete("imp_900000000002", order);
 
         Answer answer = confirm(15000);

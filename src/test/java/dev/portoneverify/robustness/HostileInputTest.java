@@ -13,7 +13,7 @@ import dev.portoneverify.db.Database;
 import dev.portoneverify.db.DatabaseSettings;
 import dev.portoneverify.robustness.Hostile.Kind;
 import dev.portoneverify.robustness.Hostile.Value;
-import dev.portoneverify.testsupport.FakePortOne.Recorded;
+import dev.portoneverify.testsupport.FaultProxy.Recorded;
 import dev.portoneverify.testsupport.TestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -56,6 +56,18 @@ class SandboxControlTest {
     }
 
     @Test
+    void a_payment_can_be_given_its_imp_uid_once() {
+        Answer first = h.control("POST", "/payments", Map.of("merchant_uid", "order_w9", "amount", 1000, "imp_uid", "imp_100000000001"));
+        Answer again = h.control("POST", "/payments", Map.of("merchant_uid", "order_w9", "amount", 1000, "imp_uid", "imp_100000000001"));
+
+        assertEquals(201, first.status(), first.toString());
+        assertEquals("imp_100000000001", first.text("imp_uid"));
+        assertEquals(409, again.status(), again.toString());
+        assertEquals("imp_uid_taken", again.text("status"));
+        assertEquals(1, h.control("GET", "/payments", null).body().size());
+    }
+
+    @Test
     void every_payment_gets_a_new_imp_uid() {
         String first = h.payByCard("order_w3", 1000);
         String second = h.payByCard("order_w3", 1000);

@@ -25,11 +25,12 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * The real server, built by {@link Main#build} on port 0, with a fresh database ({@link TestDatabase}),
- * a fake PortOne on port 0 and a recording SMS sender. Requests go over real HTTP, the way httpie
+ * PortOne played by the embedded sandbox behind a fault-injecting proxy ({@link SimulatedPortOne}) and a
+ * recording SMS sender. Requests go over real HTTP, the way httpie
  * sends them.
  */
 public final class TestServer implements AutoCloseable {
-    public final FakePortOne portone;
+    public final SimulatedPortOne portone;
     public final RecordingSmsSender sms = new RecordingSmsSender();
     private final Path dir;
     /** The database this server made and drops when it closes; null when it uses another's. */
@@ -40,11 +41,11 @@ public final class TestServer implements AutoCloseable {
     private final ObjectMapper json = Json.newMapper();
     private Database db;
 
-    /** False for a second instance, which borrows the first one's fake PortOne. */
+    /** False for a second instance, which borrows the first one's PortOne. */
     private final boolean ownsPortOne;
 
     /** {@code env} may name a DATABASE_URL of the test's own; otherwise the server gets a fresh {@link TestDatabase}. */
-    private TestServer(FakePortOne portone, Path dir, boolean ownsPortOne, Map<String, String> env) {
+    private TestServer(SimulatedPortOne portone, Path dir, boolean ownsPortOne, Map<String, String> env) {
         this.portone = portone;
         this.dir = dir;
         this.ownsPortOne = ownsPortOne;
@@ -65,7 +66,7 @@ public final class TestServer implements AutoCloseable {
     public static TestServer start(Map<String, String> env) {
         try {
             Path dir = Files.createTempDirectory("portone-verify-test");
-            return new TestServer(FakePortOne.start(), dir, true, env);
+            return new TestServer(SimulatedPortOne.start(), dir, true, env);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -73,7 +74,7 @@ public final class TestServer implements AutoCloseable {
 
     /**
      * A second server instance beside {@code first}, as behind a load balancer: the same database and
-     * the same (fake) PortOne, its own token cache, SMS sender and background workers.
+     * the same PortOne, its own token cache, SMS sender and background workers.
      */
     public static TestServer besides(TestServer first) {
         try {
@@ -84,13 +85,13 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
-    public static Map<String, String> baseEnv(FakePortOne portone, String databaseUrl) {
+    public static Map<String, String> baseEnv(SimulatedPortOne portone, String databaseUrl) {
         return Map.of(
                 "PORT", "0",
                 "DATABASE_URL", databaseUrl,
                 "PORTONE_API_URL", portone.baseUrl().toString(),
-                "PORTONE_API_KEY", FakePortOne.API_KEY,
-                "PORTONE_API_SECRET", FakePortOne.API_SECRET,
+                "PORTONE_API_KEY", portone.apiKey(),
+                "PORTONE_API_SECRET", portone.apiSecret(),
                 "PORTONE_TIMEOUT_MS", "1000",
                 // tests run reconciliation passes themselves, when they want one
                 "RECONCILE_INTERVAL_SECONDS", "0");

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portoneverify.Main;
-import dev.portoneverify.testsupport.FakePortOne;
+import dev.portoneverify.testsupport.SimulatedPortOne;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +36,7 @@ class SelfTestTest {
     @Test
     void the_self_test_ignores_the_shops_settings_so_it_never_reaches_portone_or_the_shops_database(@TempDir Path dir)
             throws Exception {
-        try (FakePortOne portone = FakePortOne.start()) {
+        try (SimulatedPortOne portone = SimulatedPortOne.start()) {
             Path shopDatabase = dir.resolve("shop.db");
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
