@@ -11,25 +11,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import kong.unirest.core.Unirest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The admin API under /admin, guarded by ADMIN_TOKEN. */
 class AdminApiTest {
     private static final String TOKEN = "test-admin-token-0123456789abcdef";
     private static final Map<String, String> AUTH = Map.of("Authorization", "Bearer " + TOKEN);
-    private TestServer server;
-
-    @BeforeEach
-    void start() {
-        server = TestServer.start(Map.of("ADMIN_TOKEN", TOKEN));
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    final TestServer server = TestServer.live(Map.of("ADMIN_TOKEN", TOKEN));
 
     private Answer get(String path) {
         return server.get(path, AUTH);

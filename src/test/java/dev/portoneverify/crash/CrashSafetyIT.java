@@ -11,7 +11,7 @@ import dev.portoneverify.db.Database;
 import dev.portoneverify.db.DatabaseSettings;
 import dev.portoneverify.web.Json;
 import dev.portoneverify.testsupport.SimulatedPortOne;
-import dev.portoneverify.testsupport.JarProcess;
+import dev.portoneverify.testsupport.ServerProcess;
 import dev.portoneverify.testsupport.TestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -54,7 +54,7 @@ class CrashSafetyIT {
             List<Placed> placed;
             Map<String, String> answered = new ConcurrentHashMap<>();
 
-            try (JarProcess first = JarProcess.start(env)) {
+            try (ServerProcess first = ServerProcess.jar(env).awaitListening()) {
                 placed = placeOrders(first, portone);
                 ExecutorService buyers = Executors.newFixedThreadPool(8);
                 for (Placed p : placed) {
@@ -72,7 +72,7 @@ class CrashSafetyIT {
             assertFalse(answered.isEmpty(), "no report was answered before the kill: make the stream longer");
             assertTrue(answered.size() < placed.size(), "every report finished before the kill: kill earlier");
 
-            try (JarProcess second = JarProcess.start(env)) {
+            try (ServerProcess second = ServerProcess.jar(env).awaitListening()) {
                 Jdbi db = Database.open(DatabaseSettings.sqlite(databaseUrl)).jdbi();
                 assertEquals("ok", db.withHandle(h -> h.createQuery("PRAGMA integrity_check").mapTo(String.class).one()));
                 for (Map.Entry<String, String> a : answered.entrySet()) {
@@ -143,7 +143,7 @@ class CrashSafetyIT {
         });
     }
 
-    private List<Placed> placeOrders(JarProcess server, SimulatedPortOne portone) throws Exception {
+    private List<Placed> placeOrders(ServerProcess server, SimulatedPortOne portone) throws Exception {
         long userId = post(server, "/users", "{\"name\":\"홍길동\",\"phone\":\"010-1234-5678\"}").get("id").asLong();
         List<Placed> placed = new ArrayList<>();
         for (int i = 0; i < ORDERS; i++) {
@@ -164,7 +164,7 @@ class CrashSafetyIT {
     }
 
     /** The browser's report and PortOne's webhook for one payment; keeps the browser's answer. */
-    private void report(JarProcess server, Placed p, Map<String, String> answered) {
+    private void report(ServerProcess server, Placed p, Map<String, String> answered) {
         try {
             post(server, "/portone-webhook", "{\"imp_uid\":\"" + p.impUid() + "\",\"status\":\"paid\"}");
             JsonNode answer = post(server, "/payments/complete",
@@ -175,14 +175,14 @@ class CrashSafetyIT {
         }
     }
 
-    private JsonNode post(JarProcess server, String path, String body) throws Exception {
+    private JsonNode post(ServerProcess server, String path, String body) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(server.url(path)))
                 .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         return json.readTree(response.body());
     }
 
-    private String orderStatus(JarProcess server, String merchantUid) throws Exception {
+    private String orderStatus(ServerProcess server, String merchantUid) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(server.url("/orders/" + merchantUid)))
                 .GET().build(), HttpResponse.BodyHandlers.ofString());
         return json.readTree(response.body()).get("status").asText();

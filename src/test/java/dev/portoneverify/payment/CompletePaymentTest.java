@@ -10,23 +10,13 @@ import dev.portoneverify.testsupport.TestServer.Answer;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** POST /payments/complete: every answer the browser can get, and what each leaves in the database. */
 class CompletePaymentTest {
-    private TestServer server;
-
-    @BeforeEach
-    void start() {
-        server = TestServer.start();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    final TestServer server = TestServer.live();
 
     @Test
     void a_paid_payment_with_the_order_amount_answers_success_and_marks_the_order_paid() {

@@ -11,24 +11,19 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Handle;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** POST /payments/confirm: PortOne asks before approving; only 200 lets it charge the buyer. */
 class ConfirmProcessTest {
-    private TestServer server;
+    @RegisterExtension
+    final TestServer server = TestServer.live();
     private String order;
 
     @BeforeEach
     void start() {
-        server = TestServer.start();
         order = server.createOrder(15000);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
     }
 
     private Answer confirm(Object amount) {

@@ -7,25 +7,20 @@ import dev.portoneverify.testsupport.FaultProxy.Fault;
 import dev.portoneverify.testsupport.TestServer;
 import dev.portoneverify.testsupport.TestServer.Answer;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** When PortOne cannot say what happened, nothing changes and the caller is told to try again. */
 class PortOneOutageTest {
-    private TestServer server;
+    @RegisterExtension
+    final TestServer server = TestServer.live();
     private String order;
 
     @BeforeEach
     void start() {
-        server = TestServer.start();
         order = server.createOrder(15000);
         server.portone.pay("imp_500000000001", order, 15000);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
     }
 
     @Test

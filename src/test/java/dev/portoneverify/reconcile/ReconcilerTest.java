@@ -7,6 +7,7 @@ import dev.portoneverify.Main;
 import dev.portoneverify.payment.HistoryDao;
 import dev.portoneverify.payment.HistoryEntry;
 import dev.portoneverify.testsupport.FaultProxy.Fault;
+import dev.portoneverify.testsupport.ServerProcess;
 import dev.portoneverify.testsupport.TestServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -14,23 +15,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Reconciliation: what no webhook and no browser told us is found by asking PortOne. */
 class ReconcilerTest {
-    private TestServer server;
-
-    @BeforeEach
-    void start() {
-        server = TestServer.start();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    final TestServer server = TestServer.live();
 
     @Test
     void a_payment_nobody_reported_is_found_and_the_order_marked_paid() {
@@ -148,16 +139,13 @@ class ReconcilerTest {
     void the_reconcile_command_runs_one_pass_and_exits() throws Exception {
         String order = server.createOrder(15000);
         server.portone.pay("imp_600000000009", order, 15000);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "reconcile").redirectErrorStream(true);
-        builder.environment().putAll(TestServer.baseEnv(server.portone, server.databaseUrl()));
+        ServerProcess reconcile = ServerProcess.classpath(TestServer.baseEnv(server.portone, server.databaseUrl()),
+                List.of(), "reconcile");
 
-        Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+        int exit = reconcile.awaitExit(30);
+        String output = String.join("\n", reconcile.output());
 
-        assertEquals(0, process.exitValue(), output);
+        assertEquals(0, exit, output);
         assertTrue(output.contains("1 open orders checked, 1 changed"), output);
         assertEquals("paid", server.orderStatus(order));
     }

@@ -44,6 +44,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Generated adversarial requests against every endpoint, over real HTTP, each one checked for: a 4xx
@@ -80,8 +81,11 @@ class HostileInputTest {
             "application/json; charset=utf-16", "application/json; charset=klingon", "APPLICATION/JSON",
             "application/jsön", "text/html; charset=utf-8", "application/json;;;", "image/png");
 
+    /** No background reconciliation calling PortOne mid-case; no 1 s PortOne timeout to trip on a busy machine. */
+    @RegisterExtension
+    static final TestServer server = TestServer.live(Map.of("RECONCILE_INTERVAL_SECONDS", "0", "PORTONE_TIMEOUT_MS", "10000"));
+
     private final ObjectMapper mapper = new ObjectMapper();
-    private TestServer server;
     private int port;
     /** One connection for every snapshot: opening a SQLite connection per query would dominate the run time. */
     private Database database;
@@ -116,8 +120,6 @@ class HostileInputTest {
     void start() {
         System.out.println("HostileInputTest seed=" + SEED + ", " + CASES + " generated cases per endpoint"
                 + " (replay with -Drobustness.seed=" + SEED + ")");
-        // no background reconciliation calling PortOne mid-case; no 1 s PortOne timeout to trip on a busy machine
-        server = TestServer.start(Map.of("RECONCILE_INTERVAL_SECONDS", "0", "PORTONE_TIMEOUT_MS", "10000"));
         port = URI.create(server.url("/")).getPort();
         // its own connection, held for the whole class: server.db() lends one connection per thread at a time
         database = Database.open(server.database());
@@ -133,9 +135,6 @@ class HostileInputTest {
         if (db != null) {
             db.close();
             database.close();
-        }
-        if (server != null) {
-            server.close();
         }
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portoneverify.db.DatabaseSettings;
+import dev.portoneverify.testsupport.ServerProcess;
 import dev.portoneverify.testsupport.SimulatedPortOne;
 import dev.portoneverify.testsupport.FaultProxy;
 import dev.portoneverify.testsupport.FaultProxy.Fault;
@@ -90,7 +91,7 @@ class SecretsTest {
         dir = Files.createTempDirectory("portone-verify-secrets");
         database = TestDatabase.create(dir);
         Map<String, String> env = env(portone.apiSecret());
-        ServerProcess server = ServerProcess.start(env, DEBUG).awaitListening();
+        ServerProcess server = ServerProcess.classpath(env, DEBUG).awaitListening();
         try {
             flow(server);
         } catch (RuntimeException | AssertionError e) {
@@ -102,8 +103,8 @@ class SecretsTest {
 
         // the one-shot reconciliation command on the same database, with a secret PortOne refuses: every
         // open order fails, and each failure is logged with PortOne's answer
-        ServerProcess reconcile = ServerProcess.start(env(WRONG_SECRET), DEBUG, "reconcile");
-        reconcileExit = reconcile.awaitExit();
+        ServerProcess reconcile = ServerProcess.classpath(env(WRONG_SECRET), DEBUG, "reconcile");
+        reconcileExit = reconcile.awaitExit(60);
         logs.addAll(reconcile.output());
     }
 

@@ -11,17 +11,13 @@ import dev.portoneverify.sandbox.SandboxHarness.Webhook;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The control API under /sandbox, and the webhooks it makes the simulated PortOne send (docs §7). */
 class SandboxControlTest {
-    private final SandboxHarness h = new SandboxHarness();
-
-    @AfterEach
-    void stop() {
-        h.close();
-    }
+    @RegisterExtension
+    final SandboxHarness h = new SandboxHarness();
 
     private static void assertWebhook(Webhook w, String impUid, String merchantUid, String status) {
         assertNotNull(w, "no webhook arrived");

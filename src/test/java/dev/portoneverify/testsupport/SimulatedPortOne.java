@@ -232,6 +232,16 @@ public final class SimulatedPortOne implements AutoCloseable {
         proxy.rewrite("GET", "/payments/" + impUid, edit);
     }
 
+    /** The sandbox itself, for the sandbox's own tests (its V1 URL, key, webhook settings). */
+    public PortOneSandbox sandbox() {
+        return sandbox;
+    }
+
+    /** Where the control API is served, e.g. {@code controlUrl("/payments")}: {@code http://127.0.0.1:port/sandbox/payments}. */
+    public URI controlUrl(String path) {
+        return URI.create("http://127.0.0.1:" + control.port() + "/sandbox" + path);
+    }
+
     /** The raw proxy, for rewrites of other routes or faults not wrapped here. */
     public FaultProxy proxy() {
         return proxy;
@@ -275,10 +285,6 @@ public final class SimulatedPortOne implements AutoCloseable {
         HttpRequest.Builder r = HttpRequest.newBuilder(sandbox.apiUrl().resolve(path))
                 .header("Authorization", "Bearer " + token.path("response").path("access_token").asText());
         return send(withJson(r, method, body)).body();
-    }
-
-    private URI controlUrl(String path) {
-        return URI.create("http://127.0.0.1:" + control.port() + "/sandbox" + path);
     }
 
     private HttpRequest.Builder withJson(HttpRequest.Builder r, String method, Object body) {
