@@ -30,7 +30,8 @@ class AdminPageTest {
     private static final String TOKEN = "page-test-admin-token-0123456789abcdef";
     private final ObjectMapper json = Json.newMapper();
     @RegisterExtension
-    final TestServer shop = TestServer.sandboxMode(Map.of("ADMIN_TOKEN", TOKEN));
+    // a sandbox that forgets on restart (no test but the one that restarts it can tell)
+    final TestServer shop = TestServer.sandboxMode(Map.of("ADMIN_TOKEN", TOKEN, "SANDBOX_DATABASE", "memory"));
     private Browser browser;
 
     @BeforeEach
@@ -232,6 +233,29 @@ class AdminPageTest {
         browser.awaitText("#sync-result", "다시 확인했습니다. 주문 상태: 결제 완료");
         await("a history row from the admin", () -> timelineSize() > rows);
         assertFalse(browser.find("#timeline").findElements(By.cssSelector("li[data-source=admin]")).isEmpty());
+    }
+
+    @Test
+    void re_sync_of_a_payment_portone_does_not_know_says_so_in_red_instead_of_paid() throws InterruptedException {
+        // the sandbox forgets on restart: afterwards PortOne knows nothing of the order's payment
+        String order = paidCardOrder("기계식 키보드", 89000);
+        shop.restart();
+        browser.open(shop.url("/admin.html"));
+
+        signIn(TOKEN);
+        awaitOrders("all:1");
+        browser.click("#orders-body a[data-merchant-uid='" + order + "']");
+        awaitDetail(order);
+        browser.click("#sync");
+
+        await("the red notice", () -> browser.text("#sync-result").startsWith("PortOne이 이 결제")
+                && browser.find("#sync-result").getAttribute("class").contains("bad"));
+        assertTrue(browser.text("#sync-result").contains("PortOne이 확인한 것이 아닙니다"), browser.text("#sync-result"));
+        assertEquals("결제 완료 · PortOne 미확인", browser.text("#order-status"), "no green badge for what PortOne denies");
+        assertTrue(browser.find("#order-status").getAttribute("class").contains("status-unconfirmed"));
+        await("the unknown_payment row", () -> !browser.find("#timeline")
+                .findElements(By.cssSelector("li[data-outcome=unknown_payment]")).isEmpty());
+        browser.screenshot("admin-resync-unknown-payment");
     }
 
     // ---- helpers ----

@@ -17,6 +17,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -65,14 +66,23 @@ final class SandboxHarness implements AutoCloseable, AfterEachCallback {
         }
     }
 
-    final MutableClock clock = MutableClock.startingNow();
-    private final SimulatedPortOne portone = SimulatedPortOne.start(clock);
-    final PortOneSandbox sandbox = portone.sandbox();
+    final MutableClock clock;
+    private final SimulatedPortOne portone;
+    final PortOneSandbox sandbox;
     final ObjectMapper json = Json.newMapper();
     private final BlockingQueue<Webhook> webhooks = new LinkedBlockingQueue<>();
     private final Javalin shop;
 
     SandboxHarness() {
+        this(MutableClock.startingNow(), null);
+    }
+
+    /** A sandbox keeping its state in {@code database} (null: in memory), on {@code clock}: to restart one. */
+    SandboxHarness(MutableClock clock, Path database) {
+        this.clock = clock;
+        this.portone = SimulatedPortOne.start(new PortOneSandbox.Settings(PortOneSandbox.Settings.LOOPBACK, 0,
+                PortOneSandbox.Settings.TEST_API_KEY, PortOneSandbox.Settings.TEST_API_SECRET, database, false), clock);
+        this.sandbox = portone.sandbox();
         shop = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.routes.post("/portone-webhook", ctx -> webhooks.add(new Webhook(ctx.contentType(), ctx.body())));

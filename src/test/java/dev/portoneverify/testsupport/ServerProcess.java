@@ -48,7 +48,10 @@ public final class ServerProcess implements AutoCloseable {
         }
         List<String> command = new ArrayList<>(List.of(java(), "-jar", jar));
         command.addAll(List.of(args));
-        return start(command, env);
+        // a sandbox-mode jar must not take the fixed default port or write its state into the project
+        Map<String, String> all = new java.util.HashMap<>(Map.of("SANDBOX_PORT", "0", "SANDBOX_DATABASE", "memory"));
+        all.putAll(env);
+        return start(command, all);
     }
 
     /** {@code java jvmOptions -cp <test class path> dev.portoneverify.Main args}. */

@@ -21,9 +21,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,8 +49,8 @@ public final class SimulatedPortOne implements AutoCloseable {
     private final Javalin control;
     private final FaultProxy proxy;
 
-    private SimulatedPortOne(Clock clock) {
-        sandbox = PortOneSandbox.start(0, clock);
+    private SimulatedPortOne(PortOneSandbox.Settings settings, Clock clock) {
+        sandbox = PortOneSandbox.start(settings, clock);
         sandbox.webhookUrl(null);
         control = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -68,7 +70,22 @@ public final class SimulatedPortOne implements AutoCloseable {
 
     /** {@code clock} is PortOne's: token lifetimes and every timestamp it writes. */
     public static SimulatedPortOne start(Clock clock) {
-        return new SimulatedPortOne(clock);
+        // a key and secret of its own per start (not the sandbox's documented ones), so a leak check means something
+        SecureRandom random = new SecureRandom();
+        return start(new PortOneSandbox.Settings(PortOneSandbox.Settings.LOOPBACK, 0,
+                "test_imp_key_" + HexFormat.of().formatHex(randomBytes(random, 6)),
+                "test-secret-" + HexFormat.of().formatHex(randomBytes(random, 20)), null, false), clock);
+    }
+
+    /** The sandbox as {@code settings} say (the sandbox's own tests: a state file, to restart it). */
+    public static SimulatedPortOne start(PortOneSandbox.Settings settings, Clock clock) {
+        return new SimulatedPortOne(settings, clock);
+    }
+
+    private static byte[] randomBytes(SecureRandom random, int n) {
+        byte[] b = new byte[n];
+        random.nextBytes(b);
+        return b;
     }
 
     /** What the shop's {@code PORTONE_API_URL} should be: the recording, fault-injecting proxy. */

@@ -63,6 +63,7 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, Befor
     private TestDatabase ownDatabase;
     private DatabaseSettings database;
     private Server server;
+    private Config config;
     private Database db;
     private boolean perClass;
     private boolean closed;
@@ -124,12 +125,21 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, Befor
         }
         ownDatabase = extraEnv.containsKey("DATABASE_URL") ? null : TestDatabase.create(dir);
         String databaseUrl = ownDatabase == null ? extraEnv.get("DATABASE_URL") : ownDatabase.url();
-        Map<String, String> all = new HashMap<>(sandboxMode ? sandboxEnv(databaseUrl) : baseEnv(portone, databaseUrl));
+        Map<String, String> all = new HashMap<>(sandboxMode ? sandboxEnv(databaseUrl, dir) : baseEnv(portone, databaseUrl));
         all.putAll(extraEnv);
-        Config config = Config.fromEnv(all);
+        config = Config.fromEnv(all);
         database = config.database();
         server = Main.build(config, sms, Clock.tickMillis(java.time.ZoneOffset.UTC)).start(0);
         return this;
+    }
+
+    /**
+     * Stops this server and starts another in its place on the same shop database (and, in sandbox mode,
+     * the same sandbox state file), as a restart does; {@link #url} then reaches the new one.
+     */
+    public void restart() {
+        server.stop();
+        server = Main.build(config, sms, Clock.tickMillis(java.time.ZoneOffset.UTC)).start(0);
     }
 
     public static Map<String, String> baseEnv(SimulatedPortOne portone, String databaseUrl) {
@@ -144,8 +154,10 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, Befor
                 "RECONCILE_INTERVAL_SECONDS", "0");
     }
 
-    private static Map<String, String> sandboxEnv(String databaseUrl) {
-        return Map.of("PORT", "0", "DATABASE_URL", databaseUrl, "RECONCILE_INTERVAL_SECONDS", "0");
+    /** The sandbox on a free port with its state in the test's directory: tests run beside each other. */
+    private static Map<String, String> sandboxEnv(String databaseUrl, Path dir) {
+        return Map.of("PORT", "0", "SANDBOX_PORT", "0", "SANDBOX_DATABASE", dir.resolve("sandbox.db").toString(),
+                "DATABASE_URL", databaseUrl, "RECONCILE_INTERVAL_SECONDS", "0");
     }
 
     // ---- the JUnit 5 extension: a static field lives for the class, an instance field for one test
@@ -248,6 +260,12 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, Befor
 
     public Answer get(String path) {
         return parse(http.get(url(path)).asString());
+    }
+
+    /** A request with the admin API's bearer token. */
+    public Answer admin(String method, String path, String token, Map<String, Object> body) {
+        return parse(http.request(method, url(path)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json").body(body == null ? "" : write(body)).asString());
     }
 
     public Answer get(String path, Map<String, String> headers) {
