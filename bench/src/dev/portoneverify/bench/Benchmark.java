@@ -87,8 +87,8 @@ public final class Benchmark {
             if (!unknown.isEmpty()) {
                 throw new IllegalArgumentException("unknown option(s) " + unknown.keySet() + " (see bench/README.md)");
             }
-            if (!o.standIn.equals("lean") && !o.standIn.equals("fake")) {
-                throw new IllegalArgumentException("--stand-in is lean or fake");
+            if (!o.standIn.equals("lean") && !o.standIn.equals("sandbox")) {
+                throw new IllegalArgumentException("--stand-in is lean or sandbox");
             }
             if (!o.database.equals("sqlite") && !o.database.equals("postgresql")) {
                 throw new IllegalArgumentException("--database is sqlite or postgresql");
@@ -164,7 +164,7 @@ public final class Benchmark {
         }
         int warmup = options.warmupFor(clients);
         // PostgreSQL: a fresh schema in the tests' database (TEST_DATABASE_URL, default 127.0.0.1:5432/test)
-        try (StandIn standIn = options.standIn().equals("fake") ? new FakeStandIn() : new LeanPortOne();
+        try (StandIn standIn = options.standIn().equals("sandbox") ? new SandboxStandIn() : new LeanPortOne();
              TestDatabase database = options.database().equals("postgresql") ? TestDatabase.postgresql()
                      : TestDatabase.sqlite(dir)) {
             Map<String, String> env = new HashMap<>(standIn.serverEnv(database.url()));

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portoneverify.web.Json;
-import dev.portoneverify.testsupport.FakePortOne;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -27,16 +26,18 @@ import org.eclipse.jetty.io.ConnectionStatistics;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * A PortOne V1 stand-in built to cost almost nothing: the same answers as {@link FakePortOne} (each
- * payment is FakePortOne's own document, serialized once by the same mapper, in the same
- * {@code {code, message, response}} envelope, behind the same bearer-token check), but latency is a
- * timer, not a sleeping thread, so 1,000 delayed answers hold no threads, and nothing is recorded
- * but three counters.
+ * A PortOne V1 stand-in built to cost almost nothing: the answers of the sandbox that the tests use
+ * (a paid card payment with every documented field, serialized once by the same mapper, in the same
+ * {@code {code, message, response}} envelope, behind a bearer-token check), but latency is a timer, not
+ * a sleeping thread, so 1,000 delayed answers hold no threads, and nothing is recorded but three
+ * counters. Self-contained on purpose: only getToken, one lookup and prepare, nothing the run does not use.
  */
 final class LeanPortOne implements StandIn {
     private static final String THREADS = "standin";
     private static final ObjectMapper JSON = Json.newMapper();
-    private static final byte[] NOT_FOUND = envelopeBytes(-1, FakePortOne.PAYMENT_NOT_FOUND, null);
+    static final String API_KEY = "bench_imp_key";
+    static final String API_SECRET = "bench-secret-4f1c9a7e2b";
+    private static final byte[] NOT_FOUND = envelopeBytes(-1, "존재하지 않는 결제정보입니다.", null);
     private static final byte[] UNAUTHORIZED = envelopeBytes(-1, "Unauthorized", null);
 
     private final Map<String, byte[]> payments = new ConcurrentHashMap<>();
@@ -81,13 +82,13 @@ final class LeanPortOne implements StandIn {
 
     @Override
     public Map<String, String> serverEnv(String databaseUrl) {
-        // the same variables as TestServer.baseEnv, which takes a FakePortOne
+        // the same variables as TestServer.baseEnv gives a test server
         return Map.of(
                 "PORT", "0",
                 "DATABASE_URL", databaseUrl,
                 "PORTONE_API_URL", baseUrl().toString(),
-                "PORTONE_API_KEY", FakePortOne.API_KEY,
-                "PORTONE_API_SECRET", FakePortOne.API_SECRET,
+                "PORTONE_API_KEY", API_KEY,
+                "PORTONE_API_SECRET", API_SECRET,
                 "PORTONE_TIMEOUT_MS", "1000",
                 "RECONCILE_INTERVAL_SECONDS", "0");
     }
@@ -99,7 +100,7 @@ final class LeanPortOne implements StandIn {
 
     @Override
     public void putPaid(String impUid, String merchantUid, long amount) {
-        payments.put(impUid, envelopeBytes(0, null, FakePortOne.payment(impUid, merchantUid, amount, "paid")));
+        payments.put(impUid, envelopeBytes(0, null, paidCard(impUid, merchantUid, amount)));
     }
 
     @Override
@@ -136,7 +137,7 @@ final class LeanPortOne implements StandIn {
     private void getToken(Context ctx) {
         tokens.increment();
         String body = ctx.body();
-        if (!body.contains(FakePortOne.API_KEY) || !body.contains(FakePortOne.API_SECRET)) {
+        if (!body.contains(API_KEY) || !body.contains(API_SECRET)) {
             answer(ctx, 401, UNAUTHORIZED);
             return;
         }
@@ -202,6 +203,61 @@ final class LeanPortOne implements StandIn {
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A KRW card payment, paid just now, with every field of docs/portone-v1-api.md §3.1 in its JSON type. */
+    private static Map<String, Object> paidCard(String impUid, String merchantUid, long amount) {
+        long now = Instant.now().getEpochSecond();
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("imp_uid", impUid);
+        p.put("merchant_uid", merchantUid);
+        p.put("pay_method", "card");
+        p.put("channel", "pc");
+        p.put("pg_provider", "html5_inicis");
+        p.put("emb_pg_provider", null);
+        p.put("pg_tid", "StdpayCARDINIpayTest" + impUid);
+        p.put("pg_id", "INIpayTest");
+        p.put("sandbox", false);
+        p.put("escrow", false);
+        p.put("apply_num", "30021234");
+        for (String absent : new String[] {"bank_code", "bank_name", "card_issuer_code", "card_issuer_name",
+                "card_publisher_code", "card_publisher_name", "vbank_code", "vbank_name", "vbank_num", "vbank_holder"}) {
+            p.put(absent, null);
+        }
+        p.put("card_code", "361");
+        p.put("card_name", "BC카드");
+        p.put("card_quota", 0);
+        p.put("card_number", "910020*********8");
+        p.put("card_type", 0);
+        p.put("vbank_date", 0L);
+        p.put("vbank_issued_at", 0L);
+        p.put("name", "bench order");
+        p.put("amount", amount);
+        p.put("cancel_amount", 0);
+        p.put("currency", "KRW");
+        p.put("buyer_name", "홍길동");
+        p.put("buyer_email", "buyer@example.com");
+        p.put("buyer_tel", "010-1234-5678");
+        p.put("buyer_addr", null);
+        p.put("buyer_postcode", null);
+        p.put("custom_data", null);
+        p.put("user_agent", "Mozilla/5.0 (bench)");
+        p.put("status", "paid");
+        p.put("started_at", now - 120);
+        p.put("paid_at", now);
+        p.put("failed_at", 0L);
+        p.put("cancelled_at", 0L);
+        p.put("fail_reason", null);
+        p.put("cancel_reason", null);
+        p.put("receipt_url", "https://iniweb.inicis.com/receipt/" + impUid);
+        p.put("cancel_history", java.util.List.of());
+        p.put("cancel_receipt_urls", java.util.List.of());
+        p.put("cash_receipt_issued", false);
+        p.put("customer_uid", null);
+        p.put("customer_uid_usage", null);
+        p.put("deposit_history", null);
+        p.put("promotion", null);
+        return p;
     }
 
     private static byte[] randomBytes() {

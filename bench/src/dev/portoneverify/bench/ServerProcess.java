@@ -16,7 +16,10 @@ import java.util.regex.Pattern;
 /**
  * {@code java -jar portone-verify.jar} in a child process, as a shop runs it, with its output going
  * straight to a file (a pipe that nobody drains would stall the server once its buffer fills, and
- * reading it line by line in the driver costs CPU the server should have).
+ * reading it line by line in the driver costs CPU the server should have). It stays apart from the
+ * tests' {@code testsupport.ServerProcess}, which reads every line through a pipe because a test asserts
+ * on them, since it needs more: the time from spawn to the first HTTP answer, and the child's CPU time,
+ * RSS and thread count from {@code /proc}.
  */
 final class ServerProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on http://localhost:(\\d+)");

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portoneverify.sandbox.PortOneSandbox;
-import dev.portoneverify.testsupport.FakePortOne;
+import dev.portoneverify.testsupport.SimulatedPortOne;
 import dev.portoneverify.testsupport.TestServer;
 import dev.portoneverify.web.Json;
 import java.nio.file.Path;
@@ -73,7 +73,7 @@ class SandboxConfigTest {
         String url = "jdbc:sqlite:" + dir.resolve("shop.db");
         Map<String, String> sandboxEnv = Map.of("PORT", "0", "SANDBOX_PORT", "0", "SANDBOX_DATABASE", "memory",
                 "DATABASE_URL", url, "RECONCILE_INTERVAL_SECONDS", "0");
-        try (FakePortOne portone = FakePortOne.start(); UnirestInstance http = Unirest.spawnInstance()) {
+        try (SimulatedPortOne portone = SimulatedPortOne.start(); UnirestInstance http = Unirest.spawnInstance()) {
             Map<String, String> liveEnv = TestServer.baseEnv(portone, url);
             // a database the sandbox ran on but made no order in is still fine for live
             Main.build(Config.fromEnv(sandboxEnv), (phone, text) -> { }, Clock.systemUTC()).stop();

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portoneverify.testsupport.SandboxShop;
+import dev.portoneverify.testsupport.TestServer;
 import java.util.Map;
 import kong.unirest.core.HttpResponse;
 import kong.unirest.core.Unirest;
@@ -63,7 +63,7 @@ class SandboxOnlyWhenChosenTest {
 
     @Test
     void the_sandbox_control_endpoints_answer_only_this_machine_unless_opened() {
-        try (SandboxShop shop = SandboxShop.start(); UnirestInstance http = Unirest.spawnInstance()) {
+        try (TestServer shop = TestServer.sandboxMode().started(); UnirestInstance http = Unirest.spawnInstance()) {
             String order = shop.order("x", 1000);
             String body = "{\"merchant_uid\":\"" + order + "\",\"amount\":1000}";
             // through a proxy, even one on this machine, a request is not this machine's
@@ -71,11 +71,11 @@ class SandboxOnlyWhenChosenTest {
                     .header("X-Forwarded-For", "203.0.113.7").body(body).asString();
             assertEquals(403, proxied.getStatus(), proxied.getBody());
             assertTrue(proxied.getBody().contains("SANDBOX_CONTROL_OPEN"));
-            assertEquals("pending", shop.get("/orders/" + order).path("status").asText(), "nothing was paid");
+            assertEquals("pending", shop.get("/orders/" + order).body().path("status").asText(), "nothing was paid");
             assertTrue(shop.post("/sandbox/payments", Map.of("merchant_uid", order, "amount", 1000,
                     "buyer_name", "가".repeat(40))).status() < 300, "a 40-character buyer name, as the page allows");
         }
-        try (SandboxShop open = SandboxShop.start(Map.of("SANDBOX_CONTROL_OPEN", "true"));
+        try (TestServer open = TestServer.sandboxMode(Map.of("SANDBOX_CONTROL_OPEN", "true")).started();
              UnirestInstance http = Unirest.spawnInstance()) {
             HttpResponse<String> proxied = http.get(open.url("/sandbox/payments")).header("X-Forwarded-For", "203.0.113.7")
                     .asString();

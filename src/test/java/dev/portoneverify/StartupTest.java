@@ -4,7 +4,8 @@ import dev.portoneverify.web.Json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portoneverify.testsupport.FakePortOne;
+import dev.portoneverify.testsupport.SimulatedPortOne;
+import dev.portoneverify.testsupport.ServerProcess;
 import dev.portoneverify.testsupport.TestServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ class StartupTest {
 
     @Test
     void a_restart_on_the_same_database_keeps_every_order() throws Exception {
-        try (FakePortOne portone = FakePortOne.start(); UnirestInstance http = Unirest.spawnInstance()) {
+        try (SimulatedPortOne portone = SimulatedPortOne.start(); UnirestInstance http = Unirest.spawnInstance()) {
             Path dir = java.nio.file.Files.createTempDirectory("portone-verify-restart");
             Config config = Config.fromEnv(TestServer.baseEnv(portone, "jdbc:sqlite:" + dir.resolve("shop.db")));
 
@@ -49,21 +50,13 @@ class StartupTest {
 
     @Test
     void live_mode_without_portone_keys_prints_one_clear_line_and_exits(@TempDir Path dir) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                Main.class.getName());
-        Map<String, String> env = builder.environment();
-        env.keySet().removeIf(name -> name.startsWith("PORTONE_") || name.equals("DATABASE_URL") || name.equals("PORT"));
-        env.put("DATABASE_URL", "jdbc:sqlite:" + dir.resolve("shop.db"));
-        env.put("PORTONE_MODE", "live");
-        builder.redirectErrorStream(true);
+        ServerProcess process = ServerProcess.classpath(
+                Map.of("DATABASE_URL", "jdbc:sqlite:" + dir.resolve("shop.db"), "PORTONE_MODE", "live"), List.of());
 
-        Process process = builder.start();
-        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the server should exit, not start");
-        List<String> lines = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
-                .lines().filter(line -> !line.isBlank()).toList();
+        int exit = process.awaitExit(30);   // it should exit, not start
+        List<String> lines = process.output().stream().filter(line -> !line.isBlank()).toList();
 
-        assertEquals(2, process.exitValue());
+        assertEquals(2, exit);
         assertEquals(1, lines.size(), String.join("\n", lines));
         assertTrue(lines.get(0).contains("PORTONE_API_KEY is not set"), lines.get(0));
     }

@@ -67,7 +67,8 @@ final class ControlRoutes {
 
     /**
      * The buyer pays an order. {@code fail: true} is a declined card (no webhook: PortOne sends none for
-     * ordinary failures); {@code test_channel: true} makes a {@code sandbox: true} payment.
+     * ordinary failures); {@code test_channel: true} makes a {@code sandbox: true} payment; {@code imp_uid}
+     * chooses the new payment's id (409 if taken), otherwise the sandbox draws one.
      */
     private void pay(Context ctx) {
         ControlBody body = ControlBody.of(ctx, json);
@@ -86,7 +87,12 @@ final class ControlRoutes {
             payments.checkPrepared(merchantUid, amount, currency);
             return null;
         });
-        String impUid = payments.reserveImpUid();
+        // a given imp_uid makes a script or a test reproducible; otherwise PortOne's kind of random one
+        String givenImpUid = body.optionalText("imp_uid", 40);
+        if (givenImpUid != null && payments.get(givenImpUid).isPresent()) {
+            throw new ApiException(409, "imp_uid_taken", "the sandbox already has a payment " + givenImpUid);
+        }
+        String impUid = givenImpUid == null ? payments.reserveImpUid() : givenImpUid;
         // the declined card never reaches approval, so Confirm Process is asked only for the others
         String declineReason = body.flag("fail") ? DECLINED
                 : confirmUrl == null ? null : confirmProcess.ask(confirmUrl, impUid, merchantUid, amount);

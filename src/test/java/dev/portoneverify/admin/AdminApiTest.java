@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.portoneverify.testsupport.FakePortOne;
 import dev.portoneverify.testsupport.TestServer;
 import dev.portoneverify.testsupport.TestServer.Answer;
 import java.time.Instant;
@@ -12,25 +11,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import kong.unirest.core.Unirest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The admin API under /admin, guarded by ADMIN_TOKEN. */
 class AdminApiTest {
     private static final String TOKEN = "test-admin-token-0123456789abcdef";
     private static final Map<String, String> AUTH = Map.of("Authorization", "Bearer " + TOKEN);
-    private TestServer server;
-
-    @BeforeEach
-    void start() {
-        server = TestServer.start(Map.of("ADMIN_TOKEN", TOKEN));
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    final TestServer server = TestServer.live(Map.of("ADMIN_TOKEN", TOKEN));
 
     private Answer get(String path) {
         return server.get(path, AUTH);
@@ -42,7 +31,7 @@ class AdminApiTest {
 
     private String paidOrder(String impUid, long amount) {
         String order = server.createOrder(amount);
-        server.portone.putPayment(FakePortOne.payment(impUid, order, amount, "paid"));
+        server.portone.pay(impUid, order, amount);
         server.complete(impUid, order);
         return order;
     }
@@ -90,7 +79,7 @@ class AdminApiTest {
     @Test
     void an_order_shows_its_payments_and_its_whole_history() {
         String order = server.createOrder(15000);
-        server.portone.putPayment(FakePortOne.payment("imp_961000000001", order, 15, "paid"));
+        server.portone.payTampered("imp_961000000001", order, 15, null);
         server.webhook("imp_961000000001", order, "paid");
 
         Answer detail = get("/admin/orders/" + order);
@@ -109,7 +98,7 @@ class AdminApiTest {
     @Test
     void resync_asks_portone_now_and_applies_what_it_says() {
         String order = server.createOrder(15000);
-        server.portone.putPayment(FakePortOne.payment("imp_962000000001", order, 15000, "paid"));
+        server.portone.pay("imp_962000000001", order, 15000);
 
         Answer synced = post("/admin/orders/" + order + "/sync", Map.of());
 
@@ -149,10 +138,8 @@ class AdminApiTest {
     @Test
     void a_deposited_virtual_account_is_refunded_only_to_a_given_bank_account() {
         String order = server.createOrder(32000);
-        Map<String, Object> vbank = FakePortOne.vbankReady("imp_965000000001", order, 32000);
-        vbank.put("status", "paid");
-        vbank.put("paid_at", Instant.now().getEpochSecond());
-        server.portone.putPayment(vbank);
+        server.portone.issueVbank("imp_965000000001", order, 32000);
+        server.portone.deposit("imp_965000000001");
         server.complete("imp_965000000001", order);
 
         Answer missing = post("/admin/orders/" + order + "/refund", Map.of("reason", "품절"));
@@ -181,7 +168,7 @@ class AdminApiTest {
     void forgeries_and_failed_refunds_are_listed() {
         server.portone.refuseCancels(true);
         String order = server.createOrder(15000);
-        server.portone.putPayment(FakePortOne.payment("imp_966000000001", order, 10, "paid"));
+        server.portone.payTampered("imp_966000000001", order, 10, null);
         server.complete("imp_966000000001", order);
 
         Answer forgeries = get("/admin/forgeries");
@@ -203,7 +190,7 @@ class AdminApiTest {
     void a_forgery_reported_twice_is_listed_once_and_a_resync_retries_its_failed_refund() {
         server.portone.refuseCancels(true);
         String order = server.createOrder(15000);
-        server.portone.putPayment(FakePortOne.payment("imp_967000000001", order, 10, "paid"));
+        server.portone.payTampered("imp_967000000001", order, 10, null);
         server.webhook("imp_967000000001", order, "paid");
         server.complete("imp_967000000001", order);
         server.portone.refuseCancels(false);
@@ -212,6 +199,6 @@ class AdminApiTest {
         post("/admin/orders/" + order + "/sync", Map.of());
 
         assertEquals(0, get("/admin/refunds/failed").body().size());
-        assertEquals("cancelled", server.portone.payment("imp_967000000001").get("status"));
+        assertEquals("cancelled", server.portone.payment("imp_967000000001").path("status").asText());
     }
 }

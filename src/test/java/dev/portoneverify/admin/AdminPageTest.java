@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portoneverify.web.Json;
 import dev.portoneverify.testsupport.Browser;
-import dev.portoneverify.testsupport.SandboxShop;
+import dev.portoneverify.testsupport.TestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,6 +19,7 @@ import kong.unirest.core.Unirest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
@@ -28,13 +29,14 @@ import org.openqa.selenium.support.ui.Select;
 class AdminPageTest {
     private static final String TOKEN = "page-test-admin-token-0123456789abcdef";
     private final ObjectMapper json = Json.newMapper();
+    @RegisterExtension
+    // a sandbox that forgets on restart (no test but the one that restarts it can tell)
+    final TestServer shop = TestServer.sandboxMode(Map.of("ADMIN_TOKEN", TOKEN, "SANDBOX_DATABASE", "memory"));
     private Browser browser;
-    private SandboxShop shop;
 
     @BeforeEach
     void start() {
         browser = Browser.start();
-        shop = SandboxShop.start(Map.of("ADMIN_TOKEN", TOKEN));
         // the page itself is public (it holds no data); only the API behind it needs the token
         int status = Unirest.get(shop.url("/admin.html")).asString().getStatus();
         assertEquals(200, status, "GET /admin.html without a token; the /admin guard must not cover /admin.html");
@@ -45,9 +47,6 @@ class AdminPageTest {
     void stop() {
         if (browser != null) {
             browser.close();
-        }
-        if (shop != null) {
-            shop.close();
         }
     }
 
@@ -74,7 +73,7 @@ class AdminPageTest {
         String pending = shop.order("<img src=x onerror=alert(1)>케이블", 9900);
         String awaiting = shop.order("기계식 키보드", 89000);
         shop.ok("/sandbox/payments", Map.of("merchant_uid", awaiting, "amount", 89000, "pay_method", "vbank"));
-        SandboxShop.eventually(() -> shop.get("/orders/" + awaiting).path("status").asText(), "awaiting_deposit");
+        TestServer.eventually(() -> shop.get("/orders/" + awaiting).body().path("status").asText(), "awaiting_deposit");
 
         signIn(TOKEN);
         awaitOrders("all:1");
@@ -130,7 +129,7 @@ class AdminPageTest {
         String impUid = shop.ok("/sandbox/payments", Map.of("merchant_uid", order, "amount", 99)).get("imp_uid").asText();
         assertEquals("forgery", shop.post("/payments/complete", Map.of("imp_uid", impUid, "merchant_uid", order)).text("status"));
         // the webhook's verification refunds the 99 won after its commit: wait until that is recorded
-        SandboxShop.eventually(() -> adminGet("/admin/orders/" + order).at("/payments/0/refund_state").asText(), "refunded");
+        TestServer.eventually(() -> adminGet("/admin/orders/" + order).at("/payments/0/refund_state").asText(), "refunded");
 
         signIn(TOKEN);
         awaitOrders("all:1");
@@ -170,7 +169,7 @@ class AdminPageTest {
         browser.screenshot("admin-refund-confirm");
         browser.click("#confirm-cancel");
         await("the dialog to close", () -> !browser.find("#refund-dialog").isDisplayed());
-        assertEquals("paid", shop.get("/orders/" + order).path("status").asText());
+        assertEquals("paid", shop.get("/orders/" + order).body().path("status").asText());
 
         browser.click("#refund-submit");
         browser.click("#confirm-refund");
@@ -181,8 +180,8 @@ class AdminPageTest {
         assertTrue(browser.find("#timeline li[data-outcome=refunded][data-source=admin]").getText().contains("고객 변심"));
         assertEquals("15,000 KRW", browser.text("#payments-body tr td:nth-child(5)"));
         assertFalse(browser.find("#refund-form").isDisplayed(), "nothing is left to refund");
-        assertEquals("cancelled", shop.get("/orders/" + order).path("status").asText());
-        assertEquals("cancelled", shop.get("/orders/" + order).at("/payment/status").asText());
+        assertEquals("cancelled", shop.get("/orders/" + order).body().path("status").asText());
+        assertEquals("cancelled", shop.get("/orders/" + order).body().at("/payment/status").asText());
         assertTrue(Files.exists(browser.screenshot("admin-refund-result")));
     }
 
@@ -191,9 +190,9 @@ class AdminPageTest {
         String order = shop.order("기계식 키보드", 89000);
         String impUid = shop.ok("/sandbox/payments", Map.of("merchant_uid", order, "amount", 89000, "pay_method", "vbank"))
                 .get("imp_uid").asText();
-        SandboxShop.eventually(() -> shop.get("/orders/" + order).path("status").asText(), "awaiting_deposit");
+        TestServer.eventually(() -> shop.get("/orders/" + order).body().path("status").asText(), "awaiting_deposit");
         shop.ok("/sandbox/payments/" + impUid + "/deposit", Map.of());
-        SandboxShop.eventually(() -> shop.get("/orders/" + order).path("status").asText(), "paid");
+        TestServer.eventually(() -> shop.get("/orders/" + order).body().path("status").asText(), "paid");
 
         signIn(TOKEN);
         awaitOrders("all:1");
@@ -213,8 +212,8 @@ class AdminPageTest {
         browser.click("#confirm-refund");
 
         browser.awaitText("#refund-outcome", "partially_cancelled");
-        assertEquals("paid", shop.get("/orders/" + order).path("status").asText());
-        assertEquals(9000, shop.get("/sandbox/payments/" + impUid).path("cancel_amount").asInt());
+        assertEquals("paid", shop.get("/orders/" + order).body().path("status").asText());
+        assertEquals(9000, shop.get("/sandbox/payments/" + impUid).body().path("cancel_amount").asInt());
         assertEquals("전액 80,000 KRW", browser.find("#refund-amount").getDomProperty("placeholder"));
         browser.screenshot("admin-vbank-partial-refund");
     }
@@ -238,11 +237,9 @@ class AdminPageTest {
 
     @Test
     void re_sync_of_a_payment_portone_does_not_know_says_so_in_red_instead_of_paid() throws InterruptedException {
-        shop.close();
-        // a sandbox that forgets on restart: afterwards PortOne knows nothing of the order's payment
-        shop = SandboxShop.start(Map.of("ADMIN_TOKEN", TOKEN, "SANDBOX_DATABASE", "memory"));
+        // the sandbox forgets on restart: afterwards PortOne knows nothing of the order's payment
         String order = paidCardOrder("기계식 키보드", 89000);
-        shop = shop.restarted();
+        shop.restart();
         browser.open(shop.url("/admin.html"));
 
         signIn(TOKEN);
@@ -267,7 +264,7 @@ class AdminPageTest {
     private String paidCardOrder(String name, long amount) throws InterruptedException {
         String order = shop.order(name, amount);
         shop.ok("/sandbox/payments", Map.of("merchant_uid", order, "amount", amount));
-        SandboxShop.eventually(() -> shop.get("/orders/" + order).path("status").asText(), "paid");
+        TestServer.eventually(() -> shop.get("/orders/" + order).body().path("status").asText(), "paid");
         return order;
     }
 

@@ -5,21 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portoneverify.testsupport.Browser;
-import dev.portoneverify.testsupport.SandboxShop;
+import dev.portoneverify.testsupport.TestServer;
 import java.nio.file.Files;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The checkout page in headless Chromium, against the server in sandbox mode. */
 class CheckoutPageTest {
+    @RegisterExtension
+    final TestServer shop = TestServer.sandboxMode();
     private Browser browser;
-    private SandboxShop shop;
 
     @BeforeEach
     void start() {
         browser = Browser.start();
-        shop = SandboxShop.start();
         browser.open(shop.url("/"));
         browser.awaitText("#mode", "샌드박스 모드: PortOne 키 없이 내장 시뮬레이터로 결제합니다.");
     }
@@ -28,9 +29,6 @@ class CheckoutPageTest {
     void stop() {
         if (browser != null) {
             browser.close();
-        }
-        if (shop != null) {
-            shop.close();
         }
     }
 

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portoneverify.testsupport.Browser;
-import dev.portoneverify.testsupport.SandboxShop;
+import dev.portoneverify.testsupport.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -13,12 +13,12 @@ import org.junit.jupiter.api.Test;
 class CheckoutPageV2Test {
     private static final String ADMIN = "checkout-v2-admin-token-0123456789";
     private Browser browser;
-    private SandboxShop shop;
+    private TestServer shop;
 
     @BeforeEach
     void start() {
         browser = Browser.start();
-        shop = SandboxShop.start(java.util.Map.of("ADMIN_TOKEN", ADMIN));
+        shop = TestServer.sandboxMode(java.util.Map.of("ADMIN_TOKEN", ADMIN)).started();
         browser.open(shop.url("/"));
         browser.awaitText("#mode", "샌드박스 모드: PortOne 키 없이 내장 시뮬레이터로 결제합니다.");
         browser.click("input[name=portone-version][value=v2]");

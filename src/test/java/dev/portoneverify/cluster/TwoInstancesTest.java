@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.portoneverify.payment.HistoryDao;
 import dev.portoneverify.payment.HistoryEntry;
 import dev.portoneverify.reconcile.Reconciler;
-import dev.portoneverify.testsupport.FakePortOne;
 import dev.portoneverify.testsupport.Race;
 import dev.portoneverify.testsupport.TestServer;
 import java.util.List;
@@ -27,7 +26,7 @@ class TwoInstancesTest {
     void one_vbank_reported_to_both_instances_at_once_changes_the_order_once_and_sends_one_sms() throws Exception {
         try (TestServer a = TestServer.start(); TestServer b = TestServer.besides(a)) {
             String order = a.createOrder(50000);
-            a.portone.putPayment(FakePortOne.vbankReady("imp_700000000001", order, 50000));
+            a.portone.issueVbank("imp_700000000001", order, 50000);
             a.portone.delayMillis(20);
             a.sms.delayMillis(500); // whichever instance sends is still sending when the other looks
             b.sms.delayMillis(500);
@@ -59,7 +58,7 @@ class TwoInstancesTest {
     void one_forged_payment_reported_to_both_instances_at_once_is_refunded_once() throws Exception {
         try (TestServer a = TestServer.start(); TestServer b = TestServer.besides(a)) {
             String order = a.createOrder(50000);
-            a.portone.putPayment(FakePortOne.payment("imp_700000000002", order, 500, "paid"));
+            a.portone.payTampered("imp_700000000002", order, 500, null);
             a.portone.delayMillis(20);
 
             List<Integer> statuses = Race.of(10, i -> (i % 2 == 0 ? a : b).webhook("imp_700000000002", order, "paid").status());
@@ -74,8 +73,10 @@ class TwoInstancesTest {
     void a_reconciliation_pass_runs_on_one_instance_at_a_time() throws Exception {
         try (TestServer a = TestServer.start(); TestServer b = TestServer.besides(a)) {
             String order = a.createOrder(15000);
-            a.portone.putPayment(FakePortOne.payment("imp_700000000003", order, 15000, "paid"));
+            a.portone.pay("imp_700000000003", order, 15000);
             a.portone.delayMillis(400); // a's pass is still asking PortOne while b tries
+            // the polling connection is opened now: opening it (slow on a busy machine) must not outlast the pass
+            assertEquals(0, a.rows("job_leases"));
 
             ExecutorService pool = Executors.newSingleThreadExecutor();
             try {

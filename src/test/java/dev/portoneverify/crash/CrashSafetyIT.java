@@ -10,8 +10,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portoneverify.db.Database;
 import dev.portoneverify.db.DatabaseSettings;
 import dev.portoneverify.web.Json;
-import dev.portoneverify.testsupport.FakePortOne;
-import dev.portoneverify.testsupport.JarProcess;
+import dev.portoneverify.testsupport.SimulatedPortOne;
+import dev.portoneverify.testsupport.ServerProcess;
 import dev.portoneverify.testsupport.TestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -48,13 +48,16 @@ class CrashSafetyIT {
     void a_killed_server_restarts_with_every_answered_payment_stored_and_no_half_applied_transition(@TempDir Path dir)
             throws Exception {
         String databaseUrl = "jdbc:sqlite:" + dir.resolve("shop.db");
-        try (FakePortOne portone = FakePortOne.start()) {
+        try (SimulatedPortOne portone = SimulatedPortOne.start()) {
             portone.delayMillis(3);
-            Map<String, String> env = TestServer.baseEnv(portone, databaseUrl);
+            Map<String, String> env = new java.util.HashMap<>(TestServer.baseEnv(portone, databaseUrl));
+            // one buyer places every order from one address: the per-source limits (AmplificationTest) stay out of it
+            env.put("LIMIT_ORDERS_PER_MINUTE", "0");
+            env.put("LIMIT_UNKNOWN_REPORTS_PER_MINUTE", "0");
             List<Placed> placed;
             Map<String, String> answered = new ConcurrentHashMap<>();
 
-            try (JarProcess first = JarProcess.start(env)) {
+            try (ServerProcess first = ServerProcess.jar(env).awaitListening()) {
                 placed = placeOrders(first, portone);
                 ExecutorService buyers = Executors.newFixedThreadPool(8);
                 for (Placed p : placed) {
@@ -72,7 +75,7 @@ class CrashSafetyIT {
             assertFalse(answered.isEmpty(), "no report was answered before the kill: make the stream longer");
             assertTrue(answered.size() < placed.size(), "every report finished before the kill: kill earlier");
 
-            try (JarProcess second = JarProcess.start(env)) {
+            try (ServerProcess second = ServerProcess.jar(env).awaitListening()) {
                 Jdbi db = Database.open(DatabaseSettings.sqlite(databaseUrl)).jdbi();
                 assertEquals("ok", db.withHandle(h -> h.createQuery("PRAGMA integrity_check").mapTo(String.class).one()));
                 for (Map.Entry<String, String> a : answered.entrySet()) {
@@ -102,8 +105,7 @@ class CrashSafetyIT {
                 }
                 assertConsistent(db);
                 for (Placed p : placed) {
-                    Map<String, Object> atPortOne = portone.payment(p.impUid());
-                    int refunds = ((List<?>) atPortOne.get("cancel_history")).size();
+                    int refunds = portone.payment(p.impUid()).path("cancel_history").size();
                     assertEquals(p.kind() == Kind.FORGED ? 1 : 0, refunds, p + " refunded " + refunds + " times");
                 }
             }
@@ -144,30 +146,31 @@ class CrashSafetyIT {
         });
     }
 
-    private List<Placed> placeOrders(JarProcess server, FakePortOne portone) throws Exception {
+    private List<Placed> placeOrders(ServerProcess server, SimulatedPortOne portone) throws Exception {
         JsonNode buyer = post(server, "/users", "{\"name\":\"홍길동\",\"phone\":\"010-1234-5678\"}");
         long userId = buyer.get("id").asLong();
         buyerToken = buyer.get("token").asText();
         List<Placed> placed = new ArrayList<>();
         for (int i = 0; i < ORDERS; i++) {
             int amount = 1000 + i;
-            String merchantUid = post(server, "/orders",
-                    "{\"user_id\":" + userId + ",\"name\":\"item " + i + "\",\"amount\":" + amount + "}")
-                    .get("merchant_uid").asText();
+            JsonNode created = post(server, "/orders",
+                    "{\"user_id\":" + userId + ",\"name\":\"item " + i + "\",\"amount\":" + amount + "}");
+            assertTrue(created.hasNonNull("merchant_uid"), "POST /orders answered " + created);
+            String merchantUid = created.get("merchant_uid").asText();
             String impUid = "imp_%012d".formatted(800_000_000L + i);
             Kind kind = i % 10 == 7 ? Kind.FORGED : i % 3 == 0 ? Kind.VBANK : Kind.CARD;
-            portone.putPayment(switch (kind) {
-                case CARD -> FakePortOne.payment(impUid, merchantUid, amount, "paid");
-                case VBANK -> FakePortOne.vbankReady(impUid, merchantUid, amount);
-                case FORGED -> FakePortOne.payment(impUid, merchantUid, 10, "paid");
-            });
+            switch (kind) {
+                case CARD -> portone.pay(impUid, merchantUid, amount);
+                case VBANK -> portone.issueVbank(impUid, merchantUid, amount);
+                case FORGED -> portone.payTampered(impUid, merchantUid, 10, null);
+            }
             placed.add(new Placed(merchantUid, impUid, kind));
         }
         return placed;
     }
 
     /** The browser's report and PortOne's webhook for one payment; keeps the browser's answer. */
-    private void report(JarProcess server, Placed p, Map<String, String> answered) {
+    private void report(ServerProcess server, Placed p, Map<String, String> answered) {
         try {
             post(server, "/portone-webhook", "{\"imp_uid\":\"" + p.impUid() + "\",\"status\":\"paid\"}");
             JsonNode answer = post(server, "/payments/complete",
@@ -181,7 +184,7 @@ class CrashSafetyIT {
     /** The buyer's token from POST /users; orders for the buyer need it. */
     private String buyerToken = "none";
 
-    private JsonNode post(JarProcess server, String path, String body) throws Exception {
+    private JsonNode post(ServerProcess server, String path, String body) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(server.url(path)))
                 .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
                 .header("Authorization", "Bearer " + buyerToken)
@@ -189,7 +192,7 @@ class CrashSafetyIT {
         return json.readTree(response.body());
     }
 
-    private String orderStatus(JarProcess server, String merchantUid) throws Exception {
+    private String orderStatus(ServerProcess server, String merchantUid) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(server.url("/orders/" + merchantUid)))
                 .GET().build(), HttpResponse.BodyHandlers.ofString());
         return json.readTree(response.body()).get("status").asText();

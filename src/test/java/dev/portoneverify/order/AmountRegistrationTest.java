@@ -3,7 +3,9 @@ package dev.portoneverify.order;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.portoneverify.testsupport.FakePortOne;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.portoneverify.testsupport.FaultProxy.Fault;
+import dev.portoneverify.testsupport.FaultProxy.Fault;
 import dev.portoneverify.testsupport.TestServer;
 import java.math.BigDecimal;
 import java.util.Map;
@@ -18,10 +20,11 @@ class AmountRegistrationTest {
             long user = server.createUser("홍길동", "010-1234-5678");
             String order = server.createOrder(user, Map.of("user_id", user, "name", "Gift", "amount", 14.5, "currency", "USD"));
 
-            Map<String, Object> registered = server.portone.prepared(order);
+            JsonNode registered = server.portone.prepared(order);
 
-            assertEquals(0, new BigDecimal("14.5").compareTo((BigDecimal) registered.get("amount")));
-            assertEquals("USD", registered.get("currency"));
+            assertEquals(0, new BigDecimal("14.5").compareTo(registered.path("amount").decimalValue()));
+            assertEquals("USD", registered.path("currency").asText());
+            assertEquals(1, server.portone.count("POST", "/payments/prepare"));
         }
     }
 
@@ -29,7 +32,7 @@ class AmountRegistrationTest {
     void when_portone_does_not_register_the_amount_the_order_is_not_created_and_the_caller_gets_502() {
         try (TestServer server = TestServer.start()) {
             long user = server.createUser("홍길동", "010-1234-5678");
-            server.portone.fault(FakePortOne.Fault.HTTP_503);
+            server.portone.fault(Fault.HTTP_503);
 
             TestServer.Answer answer = server.postJson("/orders", Map.of("user_id", user, "name", "x", "amount", 1000));
 

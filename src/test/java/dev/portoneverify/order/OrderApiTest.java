@@ -8,23 +8,18 @@ import dev.portoneverify.testsupport.TestServer;
 import dev.portoneverify.testsupport.TestServer.Answer;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class OrderApiTest {
-    private TestServer server;
+    @RegisterExtension
+    final TestServer server = TestServer.live();
     private long userId;
 
     @BeforeEach
     void start() {
-        server = TestServer.start();
         userId = server.createUser("홍길동", "010-1234-5678");
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
     }
 
     @Test

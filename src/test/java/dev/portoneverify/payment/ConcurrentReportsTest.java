@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portoneverify.testsupport.FakePortOne;
+import dev.portoneverify.testsupport.FaultProxy.Fault;
 import dev.portoneverify.testsupport.Race;
 import dev.portoneverify.testsupport.TestServer;
 import java.util.List;
@@ -19,7 +19,7 @@ class ConcurrentReportsTest {
     void twenty_simultaneous_reports_of_one_vbank_change_the_order_once_and_send_one_sms() throws Exception {
         try (TestServer server = TestServer.start()) {
             String order = server.createOrder(50000);
-            server.portone.putPayment(FakePortOne.vbankReady("imp_400000000001", order, 50000));
+            server.portone.issueVbank("imp_400000000001", order, 50000);
             server.portone.delayMillis(20);
 
             List<Integer> statuses = Race.of(20, i -> i % 4 == 0
@@ -41,7 +41,7 @@ class ConcurrentReportsTest {
     void simultaneous_reports_of_a_forgery_refund_it_exactly_once() throws Exception {
         try (TestServer server = TestServer.start()) {
             String order = server.createOrder(50000);
-            server.portone.putPayment(FakePortOne.payment("imp_400000000002", order, 500, "paid"));
+            server.portone.payTampered("imp_400000000002", order, 500, null);
             server.portone.delayMillis(20);
 
             List<Integer> statuses = Race.of(10, i -> server.webhook("imp_400000000002", order, "paid").status());
@@ -56,7 +56,7 @@ class ConcurrentReportsTest {
     void fifty_simultaneous_reports_of_one_paid_payment_all_answer_success_and_change_the_order_once() throws Exception {
         try (TestServer server = TestServer.start()) {
             String order = server.createOrder(15000);
-            server.portone.putPayment(FakePortOne.payment("imp_400000000003", order, 15000, "paid"));
+            server.portone.pay("imp_400000000003", order, 15000);
 
             List<String> answers = raceAnswers(50, i -> i % 5 == 0
                     ? server.complete("imp_400000000003", order)
@@ -74,8 +74,8 @@ class ConcurrentReportsTest {
     void two_different_payments_for_one_order_at_once_accept_one_and_refund_the_other() throws Exception {
         try (TestServer server = TestServer.start()) {
             String order = server.createOrder(15000);
-            server.portone.putPayment(FakePortOne.payment("imp_400000000004", order, 15000, "paid"));
-            server.portone.putPayment(FakePortOne.payment("imp_400000000005", order, 15000, "paid"));
+            server.portone.pay("imp_400000000004", order, 15000);
+            server.portone.pay("imp_400000000005", order, 15000);
             server.portone.delayMillis(20);
 
             List<String> answers = raceAnswers(20, i -> server.complete(i % 2 == 0 ? "imp_400000000004" : "imp_400000000005", order));
@@ -92,8 +92,8 @@ class ConcurrentReportsTest {
     void a_hanging_portone_does_not_slow_down_unrelated_requests() throws Exception {
         try (TestServer server = TestServer.start(java.util.Map.of("PORTONE_TIMEOUT_MS", "4000"))) {
             String order = server.createOrder(15000);
-            server.portone.putPayment(FakePortOne.payment("imp_400000000006", order, 15000, "paid"));
-            server.portone.fault(FakePortOne.Fault.HANG);
+            server.portone.pay("imp_400000000006", order, 15000);
+            server.portone.fault(Fault.HANG);
             ExecutorService stuck = Executors.newFixedThreadPool(40);
             try {
                 for (int i = 0; i < 40; i++) {
@@ -110,7 +110,7 @@ class ConcurrentReportsTest {
 
                 assertTrue(millis < 2_000, "20 unrelated requests took " + millis + " ms while PortOne hung");
             } finally {
-                server.portone.fault(FakePortOne.Fault.NONE);
+                server.portone.fault(null);
                 stuck.shutdownNow();
             }
         }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portoneverify.testsupport.FakePortOne;
 import dev.portoneverify.testsupport.TestServer;
 import dev.portoneverify.testsupport.TestServer.Answer;
 import java.util.List;
@@ -12,24 +11,19 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Handle;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** POST /payments/confirm: PortOne asks before approving; only 200 lets it charge the buyer. */
 class ConfirmProcessTest {
-    private TestServer server;
+    @RegisterExtension
+    final TestServer server = TestServer.live();
     private String order;
 
     @BeforeEach
     void start() {
-        server = TestServer.start();
         order = server.createOrder(15000);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
     }
 
     private Answer confirm(Object amount) {
@@ -77,7 +71,7 @@ class ConfirmProcessTest {
 
     @Test
     void an_order_already_paid_is_refused_with_409() {
-        server.portone.putPayment(FakePortOne.payment("imp_900000000002", order, 15000, "paid"));
+        server.portone.pay("imp_900000000002", order, 15000);
         server.complete("imp_900000000002", order);
 
         Answer answer = confirm(15000);

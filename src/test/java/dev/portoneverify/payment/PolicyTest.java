@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portoneverify.testsupport.FakePortOne;
 import dev.portoneverify.testsupport.TestServer;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +16,7 @@ class PolicyTest {
     void a_test_channel_payment_is_refused_by_default_and_never_looked_up_with_include_sandbox() {
         try (TestServer server = TestServer.start()) {
             String order = server.createOrder(15000);
-            Map<String, Object> payment = FakePortOne.payment("imp_200000000001", order, 15000, "paid");
-            payment.put("sandbox", true);
-            server.portone.putPayment(payment);
+            server.portone.pay(testChannel("imp_200000000001", order));
 
             // PortOne hides test-channel payments unless include_sandbox=true, so we never see it
             TestServer.Answer answer = server.complete("imp_200000000001", order);
@@ -28,6 +25,7 @@ class PolicyTest {
             assertEquals("pending", server.orderStatus(order));
             assertTrue(server.portone.requests().stream()
                     .noneMatch(r -> r.query() != null && r.query().contains("include_sandbox")));
+            assertEquals(1, server.portone.count("GET", "/payments/imp_200000000001"));
         }
     }
 
@@ -35,9 +33,7 @@ class PolicyTest {
     void a_test_channel_payment_is_accepted_when_test_payments_are_allowed() {
         try (TestServer server = TestServer.start(Map.of("PORTONE_ALLOW_TEST_PAYMENTS", "true"))) {
             String order = server.createOrder(15000);
-            Map<String, Object> payment = FakePortOne.payment("imp_200000000002", order, 15000, "paid");
-            payment.put("sandbox", true);
-            server.portone.putPayment(payment);
+            server.portone.pay(testChannel("imp_200000000002", order));
 
             assertEquals("success", server.complete("imp_200000000002", order).text("status"));
             assertEquals("paid", server.orderStatus(order));
@@ -49,10 +45,8 @@ class PolicyTest {
         // A misconfigured proxy or a future API change could hand us a test payment anyway.
         try (TestServer server = TestServer.start()) {
             String order = server.createOrder(15000);
-            Map<String, Object> payment = FakePortOne.payment("imp_200000000003", order, 15000, "paid");
-            payment.put("sandbox", true);
-            server.portone.putPayment(payment);
-            server.portone.ignoreIncludeSandbox(true);
+            server.portone.pay(testChannel("imp_200000000003", order));
+            server.portone.proxy().appendQuery("include_sandbox=true");
 
             TestServer.Answer answer = server.complete("imp_200000000003", order);
 
@@ -66,7 +60,7 @@ class PolicyTest {
     void with_auto_cancel_off_a_forgery_is_recorded_but_not_refunded() {
         try (TestServer server = TestServer.start(Map.of("AUTO_CANCEL_FORGERIES", "false"))) {
             String order = server.createOrder(15000);
-            server.portone.putPayment(FakePortOne.payment("imp_200000000004", order, 10, "paid"));
+            server.portone.payTampered("imp_200000000004", order, 10, null);
 
             TestServer.Answer answer = server.complete("imp_200000000004", order);
 
@@ -77,5 +71,10 @@ class PolicyTest {
             assertTrue(history.get(0).detail().contains("AUTO_CANCEL_FORGERIES is off"), history.get(0).detail());
             assertFalse(history.get(0).orderChanged());
         }
+    }
+
+    /** A KRW 15000 card payment on PortOne's test channel ({@code sandbox: true}). */
+    private static Map<String, Object> testChannel(String impUid, String order) {
+        return Map.of("imp_uid", impUid, "merchant_uid", order, "amount", 15000, "test_channel", true);
     }
 }

@@ -3,34 +3,29 @@ package dev.portoneverify.payment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portoneverify.testsupport.FakePortOne;
+import dev.portoneverify.testsupport.FaultProxy.Fault;
 import dev.portoneverify.testsupport.TestServer;
 import dev.portoneverify.testsupport.TestServer.Answer;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** When PortOne cannot say what happened, nothing changes and the caller is told to try again. */
 class PortOneOutageTest {
-    private TestServer server;
+    @RegisterExtension
+    final TestServer server = TestServer.live();
     private String order;
 
     @BeforeEach
     void start() {
-        server = TestServer.start();
         order = server.createOrder(15000);
-        server.portone.putPayment(FakePortOne.payment("imp_500000000001", order, 15000, "paid"));
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
+        server.portone.pay("imp_500000000001", order, 15000);
     }
 
     @Test
     void portone_answering_503_gives_the_browser_503_and_the_same_request_succeeds_later() {
-        server.portone.fault(FakePortOne.Fault.HTTP_503);
+        server.portone.fault(Fault.HTTP_503);
 
         Answer answer = server.complete("imp_500000000001", order);
 
@@ -38,13 +33,13 @@ class PortOneOutageTest {
         assertEquals("portone_unavailable", answer.text("status"));
         assertNothingStored();
 
-        server.portone.fault(FakePortOne.Fault.NONE);
+        server.portone.fault(null);
         assertEquals("success", server.complete("imp_500000000001", order).text("status"));
     }
 
     @Test
     void portone_answering_500_gives_the_webhook_a_5xx_so_portone_resends() {
-        server.portone.fault(FakePortOne.Fault.HTTP_500);
+        server.portone.fault(Fault.HTTP_500);
 
         Answer answer = server.webhook("imp_500000000001", order, "paid");
 
@@ -54,7 +49,7 @@ class PortOneOutageTest {
 
     @Test
     void a_hanging_portone_gives_504_within_the_configured_timeout() {
-        server.portone.fault(FakePortOne.Fault.HANG);
+        server.portone.fault(Fault.HANG);
 
         long started = System.nanoTime();
         Answer answer = server.complete("imp_500000000001", order);
@@ -69,7 +64,7 @@ class PortOneOutageTest {
 
     @Test
     void a_non_json_answer_gives_502() {
-        server.portone.fault(FakePortOne.Fault.NOT_JSON);
+        server.portone.fault(Fault.NOT_JSON);
 
         Answer answer = server.complete("imp_500000000001", order);
 
@@ -81,9 +76,7 @@ class PortOneOutageTest {
     @Test
     void a_payment_with_a_nul_character_in_its_text_gives_502_on_either_database() {
         // PostgreSQL cannot store a NUL; SQLite could. Refused at the PortOne boundary, both behave alike.
-        Map<String, Object> payment = server.portone.payment("imp_500000000001");
-        payment.put("fail_reason", "상점\u0000이름");
-        server.portone.putPayment(payment);
+        server.portone.rewritePayment("imp_500000000001", p -> p.put("fail_reason", "상점\u0000이름"));
 
         Answer answer = server.complete("imp_500000000001", order);
 
@@ -94,13 +87,13 @@ class PortOneOutageTest {
 
     @Test
     void rejected_credentials_give_502_and_never_leak_the_secret() {
-        server.portone.fault(FakePortOne.Fault.UNAUTHORIZED);
+        server.portone.fault(Fault.UNAUTHORIZED);
 
         Answer answer = server.complete("imp_500000000001", order);
 
         assertEquals(502, answer.status());
         assertEquals("portone_auth", answer.text("status"));
-        assertTrue(!answer.raw().contains(FakePortOne.API_SECRET));
+        assertTrue(!answer.raw().contains(server.portone.apiSecret()));
         assertNothingStored();
     }
 
@@ -118,7 +111,7 @@ class PortOneOutageTest {
     void an_expired_token_is_replaced_once_and_the_verification_succeeds() {
         server.complete("imp_500000000001", order);
         server.portone.expireAllTokens();
-        server.portone.putPayment(FakePortOne.payment("imp_500000000002", order, 15000, "paid"));
+        server.portone.pay("imp_500000000002", order, 15000);
 
         Answer answer = server.complete("imp_500000000002", order);
 

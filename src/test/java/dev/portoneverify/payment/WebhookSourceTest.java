@@ -3,7 +3,6 @@ package dev.portoneverify.payment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portoneverify.testsupport.FakePortOne;
 import dev.portoneverify.testsupport.TestServer;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -34,7 +33,7 @@ class WebhookSourceTest {
     void a_listed_source_is_let_through() {
         try (TestServer server = TestServer.start(Map.of("WEBHOOK_ALLOWED_IPS", "52.78.100.19, 127.0.0.1, ::1"))) {
             String order = server.createOrder(15000);
-            server.portone.putPayment(FakePortOne.payment("imp_700000000002", order, 15000, "paid"));
+            server.portone.pay("imp_700000000002", order, 15000);
 
             assertEquals(200, server.webhook("imp_700000000002", order, "paid").status());
             assertEquals("paid", server.orderStatus(order));

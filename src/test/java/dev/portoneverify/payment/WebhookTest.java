@@ -3,34 +3,23 @@ package dev.portoneverify.payment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portoneverify.testsupport.FakePortOne;
 import dev.portoneverify.testsupport.TestServer;
 import dev.portoneverify.testsupport.TestServer.Answer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** POST /portone-webhook: the body is a hint, PortOne's answer is the truth. */
 class WebhookTest {
-    private TestServer server;
-
-    @BeforeEach
-    void start() {
-        server = TestServer.start();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    final TestServer server = TestServer.live();
 
     @Test
     void a_json_webhook_for_a_paid_payment_marks_the_order_paid() {
         String order = server.createOrder(15000);
-        server.portone.putPayment(FakePortOne.payment("imp_300000000001", order, 15000, "paid"));
+        server.portone.pay("imp_300000000001", order, 15000);
 
         Answer answer = server.webhook("imp_300000000001", order, "paid");
 
@@ -42,7 +31,7 @@ class WebhookTest {
     @Test
     void a_form_encoded_webhook_with_unknown_fields_is_handled_the_same_way() {
         String order = server.createOrder(15000);
-        server.portone.putPayment(FakePortOne.payment("imp_300000000002", order, 15000, "paid"));
+        server.portone.pay("imp_300000000002", order, 15000);
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("imp_uid", "imp_300000000002");
         fields.put("merchant_uid", order);
@@ -59,7 +48,9 @@ class WebhookTest {
     @Test
     void the_status_in_the_webhook_body_is_ignored_in_favour_of_portone() {
         String order = server.createOrder(15000);
-        server.portone.putPayment(FakePortOne.payment("imp_300000000003", order, 15000, "ready"));
+        // a card window opened and not finished: the sandbox pays cards at once, so its answer is edited
+        server.portone.pay("imp_300000000003", order, 15000);
+        server.portone.rewritePayment("imp_300000000003", p -> p.put("status", "ready").put("paid_at", 0).putNull("apply_num"));
 
         Answer answer = server.webhook("imp_300000000003", order, "paid");
 
@@ -72,7 +63,7 @@ class WebhookTest {
     void the_merchant_uid_in_the_webhook_body_never_selects_the_order() {
         String victim = server.createOrder(15000);
         String attacker = server.createOrder(15000);
-        server.portone.putPayment(FakePortOne.payment("imp_300000000004", attacker, 15000, "paid"));
+        server.portone.pay("imp_300000000004", attacker, 15000);
 
         server.webhook("imp_300000000004", victim, "paid");
 
@@ -83,7 +74,7 @@ class WebhookTest {
     @Test
     void a_forgery_is_answered_200_so_portone_does_not_resend_it() {
         String order = server.createOrder(15000);
-        server.portone.putPayment(FakePortOne.payment("imp_300000000005", order, 15, "paid"));
+        server.portone.payTampered("imp_300000000005", order, 15, null);
 
         Answer answer = server.webhook("imp_300000000005", order, "paid");
 
@@ -103,7 +94,7 @@ class WebhookTest {
     @Test
     void duplicate_vbank_webhooks_save_the_account_once_and_send_one_sms() throws Exception {
         String order = server.createOrder(50000);
-        server.portone.putPayment(FakePortOne.vbankReady("imp_300000000006", order, 50000));
+        server.portone.issueVbank("imp_300000000006", order, 50000);
 
         for (int i = 0; i < 3; i++) {
             assertEquals(200, server.webhook("imp_300000000006", order, "ready").status());

@@ -1,8 +1,5 @@
 package dev.portoneverify.portone;
 
-import static dev.portoneverify.testsupport.FakePortOne.API_KEY;
-import static dev.portoneverify.testsupport.FakePortOne.API_SECRET;
-import static dev.portoneverify.testsupport.FakePortOne.payment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -14,15 +11,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.DecimalNode;
 import dev.portoneverify.web.Json;
-import dev.portoneverify.testsupport.FakePortOne;
-import dev.portoneverify.testsupport.FakePortOne.Fault;
-import dev.portoneverify.testsupport.FakePortOne.Recorded;
+import dev.portoneverify.testsupport.FaultProxy.Fault;
+import dev.portoneverify.testsupport.FaultProxy.Recorded;
 import dev.portoneverify.testsupport.MutableClock;
+import dev.portoneverify.testsupport.SimulatedPortOne;
 import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.time.Clock;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,26 +38,37 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+/** The V1 client against the embedded sandbox; PortOne's faults and odd answers come from the proxy in front of it. */
 class PortOneClientTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private final ObjectMapper json = Json.newMapper();
     private final MutableClock clock = MutableClock.startingNow();
-    private FakePortOne fake;
+    private SimulatedPortOne portone;
 
+    /** PortOne on the same hand-moved clock as the client, unless a test gives it one of its own. */
     @BeforeEach
-    void startFake() {
-        fake = FakePortOne.start();
+    void startPortOne() {
+        portone = SimulatedPortOne.start(clock);
     }
 
     @AfterEach
-    void stopFake() {
-        fake.close();
+    void stopPortOne() {
+        portone.close();
+    }
+
+    private void restartPortOne(Clock portOneClock) {
+        portone.close();
+        portone = SimulatedPortOne.start(portOneClock);
+    }
+
+    private PortOneCredentials credentials() {
+        return new PortOneCredentials(portone.apiKey(), portone.apiSecret());
     }
 
     private PortOneClient client() {
-        return client(fake.baseUrl(), new PortOneCredentials(API_KEY, API_SECRET), TIMEOUT, false);
+        return client(portone.baseUrl(), credentials(), TIMEOUT, false);
     }
 
     private PortOneClient client(URI baseUrl, PortOneCredentials credentials, Duration timeout, boolean includeSandbox) {
@@ -66,15 +76,15 @@ class PortOneClientTest {
     }
 
     private void putPaid(String impUid, Object amount) {
-        fake.putPayment(payment(impUid, "order_" + impUid, amount, "paid"));
+        portone.pay(impUid, "order_" + impUid, amount);
     }
 
     private List<Recorded> lookups() {
-        return fake.requests().stream().filter(r -> r.method().equals("GET")).toList();
+        return portone.requests().stream().filter(r -> r.method().equals("GET")).toList();
     }
 
     private long tokenRequests() {
-        return fake.count("POST", "/users/getToken");
+        return portone.count("POST", "/users/getToken");
     }
 
     // ---- lookup and parsing
@@ -85,14 +95,14 @@ class PortOneClientTest {
 
         client().getPayment("imp_1");
 
-        List<Recorded> requests = fake.requests();
+        List<Recorded> requests = portone.requests();
         assertEquals(2, requests.size());
         Recorded getToken = requests.get(0);
         assertEquals("/users/getToken", getToken.path());
         assertTrue(getToken.headers().get("Content-Type").startsWith("application/json"));
         JsonNode body = json.readTree(getToken.body());
-        assertEquals(API_KEY, body.get("imp_key").asText());
-        assertEquals(API_SECRET, body.get("imp_secret").asText());
+        assertEquals(portone.apiKey(), body.get("imp_key").asText());
+        assertEquals(portone.apiSecret(), body.get("imp_secret").asText());
 
         Recorded lookup = requests.get(1);
         assertEquals("GET", lookup.method());
@@ -103,11 +113,13 @@ class PortOneClientTest {
 
     @Test
     void payment_is_parsed_with_exact_decimals_and_zero_timestamps_as_null() {
-        Map<String, Object> usd = payment("imp_usd", "order_usd", new BigDecimal("14.2"), "paid");
-        usd.put("currency", "USD");
-        usd.put("pg_provider", "paypal_v2");
-        usd.put("extension", Map.of("remitter", "someone"));   // undocumented extra: ignored
-        fake.putPayment(usd);
+        portone.pay(Map.of("imp_uid", "imp_usd", "merchant_uid", "order_usd", "amount", new BigDecimal("14.2"),
+                "currency", "USD", "name", "test order"));
+        portone.rewritePayment("imp_usd", usd -> {
+            usd.put("pg_provider", "paypal_v2");
+            usd.putObject("extension").put("remitter", "someone");   // undocumented extra: ignored
+        });
+        JsonNode usd = portone.payment("imp_usd");
 
         Payment p = client().getPayment("imp_usd");
 
@@ -124,51 +136,55 @@ class PortOneClientTest {
         assertEquals("card", p.payMethod());
         assertEquals("paypal_v2", p.pgProvider());
         assertEquals("test order", p.name());
-        assertEquals(Instant.ofEpochSecond((Long) usd.get("paid_at")), p.paidAt());
+        assertEquals(Instant.ofEpochSecond(usd.get("paid_at").asLong()), p.paidAt());
         assertNull(p.failedAt());
         assertNull(p.cancelledAt());
         assertNull(p.failReason());
         assertNull(p.cancelReason());
         assertNull(p.vbank());
-        assertEquals(usd.get("receipt_url"), p.receiptUrl());
+        assertEquals(usd.get("receipt_url").asText(), p.receiptUrl());
     }
 
     @Test
     void amounts_keep_the_scale_portone_sent() {
-        putPaid("imp_1", new BigDecimal("10000.0"));
+        putPaid("imp_1", 10000);
+        // the sandbox keeps amounts normalized; PortOne writing "10000.0" is played by editing its answer
+        portone.rewritePayment("imp_1", p -> p.set("amount", DecimalNode.valueOf(new BigDecimal("10000.0"))));
 
         assertEquals("10000.0", client().getPayment("imp_1").amount().toPlainString());
     }
 
     @Test
     void vbank_payment_carries_its_virtual_account() {
-        Map<String, Object> ready = FakePortOne.vbankReady("imp_vb", "order_vb", 50000);
-        fake.putPayment(ready);
+        portone.issueVbank("imp_vb", "order_vb", 50000);
+        JsonNode ready = portone.payment("imp_vb");
 
         Payment p = client().getPayment("imp_vb");
 
         assertEquals(PaymentStatus.READY, p.status());
         assertNull(p.paidAt());
-        assertEquals(new Vbank("004", "KB국민은행", "12345678901234", "테스트상점",
-                Instant.ofEpochSecond((Long) ready.get("vbank_date")),
-                Instant.ofEpochSecond((Long) ready.get("vbank_issued_at"))), p.vbank());
+        assertEquals(new Vbank("004", "KB국민은행", ready.get("vbank_num").asText(), ready.get("vbank_holder").asText(),
+                Instant.ofEpochSecond(ready.get("vbank_date").asLong()),
+                Instant.ofEpochSecond(ready.get("vbank_issued_at").asLong())), p.vbank());
     }
 
     @Test
     void failed_payment_is_data_with_its_reason() {
-        fake.putPayment(payment("imp_f", "order_f", 1000, "failed"));
+        portone.decline("imp_f", "order_f", 1000);
 
         Payment p = client().getPayment("imp_f");
 
         assertEquals(PaymentStatus.FAILED, p.status());
-        assertEquals("test failure", p.failReason());
+        assertEquals(portone.payment("imp_f").get("fail_reason").asText(), p.failReason());
+        assertTrue(p.failReason().contains("승인이 거절"), p.failReason());
         assertNotNull(p.failedAt());
         assertNull(p.paidAt());
     }
 
     @Test
     void unknown_status_is_unrecognized_and_kept_raw() {
-        fake.putPayment(payment("imp_x", "order_x", 1000, "pending_approval"));
+        putPaid("imp_x", 1000);
+        portone.rewritePayment("imp_x", x -> x.put("status", "pending_approval"));
 
         Payment p = client().getPayment("imp_x");
 
@@ -180,9 +196,8 @@ class PortOneClientTest {
     @ParameterizedTest
     @ValueSource(strings = {"imp_uid", "merchant_uid", "amount", "cancel_amount", "currency", "status", "sandbox"})
     void payment_missing_a_required_field_is_a_bad_response(String field) {
-        Map<String, Object> p = payment("imp_1", "order_1", 1000, "paid");
-        p.remove(field);
-        fake.putPayment("imp_1", p);
+        putPaid("imp_1", 1000);
+        portone.rewritePayment("imp_1", p -> p.remove(field));
 
         var e = assertThrows(PortOneBadResponseException.class, () -> client().getPayment("imp_1"));
         assertEquals(200, e.httpStatus());
@@ -192,9 +207,14 @@ class PortOneClientTest {
     @ParameterizedTest
     @ValueSource(strings = {"amount", "cancel_amount", "paid_at", "sandbox", "name"})
     void payment_field_of_the_wrong_type_is_a_bad_response(String field) {
-        Map<String, Object> p = payment("imp_1", "order_1", 1000, "paid");
-        p.put(field, field.equals("name") ? 7 : "1000");
-        fake.putPayment(p);
+        putPaid("imp_1", 1000);
+        portone.rewritePayment("imp_1", p -> {
+            if (field.equals("name")) {
+                p.put(field, 7);
+            } else {
+                p.put(field, "1000");
+            }
+        });
 
         assertThrows(PortOneBadResponseException.class, () -> client().getPayment("imp_1"));
     }
@@ -228,7 +248,7 @@ class PortOneClientTest {
         for (int i = 0; i < 50; i++) {
             putPaid("imp_" + i, 1000);
         }
-        fake.delayMillis(50);   // keep getToken in flight while the others arrive
+        portone.delayMillis(50);   // keep getToken in flight while the others arrive
         PortOneClient client = client();
         ExecutorService pool = Executors.newFixedThreadPool(50);
         try {
@@ -251,7 +271,7 @@ class PortOneClientTest {
 
         assertEquals(1, tokenRequests());
         for (int i = 0; i < 50; i++) {
-            assertEquals(1, fake.count("GET", "/payments/imp_" + i));
+            assertEquals(1, portone.count("GET", "/payments/imp_" + i));
         }
     }
 
@@ -272,7 +292,8 @@ class PortOneClientTest {
 
     @Test
     void short_lived_token_is_refreshed_halfway_through_its_life() {
-        fake.tokenLifetimeSeconds(90);
+        // PortOne answering a 90-second token: the sandbox's always last 30 minutes, so its answer is edited
+        portone.proxy().rewrite("POST", "/users/getToken", t -> t.put("expired_at", t.get("now").asLong() + 90));
         putPaid("imp_1", 1000);
         PortOneClient client = client();
         client.getPayment("imp_1");
@@ -293,7 +314,7 @@ class PortOneClientTest {
     @ParameterizedTest
     @ValueSource(longs = {-7200, 7200})
     void token_lifetime_follows_portone_now_not_the_local_clock(long portOneOffsetSeconds) {
-        fake.clockOffsetSeconds(portOneOffsetSeconds);
+        restartPortOne(Clock.offset(clock, Duration.ofSeconds(portOneOffsetSeconds)));
         putPaid("imp_1", 1000);
         PortOneClient client = client();
 
@@ -314,7 +335,7 @@ class PortOneClientTest {
         putPaid("imp_1", 1000);
         PortOneClient client = client();
         client.getPayment("imp_1");
-        fake.expireAllTokens();
+        portone.expireAllTokens();
 
         assertEquals("imp_1", client.getPayment("imp_1").impUid());
 
@@ -329,7 +350,7 @@ class PortOneClientTest {
     @Test
     void a_single_401_is_retried_with_a_fresh_token() {
         putPaid("imp_1", 1000);
-        fake.failNext(1, Fault.UNAUTHORIZED);
+        portone.failNext(1, Fault.UNAUTHORIZED);
 
         assertEquals("imp_1", client().getPayment("imp_1").impUid());
 
@@ -340,7 +361,7 @@ class PortOneClientTest {
     @Test
     void persistent_401_is_an_auth_error_after_exactly_one_retry() {
         putPaid("imp_1", 1000);
-        fake.fault(Fault.UNAUTHORIZED);
+        portone.fault(Fault.UNAUTHORIZED);
 
         var e = assertThrows(PortOneAuthException.class, () -> client().getPayment("imp_1"));
 
@@ -352,7 +373,7 @@ class PortOneClientTest {
     @Test
     void wrong_credentials_are_an_auth_error() {
         putPaid("imp_1", 1000);
-        PortOneClient client = client(fake.baseUrl(), new PortOneCredentials(API_KEY, "wrong-secret-123"), TIMEOUT, false);
+        PortOneClient client = client(portone.baseUrl(), new PortOneCredentials(portone.apiKey(), "wrong-secret-123"), TIMEOUT, false);
 
         var e = assertThrows(PortOneAuthException.class, () -> client.getPayment("imp_1"));
 
@@ -371,14 +392,12 @@ class PortOneClientTest {
 
     @Test
     void sandbox_payment_is_visible_only_when_include_sandbox_is_allowed() {
-        Map<String, Object> test = payment("imp_sb", "order_sb", 1000, "paid");
-        test.put("sandbox", true);
-        fake.putPayment(test);
+        portone.pay(Map.of("imp_uid", "imp_sb", "merchant_uid", "order_sb", "amount", 1000, "test_channel", true));
 
         assertThrows(PortOneNotFoundException.class, () -> client().getPayment("imp_sb"));
         assertNull(lookups().get(0).query());
 
-        Payment p = client(fake.baseUrl(), new PortOneCredentials(API_KEY, API_SECRET), TIMEOUT, true).getPayment("imp_sb");
+        Payment p = client(portone.baseUrl(), credentials(), TIMEOUT, true).getPayment("imp_sb");
         assertTrue(p.sandbox());
         assertEquals("include_sandbox=true", lookups().get(1).query());
     }
@@ -389,7 +408,7 @@ class PortOneClientTest {
         putPaid("imp_1", 1000);
         PortOneClient client = client();
         client.getPayment("imp_1");
-        fake.fault(status == 500 ? Fault.HTTP_500 : Fault.HTTP_503);
+        portone.fault(status == 500 ? Fault.HTTP_500 : Fault.HTTP_503);
 
         var e = assertThrows(PortOneUnavailableException.class, () -> client.getPayment("imp_1"));
 
@@ -401,7 +420,7 @@ class PortOneClientTest {
     @Test
     void a_single_server_error_on_a_lookup_is_retried_once_and_succeeds() {
         putPaid("imp_1", 1000);
-        fake.failNext(1, Fault.HTTP_503);
+        portone.failNext(1, Fault.HTTP_503);
 
         Payment p = client().getPayment("imp_1");
 
@@ -410,7 +429,7 @@ class PortOneClientTest {
 
     @Test
     void a_lasting_server_error_during_getToken_is_unavailable() {
-        fake.fault(Fault.HTTP_503);
+        portone.fault(Fault.HTTP_503);
 
         var e = assertThrows(PortOneUnavailableException.class, () -> client().getPayment("imp_1"));
 
@@ -422,12 +441,12 @@ class PortOneClientTest {
         putPaid("imp_1", 1000);
         PortOneClient client = client();
         client.getPayment("imp_1");
-        fake.fault(Fault.HTTP_503);
+        portone.fault(Fault.HTTP_503);
 
         assertThrows(PortOneUnavailableException.class,
                 () -> client.cancel(new CancelRequest("imp_1", null, new BigDecimal("1000"), "test")));
 
-        assertEquals(1, fake.cancels().size());
+        assertEquals(1, portone.cancels().size());
     }
 
     @Test
@@ -435,7 +454,7 @@ class PortOneClientTest {
         putPaid("imp_1", 1000);
         PortOneClient client = client();
         client.getPayment("imp_1");
-        fake.fault(Fault.NOT_JSON);
+        portone.fault(Fault.NOT_JSON);
 
         var e = assertThrows(PortOneBadResponseException.class, () -> client.getPayment("imp_1"));
 
@@ -446,9 +465,9 @@ class PortOneClientTest {
     @Test
     void hanging_portone_times_out_shortly_after_the_request_timeout() {
         putPaid("imp_1", 1000);
-        PortOneClient client = client(fake.baseUrl(), new PortOneCredentials(API_KEY, API_SECRET), Duration.ofMillis(300), false);
+        PortOneClient client = client(portone.baseUrl(), credentials(), Duration.ofMillis(300), false);
         client.getPayment("imp_1");
-        fake.fault(Fault.HANG);
+        portone.fault(Fault.HANG);
 
         long started = System.nanoTime();
         assertThrows(PortOneTimeoutException.class, () -> client.getPayment("imp_1"));
@@ -459,8 +478,8 @@ class PortOneClientTest {
 
     @Test
     void hanging_getToken_times_out_too() {
-        fake.fault(Fault.HANG);
-        PortOneClient client = client(fake.baseUrl(), new PortOneCredentials(API_KEY, API_SECRET), Duration.ofMillis(300), false);
+        portone.fault(Fault.HANG);
+        PortOneClient client = client(portone.baseUrl(), credentials(), Duration.ofMillis(300), false);
 
         var e = assertThrows(PortOneTimeoutException.class, () -> client.getPayment("imp_1"));
 
@@ -474,7 +493,7 @@ class PortOneClientTest {
             closedPort = socket.getLocalPort();
         }
         PortOneClient client = client(URI.create("http://127.0.0.1:" + closedPort),
-                new PortOneCredentials(API_KEY, API_SECRET), TIMEOUT, false);
+                credentials(), TIMEOUT, false);
 
         var e = assertThrows(PortOneUnavailableException.class, () -> client.getPayment("imp_1"));
 
@@ -483,28 +502,16 @@ class PortOneClientTest {
     }
 
     @Test
-    void a_connection_reset_mid_answer_is_unavailable_without_status() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Thread resetter = new Thread(() -> {
-                while (!socket.isClosed()) {
-                    try (java.net.Socket accepted = socket.accept()) {
-                        accepted.getInputStream().read(new byte[256]);   // let the request start
-                        accepted.setSoLinger(true, 0);                    // close with RST, not FIN
-                    } catch (java.io.IOException e) {
-                        return;
-                    }
-                }
-            });
-            resetter.setDaemon(true);
-            resetter.start();
-            PortOneClient client = client(URI.create("http://127.0.0.1:" + socket.getLocalPort()),
-                    new PortOneCredentials(API_KEY, API_SECRET), TIMEOUT, false);
+    void a_connection_reset_mid_answer_is_unavailable_without_status() {
+        putPaid("imp_1", 1000);
+        PortOneClient client = client();
+        client.getPayment("imp_1");
+        portone.fault(Fault.DROP);
 
-            var e = assertThrows(PortOneUnavailableException.class, () -> client.getPayment("imp_1"));
+        var e = assertThrows(PortOneUnavailableException.class, () -> client.getPayment("imp_1"));
 
-            assertEquals(0, e.httpStatus());
-            assertFalse(e instanceof PortOneTimeoutException);
-        }
+        assertEquals(0, e.httpStatus());
+        assertFalse(e instanceof PortOneTimeoutException);
     }
 
     @Test
@@ -537,14 +544,14 @@ class PortOneClientTest {
         assertNotNull(p.cancelledAt());
         assertEquals("고객 요청", p.cancelReason());
 
-        Recorded sent = fake.cancels().get(0);
+        Recorded sent = portone.cancels().get(0);
         assertTrue(sent.headers().get("Authorization").startsWith("Bearer "));
         JsonNode body = json.readTree(sent.body());
         assertEquals("imp_1", body.get("imp_uid").asText());
         assertEquals(0, body.get("amount").decimalValue().compareTo(new BigDecimal("3000")));
         assertEquals(0, body.get("checksum").decimalValue().compareTo(new BigDecimal("10000")));
         assertEquals("고객 요청", body.get("reason").asText());
-        assertEquals(1, ((List<?>) fake.payment("imp_1").get("cancel_history")).size());
+        assertEquals(1, portone.payment("imp_1").get("cancel_history").size());
     }
 
     @Test
@@ -555,21 +562,20 @@ class PortOneClientTest {
 
         assertTrue(p.fullyCancelled());
         assertEquals(0, p.balance().signum());
-        JsonNode body = json.readTree(fake.cancels().get(0).body());
+        JsonNode body = json.readTree(portone.cancels().get(0).body());
         assertFalse(body.has("amount"));
         assertFalse(body.has("checksum"));
     }
 
     @Test
     void fractional_cancel_is_sent_and_answered_as_exact_decimals() {
-        Map<String, Object> usd = payment("imp_usd", "order_usd", new BigDecimal("14.2"), "paid");
-        usd.put("currency", "USD");
-        fake.putPayment(usd);
+        portone.pay(Map.of("imp_uid", "imp_usd", "merchant_uid", "order_usd", "amount", new BigDecimal("14.2"),
+                "currency", "USD"));
 
         Payment p = client().cancel(new CancelRequest("imp_usd", new BigDecimal("4.1"), new BigDecimal("14.2"), "partial"));
 
         assertEquals(new BigDecimal("10.1"), p.balance());
-        String body = fake.cancels().get(0).body();
+        String body = portone.cancels().get(0).body();
         assertTrue(body.contains("\"amount\":4.1") && body.contains("\"checksum\":14.2"), body);
     }
 
@@ -585,7 +591,7 @@ class PortOneClientTest {
         assertEquals(200, e.httpStatus());
         assertEquals(1, e.code());
         assertNotNull(e.portoneMessage());
-        assertEquals(0, new BigDecimal(fake.payment("imp_1").get("cancel_amount").toString()).compareTo(new BigDecimal("3000")));
+        assertEquals(0, portone.payment("imp_1").get("cancel_amount").decimalValue().compareTo(new BigDecimal("3000")));
     }
 
     @Test
@@ -594,7 +600,7 @@ class PortOneClientTest {
                 () -> client().cancel(new CancelRequest("imp_none", null, null, "r")));
 
         assertEquals(1, e.code());
-        assertEquals(FakePortOne.NOTHING_TO_CANCEL, e.portoneMessage());
+        assertEquals("취소할 결제건이 존재하지 않습니다.", e.portoneMessage());
         assertTrue(e.getMessage().startsWith("PortOne POST /payments/cancel answered HTTP 200 code 1: "), e.getMessage());
     }
 
@@ -607,10 +613,10 @@ class PortOneClientTest {
 
     @Test
     void credentials_print_without_the_secret() {
-        String printed = new PortOneCredentials(API_KEY, API_SECRET).toString();
+        String printed = credentials().toString();
 
-        assertTrue(printed.contains(API_KEY));
-        assertFalse(printed.contains(API_SECRET));
+        assertTrue(printed.contains(portone.apiKey()));
+        assertFalse(printed.contains(portone.apiSecret()));
     }
 
     @Test
@@ -624,26 +630,26 @@ class PortOneClientTest {
         failures.add(assertThrows(PortOneException.class, () -> client.getPayment("imp_none")));
         failures.add(assertThrows(PortOneException.class, () -> client.cancel(new CancelRequest("imp_none", null, null, "r"))));
         for (Fault f : List.of(Fault.HTTP_500, Fault.HTTP_503, Fault.NOT_JSON, Fault.UNAUTHORIZED)) {
-            fake.fault(f);
+            portone.fault(f);
             failures.add(assertThrows(PortOneException.class, () -> client.getPayment("imp_1")));
         }
         // Broken and refused getToken answers: the ones that carry the token or answer the secret.
         for (Fault f : List.of(Fault.NOT_JSON, Fault.HTTP_500)) {
-            fake.fault(f);
+            portone.fault(f);
             failures.add(assertThrows(PortOneException.class, () -> client().getPayment("imp_1")));
         }
-        fake.fault(Fault.NONE);
-        failures.add(assertThrows(PortOneException.class, () -> client(fake.baseUrl(),
-                new PortOneCredentials(API_KEY, API_SECRET + "x"), TIMEOUT, false).getPayment("imp_1")));
-        fake.fault(Fault.HANG);
-        failures.add(assertThrows(PortOneException.class, () -> client(fake.baseUrl(),
-                new PortOneCredentials(API_KEY, API_SECRET), Duration.ofMillis(200), false).getPayment("imp_1")));
+        portone.fault(null);
+        failures.add(assertThrows(PortOneException.class, () -> client(portone.baseUrl(),
+                new PortOneCredentials(portone.apiKey(), portone.apiSecret() + "x"), TIMEOUT, false).getPayment("imp_1")));
+        portone.fault(Fault.HANG);
+        failures.add(assertThrows(PortOneException.class, () -> client(portone.baseUrl(),
+                credentials(), Duration.ofMillis(200), false).getPayment("imp_1")));
 
         for (RuntimeException failure : failures) {
             for (Throwable t = failure; t != null; t = t.getCause()) {
                 assertInstanceOf(PortOneException.class, failure);
                 String text = String.valueOf(t);
-                assertFalse(text.contains(API_SECRET), text);
+                assertFalse(text.contains(portone.apiSecret()), text);
                 assertFalse(text.contains(token), text);
             }
         }

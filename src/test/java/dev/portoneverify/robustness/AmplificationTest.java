@@ -4,8 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portoneverify.testsupport.FakePortOne;
-import dev.portoneverify.testsupport.FakePortOne.Fault;
+import dev.portoneverify.testsupport.FaultProxy.Fault;
 import dev.portoneverify.testsupport.TestServer;
 import dev.portoneverify.testsupport.TestServer.Answer;
 import java.util.ArrayList;
@@ -30,7 +29,7 @@ class AmplificationTest {
     void concurrent_reports_of_one_payment_share_one_portone_lookup() throws Exception {
         try (TestServer server = TestServer.start()) {
             String order = server.createOrder(15000);
-            server.portone.putPayment(FakePortOne.payment("imp_500000000001", order, 15000, "paid"));
+            server.portone.pay("imp_500000000001", order, 15000);
             server.complete("imp_500000000001", order);    // the token is fetched, the order paid
             long before = server.portone.count("GET", "/payments/imp_500000000001");
             server.portone.delayMillis(700);          // every report below arrives while the first is in flight
@@ -103,7 +102,7 @@ class AmplificationTest {
                     buyers.add(pool.submit(() -> {
                         long user = server.createUser("구매자", "010-1234-5678");
                         String order = server.createOrder(user, Map.of("user_id", user, "name", "한정판", "amount", 15000));
-                        server.portone.putPayment(FakePortOne.payment(impUid, order, 15000, "paid"));
+                        server.portone.pay(impUid, order, 15000);
                         return server.complete(impUid, order).text("status");
                     }));
                 }

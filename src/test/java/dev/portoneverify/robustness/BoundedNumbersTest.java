@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import dev.portoneverify.testsupport.FakePortOne;
 import dev.portoneverify.testsupport.TestDatabase;
 import dev.portoneverify.testsupport.TestServer;
 import dev.portoneverify.testsupport.TestServer.Answer;
@@ -89,7 +88,7 @@ class BoundedNumbersTest {
         String admin = "bounded-numbers-admin-token-0123456789";
         try (TestServer server = TestServer.start(Map.of("ADMIN_TOKEN", admin))) {
             String order = server.createOrder(15000);
-            server.portone.putPayment(FakePortOne.payment("imp_100000000001", order, 15000, "paid"));
+            server.portone.pay("imp_100000000001", order, 15000);
             assertEquals("success", server.complete("imp_100000000001", order).text("status"));
             for (String amount : new String[] {"0.5", "1e-300", "1e9999999", "100.00000001"}) {
                 Answer answer = server.postRaw("/admin/orders/" + order + "/refund", "application/json",
@@ -114,7 +113,7 @@ class BoundedNumbersTest {
     @Test
     void a_payment_for_no_order_of_ours_is_recorded_once_however_often_it_is_reported() {
         try (TestServer server = TestServer.start()) {
-            server.portone.putPayment(FakePortOne.payment("imp_200000000001", "someone-elses-order", 1000, "paid"));
+            server.portone.pay("imp_200000000001", "someone-elses-order", 1000);
             for (int i = 0; i < 5; i++) {
                 assertEquals("unknown_order", server.complete("imp_200000000001", "someone-elses-order").text("status"));
                 assertEquals("unknown_order", server.webhook("imp_200000000001", "x", "paid").text("status"));
@@ -127,7 +126,7 @@ class BoundedNumbersTest {
     void a_portone_answer_with_an_implausible_amount_is_refused_and_nothing_is_stored() {
         try (TestServer server = TestServer.start()) {
             String order = server.createOrder(15000);
-            server.portone.putPayment(FakePortOne.payment("imp_300000000001", order, new BigDecimal("1e40"), "paid"));
+            server.portone.payTampered("imp_300000000001", order, new BigDecimal("1e40"), null);
             Answer answer = server.complete("imp_300000000001", order);
             assertEquals(502, answer.status(), answer.raw());
             assertEquals("pending", server.orderStatus(order));

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.portoneverify.testsupport.FakePortOne;
 import dev.portoneverify.testsupport.TcpProxy;
 import dev.portoneverify.testsupport.TestDatabase;
 import dev.portoneverify.testsupport.TestServer;
@@ -25,7 +24,7 @@ class DatabaseOutageTest {
                  TestServer server = TestServer.start(Map.of("DATABASE_URL",
                          database.url().replace("//" + real.getAuthority() + "/", "//127.0.0.1:" + line.port() + "/")))) {
                 String order = server.createOrder(15000);
-                server.portone.putPayment(FakePortOne.payment("imp_900000000001", order, 15000, "paid"));
+                server.portone.pay("imp_900000000001", order, 15000);
 
                 line.cut();
                 long started = System.nanoTime();

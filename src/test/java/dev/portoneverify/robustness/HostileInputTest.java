@@ -13,7 +13,7 @@ import dev.portoneverify.db.Database;
 import dev.portoneverify.db.DatabaseSettings;
 import dev.portoneverify.robustness.Hostile.Kind;
 import dev.portoneverify.robustness.Hostile.Value;
-import dev.portoneverify.testsupport.FakePortOne.Recorded;
+import dev.portoneverify.testsupport.FaultProxy.Recorded;
 import dev.portoneverify.testsupport.TestServer;
 import dev.portoneverify.sms.Phones;
 import dev.portoneverify.text.LogSafe;
@@ -46,6 +46,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Generated adversarial requests against every endpoint, over real HTTP, each one checked for: a 4xx
@@ -83,8 +84,18 @@ class HostileInputTest {
             "application/json; charset=utf-16", "application/json; charset=klingon", "APPLICATION/JSON",
             "application/jsön", "text/html; charset=utf-8", "application/json;;;", "image/png");
 
+    /**
+     * No background reconciliation calling PortOne mid-case; no 1 s PortOne timeout to trip on a busy machine.
+     * The per-source limits are off: these thousands of requests all come from one address, and
+     * AmplificationTest covers the limits. Every request carries ADMIN_TOKEN, as the shop's backend would, so
+     * that buyers and orders are judged on their content (PrivacyTest covers the tokens).
+     */
+    @RegisterExtension
+    static final TestServer server = TestServer.live(Map.of("RECONCILE_INTERVAL_SECONDS", "0", "PORTONE_TIMEOUT_MS", "10000",
+            "ADMIN_TOKEN", ADMIN_TOKEN, "LIMIT_UNKNOWN_REPORTS_PER_MINUTE", "0", "LIMIT_ORDERS_PER_MINUTE", "0",
+            "LIMIT_HEALTH_PER_MINUTE", "0"));
+
     private final ObjectMapper mapper = new ObjectMapper();
-    private TestServer server;
     private int port;
     /** One connection for every snapshot: opening a SQLite connection per query would dominate the run time. */
     private Database database;
@@ -119,13 +130,6 @@ class HostileInputTest {
     void start() {
         System.out.println("HostileInputTest seed=" + SEED + ", " + CASES + " generated cases per endpoint"
                 + " (replay with -Drobustness.seed=" + SEED + ")");
-        // no background reconciliation calling PortOne mid-case; no 1 s PortOne timeout to trip on a busy machine
-        // The per-source limits are off: these thousands of requests all come from one address, and
-        // AmplificationTest covers the limits. Every request carries ADMIN_TOKEN, as the shop's backend
-        // would, so that buyers and orders are judged on their content (PrivacyTest covers the tokens).
-        server = TestServer.start(Map.of("RECONCILE_INTERVAL_SECONDS", "0", "PORTONE_TIMEOUT_MS", "10000",
-                "ADMIN_TOKEN", ADMIN_TOKEN, "LIMIT_UNKNOWN_REPORTS_PER_MINUTE", "0", "LIMIT_ORDERS_PER_MINUTE", "0",
-                "LIMIT_HEALTH_PER_MINUTE", "0"));
         port = URI.create(server.url("/")).getPort();
         // its own connection, held for the whole class: server.db() lends one connection per thread at a time
         database = Database.open(server.database());
@@ -141,9 +145,6 @@ class HostileInputTest {
         if (db != null) {
             db.close();
             database.close();
-        }
-        if (server != null) {
-            server.close();
         }
     }
 

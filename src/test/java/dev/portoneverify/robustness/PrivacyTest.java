@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portoneverify.testsupport.FakePortOne;
 import dev.portoneverify.testsupport.TestServer;
 import dev.portoneverify.testsupport.TestServer.Answer;
 import java.util.Map;
@@ -53,7 +52,7 @@ class PrivacyTest {
 
             // the attacker's own virtual account lands on the attacker only
             String own = server.createOrder(attacker, Map.of("user_id", attacker, "name", "x", "amount", 15000));
-            server.portone.putPayment(FakePortOne.vbankReady("imp_800000000001", own, 15000));
+            server.portone.issueVbank("imp_800000000001", own, 15000);
             assertEquals("vbankIssued", server.complete("imp_800000000001", own).text("status"));
             assertTrue(server.get("/users/" + victim, bearer(server.buyerToken(victim))).body().get("vbank_num").isNull());
             assertFalse(server.get("/users/" + attacker, bearer(server.buyerToken(attacker))).body().get("vbank_num").isNull());

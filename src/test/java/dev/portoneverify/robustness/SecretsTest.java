@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portoneverify.db.DatabaseSettings;
-import dev.portoneverify.testsupport.FakePortOne;
-import dev.portoneverify.testsupport.FakePortOne.Fault;
+import dev.portoneverify.testsupport.ServerProcess;
+import dev.portoneverify.testsupport.SimulatedPortOne;
+import dev.portoneverify.testsupport.FaultProxy;
+import dev.portoneverify.testsupport.FaultProxy.Fault;
 import dev.portoneverify.testsupport.TestDatabase;
 import dev.portoneverify.testsupport.TestServer;
 import java.io.IOException;
@@ -24,7 +26,6 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -66,7 +67,7 @@ class SecretsTest {
 
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private FakePortOne portone;
+    private SimulatedPortOne portone;
     private Path dir;
     private TestDatabase database;
 
@@ -86,11 +87,11 @@ class SecretsTest {
 
     @BeforeAll
     void runTheWholeFlow() throws Exception {
-        portone = FakePortOne.start();
+        portone = SimulatedPortOne.start();
         dir = Files.createTempDirectory("portone-verify-secrets");
         database = TestDatabase.create(dir);
-        Map<String, String> env = env(FakePortOne.API_SECRET);
-        ServerProcess server = ServerProcess.start(env, DEBUG).awaitListening();
+        Map<String, String> env = env(portone.apiSecret());
+        ServerProcess server = ServerProcess.classpath(env, DEBUG).awaitListening();
         try {
             flow(server);
         } catch (RuntimeException | AssertionError e) {
@@ -102,8 +103,8 @@ class SecretsTest {
 
         // the one-shot reconciliation command on the same database, with a secret PortOne refuses: every
         // open order fails, and each failure is logged with PortOne's answer
-        ServerProcess reconcile = ServerProcess.start(env(WRONG_SECRET), DEBUG, "reconcile");
-        reconcileExit = reconcile.awaitExit();
+        ServerProcess reconcile = ServerProcess.classpath(env(WRONG_SECRET), DEBUG, "reconcile");
+        reconcileExit = reconcile.awaitExit(60);
         logs.addAll(reconcile.output());
     }
 
@@ -114,20 +115,16 @@ class SecretsTest {
 
         // a card payment, paid
         String card = order(server, userId, 15000);
-        portone.putPayment(FakePortOne.payment("imp_510000000001", card, 15000, "paid"));
+        portone.pay("imp_510000000001", card, 15000);
         steps.put("card paid", complete(server, "imp_510000000001", card).status("status"));
         steps.put("order view", get(server, "/orders/" + card).status("status"));
 
         // a virtual account: issued (one SMS), then the deposit arrives by webhook, JSON and form
         String vbank = order(server, userId, 20000);
-        Map<String, Object> ready = FakePortOne.vbankReady("imp_510000000002", vbank, 20000);
-        portone.putPayment(ready);
+        portone.issueVbank("imp_510000000002", vbank, 20000);
         steps.put("vbank issued", complete(server, "imp_510000000002", vbank).status("status"));
         steps.put("sms logged", Boolean.toString(server.awaitLine(line -> line.contains("SMS to"), 10_000)));
-        Map<String, Object> deposited = new LinkedHashMap<>(ready);
-        deposited.put("status", "paid");
-        deposited.put("paid_at", Instant.now().getEpochSecond());
-        portone.putPayment(deposited);
+        portone.deposit("imp_510000000002");
         steps.put("deposit webhook", post(server, "/portone-webhook",
                 Map.of("imp_uid", "imp_510000000002", "merchant_uid", vbank, "status", "paid")).status("status"));
         steps.put("deposit form webhook", postForm(server, "/portone-webhook",
@@ -136,7 +133,7 @@ class SecretsTest {
 
         // a forgery: 100 won paid for a 30,000 won order, refunded in full
         String forged = order(server, userId, 30000);
-        portone.putPayment(FakePortOne.payment("imp_510000000003", forged, 100, "paid"));
+        portone.payTampered("imp_510000000003", forged, 100, null);
         steps.put("forgery", complete(server, "imp_510000000003", forged).status("status"));
         steps.put("refunds", Integer.toString(portone.cancels().size()));
 
@@ -147,7 +144,7 @@ class SecretsTest {
         steps.put("outage 500 webhook", post(server, "/portone-webhook", Map.of("imp_uid", "imp_510000000001")).status("status"));
         portone.fault(Fault.NOT_JSON);
         steps.put("unreadable", complete(server, "imp_510000000001", card).status("status"));
-        portone.fault(Fault.NONE);
+        portone.fault(null);
 
         // the access token dies: one 401, a fresh token, the call succeeds
         long tokensBefore = portone.count("POST", "/users/getToken");
@@ -159,12 +156,12 @@ class SecretsTest {
         portone.fault(Fault.UNAUTHORIZED);
         steps.put("rejected credentials", complete(server, "imp_510000000001", card).status("status"));
         steps.put("rejected credentials webhook", post(server, "/portone-webhook", Map.of("imp_uid", "imp_510000000001")).status("status"));
-        portone.fault(Fault.NONE);
+        portone.fault(null);
 
         // pre-registration failing, a Confirm Process call, an unknown payment
         portone.fault(Fault.HTTP_503);
         steps.put("prepare failed", post(server, "/orders", Map.of("user_id", userId, "name", "책", "amount", 9900)).status("status"));
-        portone.fault(Fault.NONE);
+        portone.fault(null);
         String confirmable = order(server, userId, 12000);
         steps.put("confirm", post(server, "/payments/confirm",
                 Map.of("imp_uid", "imp_510000000004", "merchant_uid", confirmable, "amount", 12000)).status("status"));
@@ -224,7 +221,7 @@ class SecretsTest {
 
     @Test
     void the_api_secret_appears_in_no_log_line_and_no_answer() {
-        for (String secret : List.of(FakePortOne.API_SECRET, WRONG_SECRET)) {
+        for (String secret : List.of(portone.apiSecret(), WRONG_SECRET)) {
             assertAbsent(secret, "the API secret");
         }
         // the request body or header that carried them, in any spelling, never gets logged either
@@ -276,10 +273,10 @@ class SecretsTest {
                 + found.stream().limit(3).map(RawHttp::abbreviate).collect(Collectors.joining("\n")));
     }
 
-    /** Every access token the fake issued that the servers presented, read from the recorded requests. */
+    /** Every access token PortOne issued that the servers presented, read from the recorded requests. */
     private Set<String> tokens() {
         Set<String> tokens = new LinkedHashSet<>();
-        for (FakePortOne.Recorded r : portone.requests()) {
+        for (FaultProxy.Recorded r : portone.requests()) {
             String authorization = r.headers().get("Authorization");
             if (authorization != null) {
                 tokens.add(authorization.replaceFirst("^(?i)bearer\\s+", "").trim());

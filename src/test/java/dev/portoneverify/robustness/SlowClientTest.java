@@ -5,7 +5,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portoneverify.testsupport.FakePortOne;
 import dev.portoneverify.testsupport.TestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -37,7 +36,7 @@ class SlowClientTest {
                 }
                 // requests with bodies, as real buyers send them, are answered meanwhile
                 String order = server.createOrder(15000);
-                server.portone.putPayment(FakePortOne.payment("imp_400000000001", order, 15000, "paid"));
+                server.portone.pay("imp_400000000001", order, 15000);
                 assertEquals("success", server.complete("imp_400000000001", order).text("status"));
                 assertEquals(200, server.get("/health").status());
                 for (Socket s : slow) {

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portoneverify.testsupport.FakePortOne;
+import dev.portoneverify.testsupport.ServerProcess;
+import dev.portoneverify.testsupport.SimulatedPortOne;
 import dev.portoneverify.testsupport.TestDatabase;
 import dev.portoneverify.testsupport.TestServer;
 import java.net.URI;
@@ -28,12 +29,14 @@ class SmallHolesTest {
 
     @Test
     void a_merchant_uid_with_a_newline_or_bidi_override_forges_no_log_line() throws Exception {
-        try (FakePortOne portone = FakePortOne.start(); TestDatabase database = TestDatabase.create(tempDir())) {
-            ServerProcess server = ServerProcess.start(env(portone, database.url(), Map.of()), List.of()).awaitListening();
+        try (SimulatedPortOne portone = SimulatedPortOne.start(); TestDatabase database = TestDatabase.create(tempDir())) {
+            ServerProcess server = ServerProcess.classpath(env(portone, database.url(), Map.of()), List.of()).awaitListening();
             try {
                 // PortOne's merchant_uid is whatever the buyer passed to IMP.request_pay
                 String forged = "x\n2026-12-01T00:00:00.000Z WARN PaymentSync - refunded imp_uid=imp_1 merchant_uid=order_1\u2028\u202e";
-                portone.putPayment(FakePortOne.payment("imp_900000000001", forged, 1000, "paid"));
+                // the control API bounds a merchant_uid to 40 characters, so PortOne's answer carries the long one
+                portone.pay("imp_900000000001", "order_forged", 1000);
+                portone.rewritePayment("imp_900000000001", p -> p.put("merchant_uid", forged));
                 HttpResponse<String> answer = post(server, "/payments/complete",
                         "{\"imp_uid\":\"imp_900000000001\",\"merchant_uid\":\"order_x\"}");
                 assertEquals(400, answer.statusCode(), answer.body());   // order_mismatch: PortOne names another order
@@ -62,9 +65,9 @@ class SmallHolesTest {
 
     @Test
     void a_password_in_portone_api_url_is_not_in_the_start_up_line() throws Exception {
-        try (FakePortOne portone = FakePortOne.start(); TestDatabase database = TestDatabase.create(tempDir())) {
+        try (SimulatedPortOne portone = SimulatedPortOne.start(); TestDatabase database = TestDatabase.create(tempDir())) {
             String withPassword = portone.baseUrl().toString().replace("://", "://shop:hunter2-secret@");
-            ServerProcess server = ServerProcess.start(env(portone, database.url(), Map.of("PORTONE_API_URL", withPassword)),
+            ServerProcess server = ServerProcess.classpath(env(portone, database.url(), Map.of("PORTONE_API_URL", withPassword)),
                     List.of()).awaitListening();
             server.stop();
             String out = String.join("\n", server.output());
@@ -81,9 +84,9 @@ class SmallHolesTest {
             c.createStatement().execute("CREATE TABLE placeholder (x INTEGER)");
         }
         String url = "jdbc:sqlite:file:" + file + "?mode=ro";
-        try (FakePortOne portone = FakePortOne.start()) {
-            ServerProcess server = ServerProcess.start(env(portone, url, Map.of()), List.of());
-            int exit = server.awaitExit();
+        try (SimulatedPortOne portone = SimulatedPortOne.start()) {
+            ServerProcess server = ServerProcess.classpath(env(portone, url, Map.of()), List.of());
+            int exit = server.awaitExit(60);
             String out = String.join("\n", server.output());
             assertEquals(2, exit, out);
             assertTrue(out.contains("portone-verify cannot start: DATABASE_URL="), out);
@@ -122,7 +125,7 @@ class SmallHolesTest {
         }
     }
 
-    private static Map<String, String> env(FakePortOne portone, String databaseUrl, Map<String, String> extra) {
+    private static Map<String, String> env(SimulatedPortOne portone, String databaseUrl, Map<String, String> extra) {
         Map<String, String> env = new HashMap<>(TestServer.baseEnv(portone, databaseUrl));
         env.put("PORTONE_TIMEOUT_MS", "5000");
         env.putAll(extra);

@@ -21,19 +21,15 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The shop's own PortOne client and the sandbox agree: it reads every payment and cancels through it. */
 class PortOneClientAgainstSandboxTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private final SandboxHarness h = new SandboxHarness();
-
-    @AfterEach
-    void stop() {
-        h.close();
-    }
+    @RegisterExtension
+    final SandboxHarness h = new SandboxHarness();
 
     private PortOneClient client(boolean includeSandbox) {
         return client(new PortOneCredentials(h.sandbox.apiKey(), h.sandbox.apiSecret()), includeSandbox);

@@ -10,17 +10,13 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** POST /payments/cancel against docs/portone-v1-api.md §6: refusals are HTTP 200 with code 1 and change nothing. */
 class SandboxCancelTest {
-    private final SandboxHarness h = new SandboxHarness();
-
-    @AfterEach
-    void stop() {
-        h.close();
-    }
+    @RegisterExtension
+    final SandboxHarness h = new SandboxHarness();
 
     private static JsonNode paymentOf(Answer a) {
         assertEquals(200, a.status(), a.toString());

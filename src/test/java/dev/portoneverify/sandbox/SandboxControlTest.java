@@ -11,17 +11,13 @@ import dev.portoneverify.sandbox.SandboxHarness.Webhook;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The control API under /sandbox, and the webhooks it makes the simulated PortOne send (docs §7). */
 class SandboxControlTest {
-    private final SandboxHarness h = new SandboxHarness();
-
-    @AfterEach
-    void stop() {
-        h.close();
-    }
+    @RegisterExtension
+    final SandboxHarness h = new SandboxHarness();
 
     private static void assertWebhook(Webhook w, String impUid, String merchantUid, String status) {
         assertNotNull(w, "no webhook arrived");
@@ -53,6 +49,18 @@ class SandboxControlTest {
         Webhook w = h.nextWebhook();
         assertWebhook(w, impUid, "order_w2", "paid");
         assertTrue(w.contentType().startsWith("application/x-www-form-urlencoded"), w.contentType());
+    }
+
+    @Test
+    void a_payment_can_be_given_its_imp_uid_once() {
+        Answer first = h.control("POST", "/payments", Map.of("merchant_uid", "order_w9", "amount", 1000, "imp_uid", "imp_100000000001"));
+        Answer again = h.control("POST", "/payments", Map.of("merchant_uid", "order_w9", "amount", 1000, "imp_uid", "imp_100000000001"));
+
+        assertEquals(201, first.status(), first.toString());
+        assertEquals("imp_100000000001", first.text("imp_uid"));
+        assertEquals(409, again.status(), again.toString());
+        assertEquals("imp_uid_taken", again.text("status"));
+        assertEquals(1, h.control("GET", "/payments", null).body().size());
     }
 
     @Test

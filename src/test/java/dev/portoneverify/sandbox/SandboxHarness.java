@@ -4,13 +4,10 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.portoneverify.web.ApiException;
-import dev.portoneverify.web.Json;
-import dev.portoneverify.web.StatusMessage;
 import dev.portoneverify.testsupport.MutableClock;
+import dev.portoneverify.testsupport.SimulatedPortOne;
+import dev.portoneverify.web.Json;
 import io.javalin.Javalin;
-import io.javalin.apibuilder.ApiBuilder;
-import io.javalin.json.JavalinJackson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -29,13 +26,16 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A sandbox on a hand-moved clock, plus a throwaway "shop" on port 0 that mounts the control routes under
- * {@code /sandbox} (mapping {@link ApiException} as the real App does) and records every webhook that
- * reaches its {@code /portone-webhook}. The receiver only records; tests assert afterwards.
+ * The sandbox's own fixture: the test kit's {@link SimulatedPortOne} on a hand-moved clock (its control
+ * API host included), plus a throwaway "shop" on port 0 that records every webhook reaching its
+ * {@code /portone-webhook}; the receiver only records, tests assert afterwards. A JUnit 5 extension:
+ * {@code @RegisterExtension final SandboxHarness h = new SandboxHarness();} closes it after each test.
  */
-final class SandboxHarness implements AutoCloseable {
+final class SandboxHarness implements AutoCloseable, AfterEachCallback {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** One HTTP answer, its body parsed as JSON. */
@@ -67,6 +67,7 @@ final class SandboxHarness implements AutoCloseable {
     }
 
     final MutableClock clock;
+    private final SimulatedPortOne portone;
     final PortOneSandbox sandbox;
     final ObjectMapper json = Json.newMapper();
     private final BlockingQueue<Webhook> webhooks = new LinkedBlockingQueue<>();
@@ -79,24 +80,26 @@ final class SandboxHarness implements AutoCloseable {
     /** A sandbox keeping its state in {@code database} (null: in memory), on {@code clock}: to restart one. */
     SandboxHarness(MutableClock clock, Path database) {
         this.clock = clock;
-        this.sandbox = PortOneSandbox.start(new PortOneSandbox.Settings(PortOneSandbox.Settings.LOOPBACK, 0,
+        this.portone = SimulatedPortOne.start(new PortOneSandbox.Settings(PortOneSandbox.Settings.LOOPBACK, 0,
                 PortOneSandbox.Settings.TEST_API_KEY, PortOneSandbox.Settings.TEST_API_SECRET, database, false), clock);
+        this.sandbox = portone.sandbox();
         shop = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
-            config.jsonMapper(new JavalinJackson(json, false));
-            config.routes.apiBuilder(() -> ApiBuilder.path("sandbox", sandbox.controlRoutes()));
             config.routes.post("/portone-webhook", ctx -> webhooks.add(new Webhook(ctx.contentType(), ctx.body())));
-            config.routes.exception(ApiException.class, (e, ctx) ->
-                    ctx.status(e.httpStatus()).json(new StatusMessage(e.status(), e.getMessage())));
         });
         shop.start("127.0.0.1", 0);
         sandbox.webhookUrl(URI.create(shopUrl("/portone-webhook")));
     }
 
     @Override
+    public void afterEach(ExtensionContext context) {
+        close();
+    }
+
+    @Override
     public void close() {
         // the sandbox first, so that no webhook is still on its way to a stopped shop
-        sandbox.close();
+        portone.close();
         shop.stop();
     }
 
@@ -151,7 +154,7 @@ final class SandboxHarness implements AutoCloseable {
     // ---- the control API, as the shop serves it
 
     Answer control(String method, String path, Object body) {
-        return send(withJson(HttpRequest.newBuilder(URI.create(shopUrl("/sandbox" + path))), method, body));
+        return send(withJson(HttpRequest.newBuilder(portone.controlUrl(path)), method, body));
     }
 
     /** Pays by card and returns the new imp_uid. */

@@ -10,8 +10,8 @@ import dev.portoneverify.sandbox.SandboxHarness.Answer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The V1 surface against docs/portone-v1-api.md: envelope, tokens, status codes, Payment fields and types. */
 class SandboxV1ContractTest {
@@ -26,12 +26,8 @@ class SandboxV1ContractTest {
     private static final List<String> TIMESTAMPS = List.of("started_at", "paid_at", "failed_at", "cancelled_at",
             "vbank_date", "vbank_issued_at");
 
-    private final SandboxHarness h = new SandboxHarness();
-
-    @AfterEach
-    void stop() {
-        h.close();
-    }
+    @RegisterExtension
+    final SandboxHarness h = new SandboxHarness();
 
     private long now() {
         return h.clock.instant().getEpochSecond();

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The V1 list lookups against PortOne's V1 OpenAPI (developers.portone.io src/schema/v1.openapi.json):
@@ -20,12 +20,8 @@ import org.junit.jupiter.api.Test;
  * paging ({@code PagedPaymentAnnotation}: total, previous, next, list) and errors.
  */
 class SandboxV1ListsTest {
-    private final SandboxHarness h = new SandboxHarness();
-
-    @AfterEach
-    void stop() {
-        h.close();
-    }
+    @RegisterExtension
+    final SandboxHarness h = new SandboxHarness();
 
     private long now() {
         return h.clock.instant().getEpochSecond();

@@ -8,8 +8,8 @@ import dev.portoneverify.sandbox.SandboxHarness.Answer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code DELETE /vbanks/{imp_uid}} per the V1 OpenAPI: an unpaid virtual account is closed, so the buyer
@@ -17,12 +17,8 @@ import org.junit.jupiter.api.Test;
  * unknown imp_uid.
  */
 class SandboxVbankRevokeTest {
-    private final SandboxHarness h = new SandboxHarness();
-
-    @AfterEach
-    void stop() {
-        h.close();
-    }
+    @RegisterExtension
+    final SandboxHarness h = new SandboxHarness();
 
     private Answer revoke(String impUid) {
         return h.v1Json("DELETE", "/vbanks/" + impUid, h.token(), null);

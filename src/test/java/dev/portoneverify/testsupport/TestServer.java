@@ -1,5 +1,7 @@
 package dev.portoneverify.testsupport;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portoneverify.Config;
@@ -17,83 +19,170 @@ import java.time.Clock;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import kong.unirest.core.HttpResponse;
 import kong.unirest.core.Unirest;
 import kong.unirest.core.UnirestInstance;
 import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The real server, built by {@link Main#build} on port 0, with a fresh database ({@link TestDatabase}),
- * a fake PortOne on port 0 and a recording SMS sender. Requests go over real HTTP, the way httpie
- * sends them.
+ * The real server, built by {@link Main#build} on port 0, with a fresh database ({@link TestDatabase}) and
+ * a recording SMS sender; requests go over real HTTP, the way httpie sends them. In live mode (the usual
+ * one) PortOne is played by the embedded sandbox behind a fault-injecting proxy ({@link #portone}); in
+ * {@linkplain #sandboxMode() sandbox mode} the server runs as a newcomer starts it, with no PortOne keys,
+ * and its own embedded sandbox pays and sends real webhooks ({@code portone} is then null).
+ *
+ * <p>It is also the JUnit 5 extension that starts and stops it, so no test class copies that set-up:
+ * <pre>{@code
+ * @RegisterExtension final TestServer server = TestServer.live();          // a fresh one for every test
+ * @RegisterExtension static final TestServer server = TestServer.live();   // one for the whole class
+ * }</pre>
+ * Outside an extension, {@link #start()} (or {@link #started()}) and {@code try}-with-resources do the same.
  */
-public final class TestServer implements AutoCloseable {
-    public final FakePortOne portone;
+public final class TestServer implements AutoCloseable, BeforeAllCallback, BeforeEachCallback, AfterEachCallback,
+        AfterAllCallback {
+    /** PortOne as the server sees it; null in sandbox mode. */
+    public final SimulatedPortOne portone;
     public final RecordingSmsSender sms = new RecordingSmsSender();
-    private final Path dir;
-    /** The database this server made and drops when it closes; null when it uses another's. */
-    private final TestDatabase ownDatabase;
-    private final DatabaseSettings database;
-    private final Server server;
+    private final boolean sandboxMode;
+    private final Map<String, String> extraEnv;
+    /** The instance whose PortOne and database a second instance shares; null for a first one. */
+    private final TestServer first;
     private final UnirestInstance http = Unirest.spawnInstance();
     private final ObjectMapper json = Json.newMapper();
+
+    // set by started()
+    private Path dir;
+    /** The database this server made and drops when it closes; null when it uses another's. */
+    private TestDatabase ownDatabase;
+    private DatabaseSettings database;
+    private Server server;
+    private Config config;
     private Database db;
+    private boolean perClass;
+    private boolean closed;
 
-    /** False for a second instance, which borrows the first one's fake PortOne. */
-    private final boolean ownsPortOne;
-
-    /** {@code env} may name a DATABASE_URL of the test's own; otherwise the server gets a fresh {@link TestDatabase}. */
-    private TestServer(FakePortOne portone, Path dir, boolean ownsPortOne, Map<String, String> env) {
-        this.portone = portone;
-        this.dir = dir;
-        this.ownsPortOne = ownsPortOne;
-        this.ownDatabase = env.containsKey("DATABASE_URL") ? null : TestDatabase.create(dir);
-        Map<String, String> all = new HashMap<>(baseEnv(portone, ownDatabase == null ? env.get("DATABASE_URL") : ownDatabase.url()));
-        all.putAll(env);
-        Config config = Config.fromEnv(all);
-        this.database = config.database();
-        this.server = Main.build(config, sms, Clock.tickMillis(java.time.ZoneOffset.UTC)).start(0);
+    private TestServer(boolean sandboxMode, Map<String, String> env, TestServer first) {
+        this.sandboxMode = sandboxMode;
+        this.extraEnv = Map.copyOf(env);
+        this.first = first;
+        this.portone = sandboxMode ? null : first != null ? first.portone : SimulatedPortOne.start();
         http.config().connectTimeout(5_000).requestTimeout(30_000);
     }
 
-    public static TestServer start() {
-        return start(Map.of());
+    /** A live-mode server, not started yet: for {@code @RegisterExtension}, or call {@link #started()}. */
+    public static TestServer live() {
+        return new TestServer(false, Map.of(), null);
     }
 
-    /** Starts with extra or overriding environment variables, e.g. {@code AUTO_CANCEL_FORGERIES=false}. */
+    /** A live-mode server with extra or overriding environment variables, e.g. {@code AUTO_CANCEL_FORGERIES=false}. */
+    public static TestServer live(Map<String, String> env) {
+        return new TestServer(false, env, null);
+    }
+
+    /** The server as a newcomer starts it: no PortOne keys, so the embedded sandbox plays PortOne. */
+    public static TestServer sandboxMode() {
+        return new TestServer(true, Map.of(), null);
+    }
+
+    public static TestServer sandboxMode(Map<String, String> env) {
+        return new TestServer(true, env, null);
+    }
+
+    /** A live-mode server, started. */
+    public static TestServer start() {
+        return live().started();
+    }
+
+    /** A live-mode server with extra or overriding environment variables, started. */
     public static TestServer start(Map<String, String> env) {
-        try {
-            Path dir = Files.createTempDirectory("portone-verify-test");
-            return new TestServer(FakePortOne.start(), dir, true, env);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return live(env).started();
     }
 
     /**
      * A second server instance beside {@code first}, as behind a load balancer: the same database and
-     * the same (fake) PortOne, its own token cache, SMS sender and background workers.
+     * the same PortOne, its own token cache, SMS sender and background workers. Started.
      */
     public static TestServer besides(TestServer first) {
+        return new TestServer(false, Map.of("DATABASE_URL", first.database.url()), first).started();
+    }
+
+    /** Starts the server (once; returns it). {@code env} may name a DATABASE_URL of the test's own, otherwise it gets a fresh database. */
+    public TestServer started() {
+        if (server != null) {
+            return this;
+        }
         try {
-            return new TestServer(first.portone, Files.createTempDirectory("portone-verify-test"), false,
-                    Map.of("DATABASE_URL", first.database.url()));
+            dir = Files.createTempDirectory("portone-verify-test");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        ownDatabase = extraEnv.containsKey("DATABASE_URL") ? null : TestDatabase.create(dir);
+        String databaseUrl = ownDatabase == null ? extraEnv.get("DATABASE_URL") : ownDatabase.url();
+        Map<String, String> all = new HashMap<>(sandboxMode ? sandboxEnv(databaseUrl, dir) : baseEnv(portone, databaseUrl));
+        all.putAll(extraEnv);
+        config = Config.fromEnv(all);
+        database = config.database();
+        server = Main.build(config, sms, Clock.tickMillis(java.time.ZoneOffset.UTC)).start(0);
+        return this;
     }
 
-    public static Map<String, String> baseEnv(FakePortOne portone, String databaseUrl) {
+    /**
+     * Stops this server and starts another in its place on the same shop database (and, in sandbox mode,
+     * the same sandbox state file), as a restart does; {@link #url} then reaches the new one.
+     */
+    public void restart() {
+        server.stop();
+        server = Main.build(config, sms, Clock.tickMillis(java.time.ZoneOffset.UTC)).start(0);
+    }
+
+    public static Map<String, String> baseEnv(SimulatedPortOne portone, String databaseUrl) {
         return Map.of(
                 "PORT", "0",
                 "DATABASE_URL", databaseUrl,
                 "PORTONE_API_URL", portone.baseUrl().toString(),
-                "PORTONE_API_KEY", FakePortOne.API_KEY,
-                "PORTONE_API_SECRET", FakePortOne.API_SECRET,
+                "PORTONE_API_KEY", portone.apiKey(),
+                "PORTONE_API_SECRET", portone.apiSecret(),
                 "PORTONE_TIMEOUT_MS", "1000",
                 // tests run reconciliation passes themselves, when they want one
                 "RECONCILE_INTERVAL_SECONDS", "0");
+    }
+
+    /** The sandbox on a free port with its state in the test's directory: tests run beside each other. */
+    private static Map<String, String> sandboxEnv(String databaseUrl, Path dir) {
+        return Map.of("PORT", "0", "SANDBOX_PORT", "0", "SANDBOX_DATABASE", dir.resolve("sandbox.db").toString(),
+                "DATABASE_URL", databaseUrl, "RECONCILE_INTERVAL_SECONDS", "0");
+    }
+
+    // ---- the JUnit 5 extension: a static field lives for the class, an instance field for one test
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        perClass = true;
+        started();
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        started();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        if (!perClass) {
+            close();
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     public String url(String path) {
@@ -138,10 +227,28 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /** POST with a JSON body. */
+    public Answer post(String path, Object body) {
+        return postJson(path, body);
+    }
+
+    /** POST with a JSON body that must succeed; returns the answer's body. */
+    public JsonNode ok(String path, Object body) {
+        Answer answer = postJson(path, body);
+        if (answer.status() >= 400) {
+            throw new AssertionError("POST " + path + " answered " + answer.status() + " " + answer.raw());
+        }
+        return answer.body();
+    }
+
     /** As the checkout page does: an order for a buyer this server created carries that buyer's token. */
     public Answer postJson(String path, Object body) {
-        return parse(http.post(url(path)).header("Content-Type", "application/json").headers(buyerAuth(path, body))
-                .body(write(body)).asString());
+        Answer answer = parse(http.post(url(path)).header("Content-Type", "application/json")
+                .headers(buyerAuth(path, body)).body(write(body)).asString());
+        if (path.equals("/users") && answer.status() == 201) {
+            buyerTokens.put(answer.body().get("id").asLong(), answer.text("token"));
+        }
+        return answer;
     }
 
     /** The buyer tokens POST /users answered, by user id. */
@@ -192,6 +299,12 @@ public final class TestServer implements AutoCloseable {
         return parse(http.get(url(path)).headers(buyerAuth(path, null)).asString());
     }
 
+    /** A request with the admin API's bearer token. */
+    public Answer admin(String method, String path, String token, Map<String, Object> body) {
+        return parse(http.request(method, url(path)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json").body(body == null ? "" : write(body)).asString());
+    }
+
     public Answer get(String path, Map<String, String> headers) {
         return parse(http.get(url(path)).headers(headers).asString());
     }
@@ -220,6 +333,26 @@ public final class TestServer implements AutoCloseable {
             throw new AssertionError("POST /orders answered " + answer.status() + " " + answer.raw());
         }
         return answer.text("merchant_uid");
+    }
+
+    /** A user and an order named {@code name} for them; returns the order's merchant_uid. */
+    public String order(String name, long amount) {
+        long userId = createUser("홍길동", "010-1234-5678");
+        return createOrder(userId, Map.of("user_id", userId, "name", name, "amount", amount));
+    }
+
+    /** Webhooks arrive asynchronously, as PortOne sends them: waits (bounded) for their effect. */
+    public static void eventually(Supplier<String> actual, String expected) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        String last = null;
+        while (System.nanoTime() < deadline) {
+            last = actual.get();
+            if (expected.equals(last)) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        assertEquals(expected, last);
     }
 
     public Answer complete(String impUid, String merchantUid) {
@@ -251,23 +384,32 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /** Stops the server and drops its database; idempotent. A second instance leaves the first one's PortOne alone. */
     @Override
     public void close() {
-        server.stop();
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (server != null) {
+            server.stop();
+        }
         http.close();
         if (db != null) {
             db.close();
         }
-        if (ownsPortOne) {
+        if (portone != null && first == null) {
             portone.close();
         }
         if (ownDatabase != null) {
             ownDatabase.close();
         }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temp folder left behind is harmless
+        if (dir != null) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException ignored) {
+                // a temp folder left behind is harmless
+            }
         }
     }
 }

@@ -38,12 +38,12 @@ import org.jdbi.v3.core.Jdbi;
  * api.portone.io (its URL, fixed test secret, store and webhook secret in the environment). The engine's
  * control routes are served by a throwaway host of their own. Webhooks are off until {@link #webhooksOn()}:
  * a test then decides when PortOne "sends" one ({@link #resendWebhook}) and sees the shop's answer.
- * {@link #withV1} adds a fake PortOne V1, for a shop running both generations.
+ * {@link #withV1} adds the PortOne V1 simulator, for a shop running both generations.
  */
 public final class V2Shop implements AutoCloseable {
     public final RecordingSmsSender sms = new RecordingSmsSender();
     public final PortOneV2Sandbox portone = PortOneV2Sandbox.start(0, Clock.systemUTC());
-    public final FakePortOne v1;
+    public final SimulatedPortOne v1;
     private final ObjectMapper json = Json.newMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Javalin control;
@@ -66,7 +66,7 @@ public final class V2Shop implements AutoCloseable {
                     ctx.status(e.httpStatus()).json(new StatusMessage(e.status(), e.getMessage())));
         });
         control.start("127.0.0.1", 0);
-        v1 = withV1 ? FakePortOne.start() : null;
+        v1 = withV1 ? SimulatedPortOne.start() : null;
         try {
             database = TestDatabase.create(Files.createTempDirectory("portone-verify-v2"));
         } catch (IOException e) {
@@ -102,7 +102,7 @@ public final class V2Shop implements AutoCloseable {
         return new V2Shop(env, false);
     }
 
-    /** V1 (a fake PortOne V1) and V2 side by side. */
+    /** V1 (the V1 simulator) and V2 side by side. */
     public static V2Shop withV1(Map<String, String> env) {
         return new V2Shop(env, true);
     }

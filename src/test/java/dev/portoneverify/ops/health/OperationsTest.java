@@ -4,27 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portoneverify.testsupport.FakePortOne;
+import dev.portoneverify.testsupport.FaultProxy.Fault;
 import dev.portoneverify.testsupport.TestServer;
 import dev.portoneverify.testsupport.TestServer.Answer;
 import kong.unirest.core.Unirest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** GET /health, GET /metrics and the request id. */
 class OperationsTest {
-    private TestServer server;
-
-    @BeforeEach
-    void start() {
-        server = TestServer.start();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    final TestServer server = TestServer.live();
 
     @Test
     void health_is_200_when_the_database_and_portone_credentials_work_and_probes_reuse_the_token() {
@@ -41,7 +31,7 @@ class OperationsTest {
 
     @Test
     void health_is_503_not_ready_when_portone_rejects_or_cannot_be_reached() {
-        server.portone.fault(FakePortOne.Fault.HTTP_503);
+        server.portone.fault(Fault.HTTP_503);
 
         Answer health = server.get("/health");
 
@@ -49,19 +39,19 @@ class OperationsTest {
         assertEquals("not_ready", health.text("status"));
         assertTrue(health.body().path("live").asBoolean());
         assertEquals("unavailable", health.body().path("checks").path("portone").asText());
-        assertFalse(health.raw().contains(FakePortOne.API_SECRET));
+        assertFalse(health.raw().contains(server.portone.apiSecret()));
     }
 
     @Test
     void metrics_count_verifications_forgeries_refunds_portone_requests_and_the_sms_outbox() throws Exception {
         String order = server.createOrder(15000);
-        server.portone.putPayment(FakePortOne.payment("imp_950000000001", order, 15000, "paid"));
+        server.portone.pay("imp_950000000001", order, 15000);
         server.complete("imp_950000000001", order);
         String forged = server.createOrder(15000);
-        server.portone.putPayment(FakePortOne.payment("imp_950000000002", forged, 1, "paid"));
+        server.portone.payTampered("imp_950000000002", forged, 1, null);
         server.webhook("imp_950000000002", forged, "paid");
         String vbank = server.createOrder(30000);
-        server.portone.putPayment(FakePortOne.vbankReady("imp_950000000003", vbank, 30000));
+        server.portone.issueVbank("imp_950000000003", vbank, 30000);
         server.complete("imp_950000000003", vbank);
         server.sms.awaitSent(1);
 

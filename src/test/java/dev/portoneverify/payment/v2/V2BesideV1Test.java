@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.portoneverify.testsupport.FakePortOne;
 import dev.portoneverify.testsupport.V2Shop;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -16,7 +15,7 @@ class V2BesideV1Test {
     void a_v1_order_and_a_v2_order_are_paid_side_by_side_and_each_shows_its_generation() {
         try (V2Shop shop = V2Shop.withV1(Map.of())) {
             String v1Order = shop.order(15000);
-            shop.v1.putPayment(FakePortOne.payment("imp_100000000001", v1Order, 15000, "paid"));
+            shop.v1.pay("imp_100000000001", v1Order, 15000);
             V2Shop.Answer v1 = shop.post("/payments/complete", Map.of("imp_uid", "imp_100000000001", "merchant_uid", v1Order));
             assertEquals("success", v1.text("status"));
 
@@ -43,7 +42,7 @@ class V2BesideV1Test {
     void the_v1_webhook_keeps_working_and_a_v2_payment_never_goes_to_v1() {
         try (V2Shop shop = V2Shop.withV1(Map.of())) {
             String v1Order = shop.order(15000);
-            shop.v1.putPayment(FakePortOne.payment("imp_100000000002", v1Order, 15000, "paid"));
+            shop.v1.pay("imp_100000000002", v1Order, 15000);
             V2Shop.Answer hook = shop.post("/portone-webhook", Map.of("imp_uid", "imp_100000000002",
                     "merchant_uid", v1Order, "status", "paid"));
             assertEquals(200, hook.status());

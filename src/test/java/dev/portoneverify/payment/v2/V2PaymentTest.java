@@ -220,7 +220,7 @@ class V2PaymentTest {
             assertEquals(1, shop.rows("sms_outbox"));
 
             shop.sandbox("/payments/" + paymentId + "/deposit", Map.of());
-            dev.portoneverify.testsupport.SandboxShop.eventually(() -> shop.orderStatus(order), "paid");
+            dev.portoneverify.testsupport.TestServer.eventually(() -> shop.orderStatus(order), "paid");
             assertEquals(1, shop.rows("sms_outbox"));
         }
     }

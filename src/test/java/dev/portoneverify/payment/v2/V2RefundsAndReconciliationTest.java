@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.portoneverify.testsupport.Race;
-import dev.portoneverify.testsupport.SandboxShop;
+import dev.portoneverify.testsupport.TestServer;
 import dev.portoneverify.testsupport.V2Shop;
 import java.util.List;
 import java.util.Map;
@@ -127,7 +127,7 @@ class V2RefundsAndReconciliationTest {
                     .bind("id", paymentId).bind("t", true).mapTo(Integer.class).one());
             assertEquals(1, changed);
             shop.sms.awaitSent(1);
-            SandboxShop.eventually(() -> Integer.toString(shop.sms.sent().size()), "1");
+            TestServer.eventually(() -> Integer.toString(shop.sms.sent().size()), "1");
         }
     }
 

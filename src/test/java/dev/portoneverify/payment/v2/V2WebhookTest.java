@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.portoneverify.sandbox.v2.PortOneV2Sandbox;
-import dev.portoneverify.testsupport.SandboxShop;
+import dev.portoneverify.testsupport.TestServer;
 import dev.portoneverify.testsupport.V2Shop;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -36,7 +36,7 @@ class V2WebhookTest {
             String order = shop.order(15000);
             JsonNode checkout = shop.checkout(order);
             shop.pay(checkout, Map.of());
-            SandboxShop.eventually(() -> shop.orderStatus(order), "paid");
+            TestServer.eventually(() -> shop.orderStatus(order), "paid");
             assertEquals("v2", shop.get("/orders/" + order).body().path("payment").path("portone_version").asText());
         }
     }

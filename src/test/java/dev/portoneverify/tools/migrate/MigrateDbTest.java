@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.portoneverify.db.Database;
 import dev.portoneverify.db.DatabaseSettings;
 import dev.portoneverify.tools.migrate.Tables.Table;
-import dev.portoneverify.testsupport.FakePortOne;
 import dev.portoneverify.testsupport.TestDatabase;
 import dev.portoneverify.testsupport.TestServer;
 import java.io.ByteArrayOutputStream;
@@ -44,16 +43,16 @@ class MigrateDbTest {
         target = TestDatabase.create(dir);
         try (TestServer shop = TestServer.start(Map.of("DATABASE_URL", sqliteUrl))) {
             String paid = shop.createOrder(15000);
-            shop.portone.putPayment(FakePortOne.payment("imp_800000000001", paid, 15000, "paid"));
+            shop.portone.pay("imp_800000000001", paid, 15000);
             assertEquals("success", shop.complete("imp_800000000001", paid).text("status"));
 
             String vbank = shop.createOrder(50000);
-            shop.portone.putPayment(FakePortOne.vbankReady("imp_800000000002", vbank, 50000));
+            shop.portone.issueVbank("imp_800000000002", vbank, 50000);
             assertEquals("vbankIssued", shop.webhook("imp_800000000002", vbank, "ready").text("status"));
             shop.sms.awaitSent(1);
 
             String forged = shop.createOrder(50000);
-            shop.portone.putPayment(FakePortOne.payment("imp_800000000003", forged, 500, "paid"));
+            shop.portone.payTampered("imp_800000000003", forged, 500, null);
             assertEquals("forgery", shop.complete("imp_800000000003", forged).text("status"));
 
             long buyer = shop.createUser("Jane Doe", "010-9999-0000");
@@ -107,7 +106,7 @@ class MigrateDbTest {
             assertEquals(5, next, "new ids continue after the migrated ones");
             assertEquals(1, moved.rows("sms_outbox"));
             String order = moved.createOrder(next, Map.of("user_id", next, "name", "새 주문", "amount", 1000));
-            moved.portone.putPayment(FakePortOne.payment("imp_800000000010", order, 1000, "paid"));
+            moved.portone.pay("imp_800000000010", order, 1000);
             assertEquals("success", moved.complete("imp_800000000010", order).text("status"));
         }
     }

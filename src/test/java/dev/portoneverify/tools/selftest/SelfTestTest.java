@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portoneverify.Main;
-import dev.portoneverify.testsupport.FakePortOne;
+import dev.portoneverify.testsupport.ServerProcess;
+import dev.portoneverify.testsupport.SimulatedPortOne;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -36,27 +37,17 @@ class SelfTestTest {
     @Test
     void the_self_test_ignores_the_shops_settings_so_it_never_reaches_portone_or_the_shops_database(@TempDir Path dir)
             throws Exception {
-        try (FakePortOne portone = FakePortOne.start()) {
+        try (SimulatedPortOne portone = SimulatedPortOne.start()) {
             Path shopDatabase = dir.resolve("shop.db");
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                    Main.class.getName(), "self-test");
-            Map<String, String> env = builder.environment();
-            env.put("PORTONE_MODE", "live");
-            env.put("PORTONE_API_KEY", "live-key");
-            env.put("PORTONE_API_SECRET", "live-secret");
-            env.put("PORTONE_API_URL", portone.baseUrl().toString());
-            env.put("DATABASE_URL", "jdbc:sqlite:" + shopDatabase);
-            Path printed = dir.resolve("self-test.log");
-            builder.redirectErrorStream(true).redirectOutput(printed.toFile());
+            ServerProcess selfTest = ServerProcess.classpath(Map.of("PORTONE_MODE", "live",
+                    "PORTONE_API_KEY", "live-key", "PORTONE_API_SECRET", "live-secret",
+                    "PORTONE_API_URL", portone.baseUrl().toString(), "DATABASE_URL", "jdbc:sqlite:" + shopDatabase),
+                    List.of(), "self-test");
 
-            Process process = builder.start();
-            boolean exited = process.waitFor(60, TimeUnit.SECONDS);
-            process.destroyForcibly();
-            String output = Files.readString(printed, StandardCharsets.UTF_8);
-            assertTrue(exited, "the self-test did not finish within 60 s: " + output);
+            int exit = selfTest.awaitExit(60);
+            String output = String.join("\n", selfTest.output());
 
-            assertEquals(0, process.exitValue(), output);
+            assertEquals(0, exit, output);
             assertTrue(output.contains("self-test passed"), output);
             assertEquals(List.of(), portone.requests());
             assertFalse(Files.exists(shopDatabase));

@@ -1,10 +1,11 @@
-package dev.portoneverify.robustness;
+package dev.portoneverify.testsupport;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,16 +17,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code java dev.portoneverify.Main} in a child JVM on the test class path, with every line it writes
- * (stdout and stderr, where slf4j-simple logs) kept. A child process is the one capture that cannot
- * miss a line: whatever logger caches whatever stream, all of it reaches the pipe. It also runs the real
- * composition root, so the SMS go through {@code LogSmsSender} as in production.
+ * The server, or one of its commands, in a child JVM: either the runnable jar as a shop runs it
+ * ({@link #jar}) or {@code dev.portoneverify.Main} on the test class path ({@link #classpath}). Every
+ * line it writes (stdout and stderr, where slf4j-simple logs) is kept: a child process is the one capture
+ * that cannot miss a line, whatever logger caches whatever stream. {@code env} is the child's whole
+ * configuration: the parent's own PORT, DATABASE_*, PORTONE_* (and the like) never leak into it.
  */
-final class ServerProcess {
+public final class ServerProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on http://localhost:(\\d+)");
-    /** Variables the parent's environment must not leak into the child's configuration. */
     private static final Pattern OURS = Pattern.compile(
-            "PORT|DATABASE_.*|PORTONE_.*|AUTO_CANCEL_FORGERIES|RECONCILE_.*|WEBHOOK_.*|PREPARE_AMOUNTS|CONFIRM_PROCESS|SANDBOX.*");
+            "PORT|DATABASE_.*|PORTONE_.*|AUTO_CANCEL_FORGERIES|RECONCILE_.*|WEBHOOK_.*|PREPARE_AMOUNTS|CONFIRM_PROCESS|SANDBOX.*|ADMIN_TOKEN|SMS_.*|SOLAPI_.*");
 
     private final Process process;
     private final Thread reader;
@@ -39,13 +40,30 @@ final class ServerProcess {
         reader.start();
     }
 
-    /** Starts the child with {@code env} as its whole configuration and {@code jvmOptions} before the main class. */
-    static ServerProcess start(Map<String, String> env, List<String> jvmOptions, String... args) {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path")));
+    /** {@code java -jar target/portone-verify.jar args} (built by {@code mvn package}, before the *IT tests). */
+    public static ServerProcess jar(Map<String, String> env, String... args) {
+        String jar = System.getProperty("portoneVerify.jar", "target/portone-verify.jar");
+        if (!Files.exists(Path.of(jar))) {
+            throw new IllegalStateException(jar + " is missing: run `mvn verify`, which builds it before the *IT tests");
+        }
+        List<String> command = new ArrayList<>(List.of(java(), "-jar", jar));
+        command.addAll(List.of(args));
+        // a sandbox-mode jar must not take the fixed default port or write its state into the project
+        Map<String, String> all = new java.util.HashMap<>(Map.of("SANDBOX_PORT", "0", "SANDBOX_DATABASE", "memory"));
+        all.putAll(env);
+        return start(command, all);
+    }
+
+    /** {@code java jvmOptions -cp <test class path> dev.portoneverify.Main args}. */
+    public static ServerProcess classpath(Map<String, String> env, List<String> jvmOptions, String... args) {
+        List<String> command = new ArrayList<>(List.of(java(), "-cp", System.getProperty("java.class.path")));
         command.addAll(jvmOptions);
         command.add("dev.portoneverify.Main");
         command.addAll(List.of(args));
+        return start(command, env);
+    }
+
+    private static ServerProcess start(List<String> command, Map<String, String> env) {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().keySet().removeIf(name -> OURS.matcher(name).matches());
         builder.environment().putAll(env);
@@ -56,8 +74,12 @@ final class ServerProcess {
         }
     }
 
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
     /** Waits (bounded) for the "listening on" line; fails with everything the child said if it never comes. */
-    ServerProcess awaitListening() {
+    public ServerProcess awaitListening() {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (port == 0 && process.isAlive() && System.nanoTime() < deadline) {
             pause(20);
@@ -70,7 +92,7 @@ final class ServerProcess {
     }
 
     /** Waits (bounded) until some line matches; true if one did. */
-    boolean awaitLine(Predicate<String> line, long timeoutMillis) {
+    public boolean awaitLine(Predicate<String> line, long timeoutMillis) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         while (System.nanoTime() < deadline) {
             if (output.stream().anyMatch(line)) {
@@ -81,39 +103,49 @@ final class ServerProcess {
         return false;
     }
 
-    /** Waits (bounded) for the child to exit by itself and returns its exit code. */
-    int awaitExit() throws InterruptedException {
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+    /** Waits (at most {@code seconds}) for the child to exit by itself and returns its exit code. */
+    public int awaitExit(long seconds) throws InterruptedException {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new IllegalStateException("the process did not exit:\n" + String.join("\n", output));
+            throw new IllegalStateException("the process did not exit within " + seconds + " s:\n" + String.join("\n", output));
         }
         reader.join(5_000);
         return process.exitValue();
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    String url(String path) {
+    public String url(String path) {
         return "http://localhost:" + port + path;
     }
 
-    /** Every line written so far; after {@link #stop()}, every line. */
-    List<String> output() {
+    /** Every line written so far; after {@link #stop()} or an exit, every line. */
+    public List<String> output() {
         return List.copyOf(output);
     }
 
     /** SIGTERM, as an operator stops it: the shutdown hook runs and its last lines are kept. */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process.isAlive()) {
             process.destroy();
             if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(5, TimeUnit.SECONDS);
+                kill();
             }
         }
         reader.join(5_000);
+    }
+
+    /** SIGKILL: no shutdown hook runs, nothing is flushed, as when the machine loses power. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
     }
 
     private void readOutput() {
