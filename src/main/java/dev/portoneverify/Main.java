@@ -26,6 +26,7 @@ import dev.portoneverify.portone.PortOneClient;
 import dev.portoneverify.portone.PortOneCredentials;
 import dev.portoneverify.portone.PortOneException;
 import dev.portoneverify.reconcile.LeaseDao;
+import dev.portoneverify.reconcile.PositionDao;
 import dev.portoneverify.reconcile.Reconciler;
 import dev.portoneverify.sandbox.PortOneSandbox;
 import dev.portoneverify.sandbox.WebhookFormat;
@@ -118,18 +119,19 @@ public final class Main {
                         config.portoneTimeout(), config.allowTestPayments(), clock, metrics);
 
         SmsDispatcher sms = new SmsDispatcher(outbox, smsSender, clock, metrics);
+        // a refund call still unanswered after this long was cut short by a crash
+        Duration refundCallLimit = config.portoneTimeout().multipliedBy(2);
         PaymentSync sync = new PaymentSync(portone, database.transactions(), sms,
-                new Policy(config.allowTestPayments(), config.autoCancelForgeries()), clock,
-                config.portoneTimeout().multipliedBy(2), metrics);
+                new Policy(config.allowTestPayments(), config.autoCancelForgeries()), clock, refundCallLimit, metrics);
         UserDao users = jdbi.onDemand(UserDao.class);
         OrderDao orders = jdbi.onDemand(OrderDao.class);
 
         ConfirmHandler confirm = new ConfirmHandler(orders, jdbi, json, clock);
         Reconciler reconciler = new Reconciler(orders, jdbi.onDemand(PaymentDao.class), jdbi.onDemand(LeaseDao.class),
-                portone, sync, clock, config.reconcileWindow());
+                jdbi.onDemand(PositionDao.class), portone, sync, clock, config.reconcileWindow(), refundCallLimit);
         App.Admin admin = config.adminToken() == null ? null : new App.Admin(new AdminGuard(config.adminToken()),
                 new AdminHandler(jdbi.onDemand(AdminDao.class), orders, jdbi.onDemand(HistoryDao.class), reconciler,
-                        new Refunds(portone, sync, orders, jdbi, clock), json));
+                        new Refunds(portone, sync, orders, jdbi.onDemand(PaymentDao.class), jdbi, clock), json));
         App.Handlers handlers = new App.Handlers(
                 new UserHandler(users, json, clock),
                 new OrderHandler(orders, users, new MerchantUids(), amountRegistration(config, portone), json, clock),

@@ -8,6 +8,7 @@ import java.util.List;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 
 /** Read-only queries for the shop's admin: orders by status and date, payments, forgeries, failed refunds. */
@@ -47,6 +48,20 @@ public interface AdminDao {
             """)
     List<HistoryEntry> forgeries(@Bind("limit") int limit);
 
-    @SqlQuery("SELECT * FROM payments WHERE refund_state = 'failed' ORDER BY updated_at DESC")
-    List<PaymentRow> failedRefunds();
+    /**
+     * Refunds in {@code states}, newest first, each with the latest history row's detail as its reason:
+     * failed or still claimed ('requested': in flight, or cut short by a crash until the next pass
+     * settles it), or waiting for the shop ('awaiting_account').
+     */
+    @SqlQuery("""
+            SELECT p.imp_uid, p.merchant_uid, p.status, p.amount, p.cancel_amount, p.currency, p.pay_method,
+                   p.refund_state, p.refund_requested_at, p.updated_at,
+                   (SELECT h.detail FROM payment_history h WHERE h.imp_uid = p.imp_uid ORDER BY h.id DESC LIMIT 1) AS reason
+              FROM payments p
+             WHERE p.refund_state IN (<states>)
+             ORDER BY p.updated_at DESC
+             LIMIT 1000
+            """)
+    @RegisterConstructorMapper(RefundRow.class)
+    List<RefundRow> refunds(@BindList("states") List<String> states);
 }

@@ -46,7 +46,7 @@ public final class Tables {
             table("payments", "imp_uid",
                     "imp_uid", Kind.TEXT, "merchant_uid", Kind.TEXT, "status", Kind.TEXT, "amount", Kind.MONEY,
                     "cancel_amount", Kind.MONEY, "currency", Kind.TEXT, "pay_method", Kind.TEXT,
-                    "sandbox", Kind.FLAG, "paid_at", Kind.TIME, "refund_state", Kind.TEXT,
+                    "sandbox", Kind.FLAG, "paid_at", Kind.TIME, "vbank_due", Kind.TIME, "refund_state", Kind.TEXT,
                     "refund_requested_at", Kind.TIME, "first_seen_at", Kind.TIME, "updated_at", Kind.TIME),
             table("payment_history", "id",
                     "id", Kind.WHOLE, "imp_uid", Kind.TEXT, "merchant_uid", Kind.TEXT, "source", Kind.TEXT,
@@ -56,7 +56,11 @@ public final class Tables {
             table("sms_outbox", "id",
                     "id", Kind.WHOLE, "dedupe_key", Kind.TEXT, "user_id", Kind.WHOLE, "phone", Kind.TEXT,
                     "message", Kind.TEXT, "created_at", Kind.TIME, "attempts", Kind.WHOLE,
-                    "last_error", Kind.TEXT, "next_attempt_at", Kind.TIME, "sent_at", Kind.TIME));
+                    "last_error", Kind.TEXT, "next_attempt_at", Kind.TIME, "sent_at", Kind.TIME),
+            // how far reconciliation has listed PortOne's changes: without it the copy's first pass would
+            // start over from RECONCILE_WINDOW_HOURS ago
+            table("reconcile_position", "name",
+                    "name", Kind.TEXT, "listed_until", Kind.TIME, "updated_at", Kind.TIME));
 
     private static Table table(String name, String key, Object... columnsAndKinds) {
         Map<String, Kind> columns = new LinkedHashMap<>();

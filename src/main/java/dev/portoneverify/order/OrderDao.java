@@ -2,11 +2,13 @@ package dev.portoneverify.order;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -36,13 +38,9 @@ public interface OrderDao {
     @SqlQuery("SELECT * FROM orders WHERE merchant_uid = :merchantUid <forUpdate>")
     Optional<Order> findForUpdate(@Bind("merchantUid") String merchantUid);
 
-    /** Orders that may still be paid, oldest first: what reconciliation looks at. */
-    @SqlQuery("""
-            SELECT * FROM orders
-             WHERE status IN ('pending', 'awaiting_deposit') AND created_at >= :since
-             ORDER BY created_at LIMIT :limit
-            """)
-    List<Order> open(@Bind("since") Instant since, @Bind("limit") int limit);
+    /** Which of these merchant_uids are orders of ours (PortOne lists every payment of the merchant). */
+    @SqlQuery("SELECT merchant_uid FROM orders WHERE merchant_uid IN (<merchantUids>)")
+    List<String> existing(@BindList("merchantUids") Collection<String> merchantUids);
 
     @SqlQuery("""
             SELECT imp_uid, status, pay_method, amount, cancel_amount, currency, paid_at
@@ -66,9 +64,22 @@ public interface OrderDao {
     int markAwaitingDeposit(@Bind("merchantUid") String merchantUid, @Bind("impUid") String impUid,
                             @Bind("now") Instant now);
 
+    /**
+     * Part of the payment was refunded: the order's own payment (paid, or a virtual account deposited
+     * into), or a payment that binds an order still waiting for one and was partly refunded already.
+     */
+    @SqlUpdate("""
+            UPDATE orders SET status = 'partially_refunded', imp_uid = :impUid, updated_at = :now
+             WHERE merchant_uid = :merchantUid
+               AND (status IN ('pending', 'awaiting_deposit') OR (status = 'paid' AND imp_uid = :impUid))
+            """)
+    int markPartiallyRefunded(@Bind("merchantUid") String merchantUid, @Bind("impUid") String impUid,
+                              @Bind("now") Instant now);
+
     @SqlUpdate("""
             UPDATE orders SET status = 'cancelled', updated_at = :now
-             WHERE merchant_uid = :merchantUid AND imp_uid = :impUid AND status IN ('paid', 'awaiting_deposit')
+             WHERE merchant_uid = :merchantUid AND imp_uid = :impUid
+               AND status IN ('paid', 'partially_refunded', 'awaiting_deposit')
             """)
     int markCancelled(@Bind("merchantUid") String merchantUid, @Bind("impUid") String impUid,
                       @Bind("now") Instant now);

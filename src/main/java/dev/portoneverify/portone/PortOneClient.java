@@ -25,6 +25,8 @@ import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -34,8 +36,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Client for the two PortOne V1 calls this project needs: payment lookup and cancel
- * (see {@code docs/portone-v1-api.md}).
+ * Client for the PortOne V1 calls this project needs: payment lookups (by imp_uid, by merchant_uid,
+ * by status and time), prepare, cancel and revoking a virtual account (see {@code docs/portone-v1-api.md}).
  *
  * <p>Thread-safe; share one instance. The access token is cached and refreshed by one caller at a
  * time. Every failure is a {@link PortOneException} subtype; bad arguments are
@@ -49,6 +51,8 @@ public final class PortOneClient {
     /** PortOne messages are short Korean sentences; a long one is not a message and stays out of logs. */
     private static final int MAX_MESSAGE_CHARS = 200;
     private static final Duration READ_RETRY_PAUSE = Duration.ofMillis(200);
+    /** PortOne's largest page of {@code GET /payments/status/{status}}. */
+    public static final int MAX_PAGE_LIMIT = 1000;
 
     private final HttpClient http;
     private final ObjectMapper json;
@@ -182,6 +186,53 @@ public final class PortOneClient {
                     .put("refund_account", request.refundAccount().account());
         }
         return parsePayment(authorized("cancel", "POST", "/payments/cancel", null, body));
+    }
+
+    /**
+     * {@code GET /payments/status/{payment_status}}: one page of the payments whose current status is
+     * {@code status} ({@code null}: every status, PortOne's {@code all}) and whose time for that status
+     * (started for ready, paid, cancelled, failed) lies in {@code [from, to]}, both inclusive. PortOne
+     * allows at most 90 days between them, and at most 1,000 per page.
+     *
+     * @param page    from 1
+     * @param sorting PortOne's {@code sorting} ({@code -started}, {@code updated}, ...), or null for its default
+     */
+    public PaymentPage listPayments(PaymentStatus status, Instant from, Instant to, int page, int limit, String sorting) {
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
+        if (page < 1 || limit < 1 || limit > MAX_PAGE_LIMIT || from.isAfter(to)) {
+            throw new IllegalArgumentException("page from 1, limit 1.." + MAX_PAGE_LIMIT + ", from not after to");
+        }
+        String path = "/payments/status/" + (status == null ? "all" : status.name().toLowerCase(Locale.ROOT));
+        String query = "page=" + page + "&limit=" + limit + "&from=" + from.getEpochSecond() + "&to=" + to.getEpochSecond()
+                + (sorting == null ? "" : "&sorting=" + URLEncoder.encode(sorting, UTF_8));
+        Reply reply = read("listPayments", path, query);
+        JsonNode r = reply.response();
+        JsonNode list = r.path("list");
+        if (!r.isObject() || !isLong(r.path("total")) || !isLong(r.path("previous")) || !isLong(r.path("next"))
+                || !(list.isArray() || list.isMissingNode() || list.isNull())) {
+            throw bad(reply, "a payment list without integer `total`, `previous`, `next` and an array `list`");
+        }
+        List<Payment> payments = new ArrayList<>();
+        for (JsonNode p : list) {
+            payments.add(parsePayment(reply, p));
+        }
+        return new PaymentPage(r.path("total").longValue(), r.path("previous").intValue(), r.path("next").intValue(),
+                List.copyOf(payments));
+    }
+
+    /**
+     * {@code DELETE /vbanks/{imp_uid}}: revokes a virtual account nobody has paid into yet, so that the
+     * buyer can no longer deposit into it. Returns the payment as it is afterwards. PortOne refuses an
+     * account that is not awaiting a deposit, and PGs that cannot revoke, with a {@link PortOneApiException}
+     * (or 400/404 as a {@link PortOneBadResponseException} / {@link PortOneNotFoundException}).
+     */
+    public Payment closeVbank(String impUid) {
+        Objects.requireNonNull(impUid, "impUid");
+        if (impUid.isBlank()) {
+            throw new IllegalArgumentException("impUid must not be blank");
+        }
+        return parsePayment(authorized("closeVbank", "DELETE", "/vbanks/" + encodePathSegment(impUid), null, null));
     }
 
     /**
@@ -412,7 +463,10 @@ public final class PortOneClient {
 
     /** Hand-parsed so that a missing or mistyped required field fails loudly instead of defaulting. */
     private static Payment parsePayment(Reply reply) {
-        JsonNode p = reply.response();
+        return parsePayment(reply, reply.response());
+    }
+
+    private static Payment parsePayment(Reply reply, JsonNode p) {
         if (!p.isObject()) {
             throw bad(reply, "no payment object in `response`");
         }
