@@ -26,6 +26,7 @@ public record OrderView(
     }
 
     private static BigDecimal refunded(VerifiedPayment payment) {
-        return payment == null || payment.paidAt() == null ? BigDecimal.ZERO : payment.cancelAmount();
+        boolean revokedAccount = payment != null && "vbank".equals(payment.payMethod()) && payment.paidAt() == null;
+        return payment == null || revokedAccount ? BigDecimal.ZERO : payment.cancelAmount();
     }
 }

@@ -56,11 +56,20 @@ public final class PaymentRules {
     }
 
     /**
-     * A {@code cancelled} payment that was never paid is a virtual account revoked before any deposit:
-     * PortOne leaves its {@code paid_at} 0. One we saw paid (it is bound to a paid order) had money.
+     * Whether money ever arrived: a {@code cancelled} virtual account that was never paid (PortOne leaves
+     * its {@code paid_at} 0) was revoked before any deposit. Every other paid or cancelled payment had
+     * money, and so had one we saw paid (it is bound to a paid order).
      */
+    public static boolean moneyArrived(Payment payment) {
+        return switch (payment.status()) {
+            case PAID -> true;
+            case CANCELLED -> !(refundNeedsAccount(payment) && payment.paidAt() == null);
+            case READY, FAILED, UNRECOGNIZED -> false;
+        };
+    }
+
     private static boolean moneyArrived(Order order, Payment payment, boolean bound) {
-        return payment.status() == PaymentStatus.PAID || payment.paidAt() != null
+        return moneyArrived(payment)
                 || bound && (order.status() == OrderStatus.PAID || order.status() == OrderStatus.PARTIALLY_REFUNDED);
     }
 

@@ -4,7 +4,6 @@ import dev.portoneverify.order.Order;
 import dev.portoneverify.order.OrderDao;
 import dev.portoneverify.portone.CancelRequest;
 import dev.portoneverify.portone.Payment;
-import dev.portoneverify.portone.PaymentStatus;
 import dev.portoneverify.portone.PortOneClient;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -76,9 +75,7 @@ public final class Refunds {
             throw new RefundRefusedException("payment_mismatch", "PortOne reports " + impUid + " for "
                     + payment.merchantUid() + ", not for order " + order.merchantUid());
         }
-        boolean moneyArrived = payment.status() == PaymentStatus.PAID
-                || payment.status() == PaymentStatus.CANCELLED && payment.paidAt() != null;
-        if (!moneyArrived || payment.balance().signum() <= 0) {
+        if (!PaymentRules.moneyArrived(payment) || payment.balance().signum() <= 0) {
             throw new RefundRefusedException("nothing_to_refund",
                     "payment " + payment.impUid() + " is " + payment.rawStatus() + " with nothing left to refund");
         }
