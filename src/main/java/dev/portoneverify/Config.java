@@ -1,5 +1,6 @@
 package dev.portoneverify;
 
+import dev.portoneverify.db.DatabaseSettings;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
