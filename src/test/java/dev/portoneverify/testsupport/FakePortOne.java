@@ -546,7 +546,7 @@ public final class FakePortOne implements AutoCloseable {
         }
     }
 
-    /** {@code DELETE /vbanks/{imp_uid}}: an account awaiting a deposit is revoked (cancelled, nothing paid). */
+    /** {@code DELETE /vbanks/{imp_uid}}: an account awaiting a deposit is revoked (failed, nothing paid). */
     private void revokeVbank(Context ctx) throws JsonProcessingException {
         synchronized (lock) {
             Map<String, Object> p = payments.get(ctx.pathParam("imp_uid"));
@@ -558,9 +558,10 @@ public final class FakePortOne implements AutoCloseable {
                 envelope(ctx, 400, -1, "가상계좌 결제건이 아니거나 입금대기 상태가 아닙니다.", null);
                 return;
             }
-            p.put("status", "cancelled");
-            p.put("cancelled_at", portOneNow());
-            p.put("cancel_reason", "가상계좌 발급취소");
+            // PortOne files a revoked account under failures ("계좌말소"), as the sandbox does
+            p.put("status", "failed");
+            p.put("failed_at", portOneNow());
+            p.put("fail_reason", "가상계좌 말소");
             envelope(ctx, 200, 0, null, p);
         }
     }
