@@ -204,16 +204,20 @@ public final class Reconciler implements AutoCloseable {
 
     /**
      * Lists {@code [from, to]} (UNIX seconds, both inclusive) as one page where it fits; a window with
-     * more is split in halves rather than paged, because payments that change while a listing is
+     * more is split into smaller windows rather than paged, because payments that change while a listing is
      * paged move between pages, and a page-by-page walk could skip one that did not change.
      */
     private void list(long from, long to, Tally tally) {
         PaymentPage page = portone.listPayments(null, Instant.ofEpochSecond(from), Instant.ofEpochSecond(to), 1,
                 PortOneClient.MAX_PAGE_LIMIT, null);
         if (page.total() > page.list().size() && to > from) {
-            long middle = from + (to - from) / 2;
-            list(from, middle, tally);
-            list(middle + 1, to, tally);
+            // into parts of about half a page each, if the changes were spread evenly; a part that still
+            // holds more than a page is split again
+            long parts = Math.min(to - from + 1, Math.max(2, page.total() * 2 / PortOneClient.MAX_PAGE_LIMIT + 1));
+            long width = (to - from + 1 + parts - 1) / parts;
+            for (long start = from; start <= to; start += width) {
+                list(start, Math.min(to, start + width - 1), tally);
+            }
             return;
         }
         verify(page.list(), tally);

@@ -213,7 +213,8 @@ class AdminPageTest {
         browser.click("#confirm-refund");
 
         browser.awaitText("#refund-outcome", "partially_cancelled");
-        assertEquals("paid", shop.get("/orders/" + order).path("status").asText());
+        assertEquals("partially_refunded", shop.get("/orders/" + order).path("status").asText());
+        assertEquals("부분 환불", browser.text("#order-status"));
         assertEquals(9000, shop.get("/sandbox/payments/" + impUid).path("cancel_amount").asInt());
         assertEquals("전액 80,000 KRW", browser.find("#refund-amount").getDomProperty("placeholder"));
         browser.screenshot("admin-vbank-partial-refund");

@@ -10,6 +10,8 @@ import dev.portoneverify.testsupport.FakePortOne;
 import dev.portoneverify.testsupport.TestServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import dev.portoneverify.payment.PaymentDao;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -155,6 +157,91 @@ class ReconcilerTest {
         assertEquals("cancelled", server.portone.payment("imp_600000000011").get("status"));
         assertEquals("paid", server.orderStatus(order));
         assertEquals("refunded", server.db().onDemand(dev.portoneverify.payment.PaymentDao.class).refundState("imp_600000000011"));
+    }
+
+    @Test
+    void a_refund_portone_carried_out_whose_answer_was_lost_is_settled_by_the_next_pass_without_a_second_cancel() {
+        String order = server.createOrder(15000);
+        server.portone.putPayment(FakePortOne.payment("imp_600000000020", order, 15000, "paid"));
+        server.complete("imp_600000000020", order);
+        server.portone.putPayment(FakePortOne.payment("imp_600000000021", order, 15000, "paid"));
+        server.portone.loseCancelAnswers(true);
+        server.complete("imp_600000000021", order);   // a duplicate: refunded, but the answer is a 500
+        server.portone.loseCancelAnswers(false);
+        PaymentDao payments = server.db().onDemand(PaymentDao.class);
+        assertEquals("failed", payments.refundState("imp_600000000021"));
+
+        server.reconciler().runOnce();
+        server.reconciler().runOnce();
+
+        assertEquals("refunded", payments.refundState("imp_600000000021"));
+        assertEquals(1, server.portone.cancels().size());
+        // the listing carried the refunded payment: no lookup of it was needed, before or after settling
+        assertEquals(1, server.portone.count("GET", "/payments/imp_600000000021"));
+        List<HistoryEntry> history = server.db().onDemand(HistoryDao.class).forPayment("imp_600000000021");
+        assertTrue(history.stream().anyMatch(h -> h.outcome().equals("refunded")
+                && h.detail().contains("PortOne's record settles the refund: 15000 of 15000 KRW")), history.toString());
+        assertEquals("paid", server.orderStatus(order));
+    }
+
+    @Test
+    void a_pending_order_whose_payment_says_paid_with_most_of_it_refunded_is_partly_refunded_not_a_success() {
+        String order = server.createOrder(15000);
+        Map<String, Object> payment = FakePortOne.payment("imp_600000000030", order, 15000, "paid");
+        payment.put("cancel_amount", 14000);
+        server.portone.putPayment(payment);
+
+        server.reconciler().runOnce();
+
+        assertEquals("partially_refunded", server.orderStatus(order));
+        assertEquals(14000, server.get("/orders/" + order).body().get("refunded_amount").asInt());
+        assertEquals("partially_cancelled", server.complete("imp_600000000030", order).text("status"));
+    }
+
+    @Test
+    void a_pass_after_the_server_was_down_for_days_lists_the_whole_gap_and_a_second_instance_continues_from_it() {
+        Instant now = Instant.now();
+        server.db().onDemand(PositionDao.class).advance("payments", now.minus(Duration.ofDays(3)), now);
+        String order = server.createOrder(15000);
+        Map<String, Object> payment = FakePortOne.payment("imp_600000000040", order, 15000, "paid");
+        payment.put("paid_at", now.minus(Duration.ofDays(2)).getEpochSecond());
+        server.portone.putPayment(payment);
+
+        server.reconciler().runOnce();
+
+        assertEquals("paid", server.orderStatus(order));
+        String listing = server.portone.requests().stream().filter(r -> r.path().equals("/payments/status/all"))
+                .findFirst().orElseThrow().query();
+        long from = Long.parseLong(listing.replaceAll(".*from=(\\d+).*", "$1"));
+        assertEquals(now.minus(Duration.ofDays(3)).minus(Reconciler.OVERLAP).getEpochSecond(), from, listing);
+        try (TestServer second = TestServer.besides(server)) {
+            int before = server.portone.requests().size();
+            second.reconciler().runOnce();
+            String next = server.portone.requests().subList(before, server.portone.requests().size()).stream()
+                    .filter(r -> r.path().equals("/payments/status/all")).findFirst().orElseThrow().query();
+            long nextFrom = Long.parseLong(next.replaceAll(".*from=(\\d+).*", "$1"));
+            assertTrue(nextFrom >= now.minus(Reconciler.OVERLAP).getEpochSecond(), next);
+        }
+    }
+
+    @Test
+    void more_changes_than_a_page_holds_are_listed_in_smaller_windows_and_none_is_missed() {
+        long now = Instant.now().getEpochSecond();
+        for (int i = 0; i < 1200; i++) {
+            Map<String, Object> other = FakePortOne.payment("imp_61%010d".formatted(i), "someone_elses_" + i, 1000, "paid");
+            other.put("paid_at", now - 3600 + i);
+            server.portone.putPayment(other);
+        }
+        String order = server.createOrder(15000);
+        Map<String, Object> ours = FakePortOne.payment("imp_600000000050", order, 15000, "paid");
+        ours.put("paid_at", now - 3600 + 600);
+        server.portone.putPayment(ours);
+
+        Reconciler.Summary summary = server.reconciler().runOnce();
+
+        assertEquals("paid", server.orderStatus(order));
+        assertEquals(1201, summary.listed());
+        assertEquals(1, summary.checked());
     }
 
     @Test
