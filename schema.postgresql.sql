@@ -42,12 +42,12 @@ CREATE TABLE IF NOT EXISTS payments (
     pay_method    TEXT,
     sandbox       BOOLEAN NOT NULL,
     paid_at       TIMESTAMPTZ,
-    vbank_due     TIMESTAMPTZ,
     -- see schema.sql
     refund_state  TEXT CHECK (refund_state IN ('requested', 'refunded', 'failed', 'awaiting_account')),
     refund_requested_at TIMESTAMPTZ,
     first_seen_at TIMESTAMPTZ NOT NULL,
-    updated_at    TIMESTAMPTZ NOT NULL
+    updated_at    TIMESTAMPTZ NOT NULL,
+    vbank_due     TIMESTAMPTZ
 );
 CREATE INDEX IF NOT EXISTS payments_by_order ON payments (merchant_uid);
 

@@ -45,9 +45,6 @@ CREATE TABLE IF NOT EXISTS payments (
     pay_method    TEXT,
     sandbox       INTEGER NOT NULL,
     paid_at       TEXT,
-    -- a virtual account's deposit deadline, as PortOne last reported it: reconciliation looks up
-    -- an order still awaiting a deposit past it (an expiry is no change PortOne would list)
-    vbank_due     TEXT,
     -- NULL: no refund wanted; 'requested': claimed by one sync, call in flight (a claim older
     -- than the PortOne timeout was cut short by a crash and may be taken again);
     -- 'refunded' / 'failed': outcome of our cancel call, or what PortOne's record later showed;
@@ -56,7 +53,10 @@ CREATE TABLE IF NOT EXISTS payments (
     refund_state  TEXT CHECK (refund_state IN ('requested', 'refunded', 'failed', 'awaiting_account')),
     refund_requested_at TEXT,
     first_seen_at TEXT NOT NULL,
-    updated_at    TEXT NOT NULL
+    updated_at    TEXT NOT NULL,
+    -- a virtual account's deposit deadline, as PortOne last reported it: reconciliation looks up
+    -- an order still awaiting a deposit past it (an expiry is no change PortOne would list)
+    vbank_due     TEXT
 );
 CREATE INDEX IF NOT EXISTS payments_by_order ON payments (merchant_uid);
 
