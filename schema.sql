@@ -107,6 +107,14 @@ CREATE TABLE IF NOT EXISTS job_leases (
     expires_at TEXT NOT NULL
 );
 
+-- Facts about this database itself. 'sandbox': a server ran in sandbox mode on it, so its orders were
+-- paid to the embedded simulator; a live server refuses to start on it while it holds orders
+-- (ALLOW_LIVE_ON_SANDBOX_DATABASE=true overrides), so that test orders never meet the real PortOne.
+CREATE TABLE IF NOT EXISTS database_marks (
+    name   TEXT PRIMARY KEY,
+    set_at TEXT NOT NULL
+);
+
 -- How far reconciliation has listed PortOne's payment changes (GET /payments/status/all with from/to):
 -- the next pass lists from here (less a margin for clock skew) to now, so a missed pass or a server
 -- that was down for a day is covered in full. One row, shared by every instance on the database.

@@ -11,6 +11,7 @@ import dev.portoneverify.portone.PaymentPage;
 import dev.portoneverify.portone.PaymentStatus;
 import dev.portoneverify.portone.PortOneClient;
 import dev.portoneverify.portone.PortOneException;
+import dev.portoneverify.portone.PortOneNotFoundException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -282,6 +283,23 @@ public final class Reconciler implements AutoCloseable {
                     .forEach(impUid -> sync.sync(impUid, Source.ADMIN));
         });
         return orders.find(merchantUid);
+    }
+
+    /**
+     * Whether PortOne says it has no such payment as the one {@code order} is bound to: then the order's
+     * state is only the shop's last record, which PortOne cannot confirm (a sandbox that forgot its payments,
+     * keys of another account). False for an order bound to none.
+     */
+    public boolean boundPaymentUnknownToPortOne(Order order) {
+        if (order.impUid() == null) {
+            return false;
+        }
+        try {
+            portone.getPayment(order.impUid());
+            return false;
+        } catch (PortOneNotFoundException e) {
+            return true;
+        }
     }
 
     @Override

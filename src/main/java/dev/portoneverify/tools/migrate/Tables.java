@@ -61,7 +61,9 @@ public final class Tables {
             // how far reconciliation has listed PortOne's changes: without it the copy's first pass would
             // start over from RECONCILE_WINDOW_HOURS ago
             table("reconcile_position", "name",
-                    "name", Kind.TEXT, "listed_until", Kind.TIME, "updated_at", Kind.TIME));
+                    "name", Kind.TEXT, "listed_until", Kind.TIME, "updated_at", Kind.TIME),
+            // the sandbox mark goes along: a migrated sandbox database must not pass for a live one
+            table("database_marks", "name", "name", Kind.TEXT, "set_at", Kind.TIME));
 
     private static Table table(String name, String key, Object... columnsAndKinds) {
         Map<String, Kind> columns = new LinkedHashMap<>();
