@@ -69,6 +69,8 @@ public final class PortOneClient {
     private final PortOneObserver observer;
 
     private final AtomicReference<AccessToken> token = new AtomicReference<>();
+    /** PortOne's clock minus ours, as the latest getToken's {@code now} showed it (to the second). */
+    private final AtomicReference<Duration> clockOffset = new AtomicReference<>(Duration.ZERO);
     private final ReentrantLock tokenRefresh = new ReentrantLock();
 
     private record AccessToken(String value, Instant refreshAt) {}
@@ -189,6 +191,15 @@ public final class PortOneClient {
                     .put("refund_account", request.refundAccount().account());
         }
         return parsePayment(authorized("cancel", "POST", "/payments/cancel", null, body));
+    }
+
+    /**
+     * PortOne's time now, by its own clock: ours corrected by the {@code now} its latest access token
+     * came with (ours as it is before any token was fetched). For time windows PortOne filters by its
+     * own timestamps, such as {@link #listPayments}.
+     */
+    public Instant portoneNow() {
+        return clock.instant().plus(clockOffset.get());
     }
 
     /**
@@ -337,6 +348,7 @@ public final class PortOneClient {
         }
         // PortOne's clock and ours may disagree by hours; only the difference of its own two numbers is
         // meaningful, so the expiry is measured from when we received the token.
+        clockOffset.set(Duration.ofSeconds(now.longValue() - receivedAt.getEpochSecond()));
         long lifetime = Math.max(0, expiredAt.longValue() - now.longValue());
         long margin = Math.min(REFRESH_MARGIN_SECONDS, lifetime / 2);
         Instant refreshAt = receivedAt.plusSeconds(lifetime - margin);

@@ -59,9 +59,9 @@ public final class Reconciler implements AutoCloseable {
     /** Far longer than a pass takes; renewed after every listed window, so it only matters when a holder died. */
     private static final Duration LEASE_TIME = Duration.ofMinutes(15);
     /**
-     * Each pass lists again from this long before the previous pass stopped: PortOne's clock and ours
-     * may disagree, and a change recorded in the second the previous listing ended may have come after
-     * it. What was seen already is skipped without a write.
+     * Each pass lists again from this long before the previous pass stopped: a change PortOne recorded
+     * in the last moments of the previous listing may only have become visible after it, and its clock
+     * is known to us only to the second. What was seen already is skipped without a write.
      */
     static final Duration OVERLAP = Duration.ofMinutes(5);
     /** PortOne lists at most 90 days at once; a longer gap is listed in windows of this. */
@@ -169,11 +169,14 @@ public final class Reconciler implements AutoCloseable {
 
     private Summary pass() {
         Tally tally = new Tally();
-        Instant now = clock.instant();
         Optional<Instant> listedUntil = positions.listedUntil(POSITION);
-        long from = listedUntil.map(until -> until.minus(OVERLAP)).orElse(now.minus(firstWindow)).getEpochSecond();
-        long end = now.getEpochSecond();
+        long from = 0;
         try {
+            // windows are in PortOne's time, which its token's `now` tells (a token costs no call once cached)
+            portone.checkCredentials();
+            Instant now = portone.portoneNow();
+            from = listedUntil.map(until -> until.minus(OVERLAP)).orElse(now.minus(firstWindow)).getEpochSecond();
+            long end = now.getEpochSecond();
             while (from <= end) {
                 long to = Math.min(end, from + MAX_WINDOW_SECONDS);
                 list(from, to, tally);
@@ -187,8 +190,8 @@ public final class Reconciler implements AutoCloseable {
         } catch (PortOneException e) {
             // the position stays where the last complete window ended: the next pass lists from there
             tally.failed++;
-            log.warn("reconciliation could not list PortOne's payments from {}: {}", Instant.ofEpochSecond(from),
-                    e.getMessage());
+            log.warn("reconciliation could not list PortOne's changes{}: {}",
+                    from == 0 ? "" : " from " + Instant.ofEpochSecond(from), e.getMessage());
         }
         for (String impUid : payments.expiredVbanks(clock.instant(), LOOKUPS_PER_PASS)) {
             lookUp(impUid, "expired virtual account", tally);

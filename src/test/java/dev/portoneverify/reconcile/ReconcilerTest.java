@@ -225,6 +225,25 @@ class ReconcilerTest {
     }
 
     @Test
+    void windows_follow_portones_clock_so_a_clock_behind_ours_loses_no_change_between_passes() throws InterruptedException {
+        server.portone.clockOffsetSeconds(-600);
+        long firstPass = Instant.now().getEpochSecond();
+        server.reconciler().runOnce();
+        String order = server.createOrder(15000);
+        while (Instant.now().getEpochSecond() <= firstPass) {
+            Thread.sleep(50);
+        }
+        Map<String, Object> payment = FakePortOne.payment("imp_600000000060", order, 15000, "paid");
+        // paid after the first pass by PortOne's clock, though ten minutes before it by ours
+        payment.put("paid_at", Instant.now().getEpochSecond() - 600);
+        server.portone.putPayment(payment);
+
+        server.reconciler().runOnce();
+
+        assertEquals("paid", server.orderStatus(order));
+    }
+
+    @Test
     void more_changes_than_a_page_holds_are_listed_in_smaller_windows_and_none_is_missed() {
         long now = Instant.now().getEpochSecond();
         for (int i = 0; i < 1200; i++) {
