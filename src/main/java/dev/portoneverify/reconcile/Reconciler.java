@@ -15,6 +15,7 @@ import dev.portoneverify.portone.PortOneNotFoundException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -242,7 +243,9 @@ public final class Reconciler implements AutoCloseable {
         }
         // PortOne lists every payment of the merchant: other systems' and other shops' orders are not ours
         Set<String> ours = new HashSet<>(orders.existing(listed.stream().map(Payment::merchantUid).distinct().toList()));
-        List<Payment> mine = listed.stream().filter(p -> ours.contains(p.merchantUid())).toList();
+        // the first money in wins its order: of two payments for one order, the later one is the duplicate
+        List<Payment> mine = listed.stream().filter(p -> ours.contains(p.merchantUid()))
+                .sorted(Comparator.comparing(Payment::paidAt, Comparator.nullsLast(Comparator.naturalOrder()))).toList();
         if (mine.isEmpty()) {
             return;
         }
