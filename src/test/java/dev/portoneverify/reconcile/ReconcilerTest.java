@@ -244,6 +244,25 @@ class ReconcilerTest {
     }
 
     @Test
+    void of_two_unreported_payments_for_one_order_the_first_paid_keeps_it_and_the_later_is_refunded() {
+        String order = server.createOrder(15000);
+        long now = Instant.now().getEpochSecond();
+        Map<String, Object> later = FakePortOne.payment("imp_600000000071", order, 15000, "paid");
+        later.put("paid_at", now - 30);
+        Map<String, Object> first = FakePortOne.payment("imp_600000000070", order, 15000, "paid");
+        first.put("paid_at", now - 60);
+        first.put("started_at", now - 200);   // listed after the later one: newest started first
+        server.portone.putPayment(later);
+        server.portone.putPayment(first);
+
+        server.reconciler().runOnce();
+
+        assertEquals("imp_600000000070", server.get("/orders/" + order).body().at("/payment/imp_uid").asText());
+        assertEquals("cancelled", server.portone.payment("imp_600000000071").get("status"));
+        assertEquals("paid", server.portone.payment("imp_600000000070").get("status"));
+    }
+
+    @Test
     void more_changes_than_a_page_holds_are_listed_in_smaller_windows_and_none_is_missed() {
         long now = Instant.now().getEpochSecond();
         for (int i = 0; i < 1200; i++) {
