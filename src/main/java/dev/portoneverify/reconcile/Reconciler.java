@@ -57,7 +57,7 @@ public final class Reconciler implements AutoCloseable {
     private static final int LOOKUPS_PER_PASS = 500;
     private static final String LEASE = "reconcile";
     private static final String POSITION = "payments";
-    /** Far longer than a pass takes; renewed after every listed window, so it only matters when a holder died. */
+    /** Far longer than a page of a pass takes; renewed with every page, so it only matters when a holder died. */
     private static final Duration LEASE_TIME = Duration.ofMinutes(15);
     /**
      * Each pass lists again from this long before the previous pass stopped: a change PortOne recorded
@@ -182,7 +182,6 @@ public final class Reconciler implements AutoCloseable {
                 long to = Math.min(end, from + MAX_WINDOW_SECONDS);
                 list(from, to, tally);
                 positions.advance(POSITION, Instant.ofEpochSecond(to), clock.instant());
-                holdLease();
                 if (to == end) {
                     break;
                 }
@@ -237,6 +236,7 @@ public final class Reconciler implements AutoCloseable {
 
     /** Verifies the listed payments of our orders that say something we have not stored yet. */
     private void verify(List<Payment> listed, Tally tally) {
+        holdLease();   // a long catch-up (a first pass over a busy week) keeps the lease page by page
         tally.listed += listed.size();
         if (listed.isEmpty()) {
             return;
