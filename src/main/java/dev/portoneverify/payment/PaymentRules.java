@@ -3,7 +3,6 @@ package dev.portoneverify.payment;
 import dev.portoneverify.order.Order;
 import dev.portoneverify.order.OrderStatus;
 import dev.portoneverify.portone.Payment;
-import dev.portoneverify.portone.PaymentStatus;
 import java.math.BigDecimal;
 import java.time.Instant;
 

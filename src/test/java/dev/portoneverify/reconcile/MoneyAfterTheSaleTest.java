@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.portoneverify.testsupport.SandboxShop;
 import java.util.HashMap;
 import java.util.Map;
@@ -208,7 +210,7 @@ class MoneyAfterTheSaleTest {
 
     /** The history rows that moved the order. */
     private JsonNode changes(String order) {
-        com.fasterxml.jackson.databind.node.ArrayNode changed = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+        ArrayNode changed = JsonNodeFactory.instance.arrayNode();
         history(order).forEach(row -> {
             if (row.get("order_changed").asBoolean()) {
                 changed.add(row);
