@@ -13,10 +13,15 @@ const PRODUCTS = [
 const $ = (id) => document.getElementById(id);
 let config;
 
+// The buyer's token from POST /users: reading the buyer, or ordering for them, needs it.
+let buyerToken;
+
 async function api(method, path, body) {
+  const headers = body ? { "Content-Type": "application/json" } : {};
+  if (buyerToken) headers.Authorization = `Bearer ${buyerToken}`;
   const response = await fetch(path, {
     method,
-    headers: body ? { "Content-Type": "application/json" } : {},
+    headers,
     body: body ? JSON.stringify(body) : undefined,
   });
   const data = await response.json().catch(() => ({ status: "error", message: "응답을 읽을 수 없습니다" }));
@@ -50,8 +55,11 @@ async function checkout() {
   try {
     const product = PRODUCTS[Number(document.querySelector("input[name=product]:checked").value)];
     const payMethod = document.querySelector("input[name=pay-method]:checked").value;
-    const user = await api("POST", "/users", { name: $("buyer-name").value, phone: $("buyer-tel").value });
+    const phone = $("buyer-tel").value;
+    buyerToken = undefined;
+    const user = await api("POST", "/users", { name: $("buyer-name").value, phone });
     if (!user.ok) return show("bad", "입력을 확인해 주세요", user.data.message);
+    buyerToken = user.data.token;
     const order = await api("POST", "/orders", { user_id: user.data.id, name: product.name, amount: product.amount });
     if (!order.ok) return show("bad", "주문을 만들 수 없습니다", order.data.message);
 
@@ -61,7 +69,7 @@ async function checkout() {
       name: order.data.name,
       pay_method: payMethod,
       buyer_name: user.data.name,
-      buyer_tel: user.data.phone,
+      buyer_tel: phone, // the server shows it masked
     };
     if (config.confirm_process) request.confirm_url = location.origin + "/payments/confirm";
     const paid = config.mode === "sandbox" ? await paySandbox(request) : await payLive(request);

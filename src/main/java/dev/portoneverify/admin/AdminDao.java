@@ -5,6 +5,7 @@ import dev.portoneverify.order.OrderMapper;
 import dev.portoneverify.payment.HistoryEntry;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
@@ -36,6 +37,10 @@ public interface AdminDao {
                AND (:to IS NULL OR created_at < :to)
             """)
     int countOrders(@Bind("status") String status, @Bind("from") Instant from, @Bind("to") Instant to);
+
+    /** The order a payment PortOne reported belongs to; empty for a payment never reported for one of ours. */
+    @SqlQuery("SELECT o.* FROM orders o JOIN payments p ON p.merchant_uid = o.merchant_uid WHERE p.imp_uid = :impUid")
+    Optional<Order> orderOfPayment(@Bind("impUid") String impUid);
 
     @SqlQuery("SELECT * FROM payments WHERE merchant_uid = :merchantUid ORDER BY first_seen_at")
     List<PaymentRow> payments(@Bind("merchantUid") String merchantUid);

@@ -15,6 +15,7 @@ import dev.portoneverify.payment.Source;
 import dev.portoneverify.payment.Verdict;
 import dev.portoneverify.portone.CancelRequest;
 import dev.portoneverify.reconcile.Reconciler;
+import dev.portoneverify.web.Money;
 import io.javalin.http.Context;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -99,7 +100,7 @@ public final class AdminHandler {
     /** {@code POST /admin/orders/{merchantUid}/refund {amount?, reason, refund_holder?, refund_bank?, refund_account?}} */
     public void refund(Context ctx) {
         Order order = order(ctx);
-        RefundBody body = refundBody(ctx);
+        RefundBody body = refundBody(ctx, order);
         Outcome outcome = refunds.refundOrder(order.merchantUid(), body.amount(), body.reason(), body.account());
         respondAfterRefund(ctx, outcome, order.merchantUid());
     }
@@ -114,19 +115,26 @@ public final class AdminHandler {
             throw ApiException.badRequest("imp_uid is at most 64 characters of plain text");
         }
         RequestLog.note(ctx, RequestLog.IMP_UID, impUid);
-        RefundBody body = refundBody(ctx);
+        Order order = admin.orderOfPayment(impUid).orElseThrow(() -> ApiException.notFound("unknown_payment",
+                "no payment " + impUid + " was reported for an order of ours"));
+        RefundBody body = refundBody(ctx, order);
         Outcome outcome = refunds.refundPayment(impUid, body.amount(), body.reason(), body.account());
-        respondAfterRefund(ctx, outcome, outcome.merchantUid());
+        respondAfterRefund(ctx, outcome, order.merchantUid());
     }
 
     private record RefundBody(String reason, BigDecimal amount, CancelRequest.RefundAccount account) {}
 
-    private RefundBody refundBody(Context ctx) {
+    /** The amount is checked against the currency of {@code order}, whose payment is refunded. */
+    private RefundBody refundBody(Context ctx, Order order) {
         RequestBody body = RequestBody.json(ctx, json);
         String reason = body.text("reason", 200);
         BigDecimal amount = body.raw("amount") == null ? null : body.decimal("amount");
         if (amount != null && amount.signum() <= 0) {
             throw ApiException.badRequest("amount must be positive; leave it out to refund everything left");
+        }
+        if (amount != null) {
+            // 0.5 KRW or 1e-300 is no amount PortOne can refund: refused here, not after a PortOne call
+            amount = Money.amount("amount", amount, order.currency());
         }
         String holder = body.optionalText("refund_holder", 40);
         String bank = body.optionalText("refund_bank", 10);

@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.argument.AbstractArgumentFactory;
 import org.jdbi.v3.core.argument.Argument;
 import org.jdbi.v3.core.config.ConfigRegistry;
@@ -101,6 +102,29 @@ public final class Database implements AutoCloseable {
     }
 
     /**
+     * True when {@code e} says the database could not store anything: the disk is full, an I/O error,
+     * or the file became read-only. Like an unreachable database, asking again later helps and
+     * nothing was committed (issue 15).
+     */
+    public static boolean cannotStore(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof org.sqlite.SQLiteException sqlite) {
+                String code = sqlite.getResultCode().name();
+                if (code.equals("SQLITE_FULL") || code.startsWith("SQLITE_IOERR") || code.startsWith("SQLITE_READONLY")
+                        || code.equals("SQLITE_CANTOPEN")) {
+                    return true;
+                }
+            }
+            // SQLSTATE class 53: insufficient resources (53100 disk_full); 58030: io_error
+            if (cause instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("53") || sql.getSQLState().equals("58030"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * True when {@code e} says the database could not be reached at all (no connection, or it broke),
      * rather than that a statement failed.
      */
@@ -144,7 +168,18 @@ public final class Database implements AutoCloseable {
         jdbi.setStatementBuilderFactory(connections);
         jdbi.define("forUpdate", "");
         registerTextTypes(jdbi);
-        jdbi.useHandle(handle -> handle.createScript(schema("/schema.sql")).execute());
+        try {
+            jdbi.useHandle(handle -> handle.createScript(schema("/schema.sql")).execute());
+        } catch (JdbiException e) {
+            // a read-only file or folder, a full disk, not a database: one line, not a stack trace (issue 15)
+            try {
+                connections.close();
+            } catch (SQLException ignored) {
+                // reported below
+            }
+            throw new DatabaseSetupException("DATABASE_URL=" + settings.redactedUrl()
+                    + ": cannot open the SQLite database for writing (" + rootMessage(e) + ")");
+        }
         GroupCommit<Transaction> groupCommit = new GroupCommit<>(jdbi, connections, Transaction::new);
         // closed last: the last connection to close checkpoints what is left of the log
         WalCheckpointer checkpointer = new WalCheckpointer(dataSource);
@@ -164,6 +199,14 @@ public final class Database implements AutoCloseable {
                 return groupCommit.waiting();
             }
         };
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage();
     }
 
     private static Database openPostgresql(DatabaseSettings settings) {
