@@ -177,7 +177,9 @@ public final class Reconciler implements AutoCloseable {
             portone.checkCredentials();
             Instant now = portone.portoneNow();
             from = listedUntil.map(until -> until.minus(OVERLAP)).orElse(now.minus(firstWindow)).getEpochSecond();
-            long end = now.getEpochSecond();
+            // PortOne's clock is known to the second only, so list a second past it: a change recorded
+            // after this listing within that second is listed again by the next pass (OVERLAP)
+            long end = now.getEpochSecond() + 1;
             while (from <= end) {
                 long to = Math.min(end, from + MAX_WINDOW_SECONDS);
                 list(from, to, tally);

@@ -78,7 +78,7 @@ class RefundKillTest {
             assertEquals(0, amountLeft());
             assertEquals(2, portone.cancels().size(), "the cut-short call and one retry");
             assertTrue(portone.cancels().get(1).body().contains("\"checksum\":15000"), portone.cancels().get(1).body());
-            assertEquals("paid", restarted.orderStatus(order));
+            assertEquals("paid", restarted.get("/admin/orders/" + order, AUTH).body().at("/order/status").asText());
             assertEquals(0, restarted.get("/admin/refunds/failed", AUTH).body().size());
         }
     }
@@ -97,7 +97,7 @@ class RefundKillTest {
             assertEquals("refunded", last.outcome());
             assertEquals("reconciliation", last.source());
             assertTrue(last.detail().contains("PortOne's record settles the refund"), last.detail());
-            assertEquals("paid", restarted.orderStatus(order));
+            assertEquals("paid", restarted.get("/admin/orders/" + order, AUTH).body().at("/order/status").asText());
         }
     }
 
@@ -105,9 +105,9 @@ class RefundKillTest {
     private String killDuringDuplicateRefund(CancelHold hold) throws Exception {
         ServerProcess server = ServerProcess.start(env, List.of()).awaitListening();
         try {
-            long user = post(server, "/users", Map.of("name", "홍길동", "phone", "010-1234-5678")).get("id").asLong();
-            String order = post(server, "/orders", Map.of("user_id", user, "name", "책", "amount", 15000))
-                    .get("merchant_uid").asText();
+            JsonNode buyer = post(server, "/users", Map.of("name", "홍길동", "phone", "010-1234-5678"), Map.of());
+            String order = post(server, "/orders", Map.of("user_id", buyer.get("id").asLong(), "name", "책", "amount", 15000),
+                    Map.of("Authorization", "Bearer " + buyer.get("token").asText())).get("merchant_uid").asText();
             portone.putPayment(FakePortOne.payment(CARD, order, 15000, "paid"));
             portone.putPayment(FakePortOne.payment(DUPLICATE, order, 15000, "paid"));
             assertEquals("success", post(server, "/payments/complete", Map.of("imp_uid", CARD, "merchant_uid", order))
@@ -143,8 +143,12 @@ class RefundKillTest {
     }
 
     private JsonNode post(ServerProcess server, String path, Map<String, Object> body) {
+        return post(server, path, body, Map.of());
+    }
+
+    private JsonNode post(ServerProcess server, String path, Map<String, Object> body, Map<String, String> headers) {
         try {
-            String answer = http.post(server.url(path)).header("Content-Type", "application/json")
+            String answer = http.post(server.url(path)).header("Content-Type", "application/json").headers(headers)
                     .body(json.writeValueAsString(body)).asString().getBody();
             return json.readTree(answer);
         } catch (IOException e) {
