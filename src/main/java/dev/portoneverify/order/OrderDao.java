@@ -38,13 +38,29 @@ public interface OrderDao {
     @SqlQuery("SELECT * FROM orders WHERE merchant_uid = :merchantUid <forUpdate>")
     Optional<Order> findForUpdate(@Bind("merchantUid") String merchantUid);
 
+    /**
+     * Orders that may still be paid and for which a V2 paymentId was issued, oldest first: what
+     * reconciliation asks PortOne V2 about (V2 has no listing of changes, so these are looked up one by one).
+     */
+    @SqlQuery("""
+            SELECT * FROM orders o
+             WHERE o.status IN ('pending', 'awaiting_deposit') AND o.created_at >= :since
+               AND EXISTS (SELECT 1 FROM payment_attempts a WHERE a.merchant_uid = o.merchant_uid)
+             ORDER BY o.created_at LIMIT :limit
+            """)
+    List<Order> openWithV2Attempts(@Bind("since") Instant since, @Bind("limit") int limit);
+
     /** Which of these merchant_uids are orders of ours (PortOne lists every payment of the merchant). */
     @SqlQuery("SELECT merchant_uid FROM orders WHERE merchant_uid IN (<merchantUids>)")
     List<String> existing(@BindList("merchantUids") Collection<String> merchantUids);
 
+    /** A V2 payment's id (in the imp_uid column) is one of our payment_attempts. */
     @SqlQuery("""
-            SELECT imp_uid, status, pay_method, amount, cancel_amount, currency, paid_at
-              FROM payments WHERE imp_uid = :impUid
+            SELECT CASE WHEN a.payment_id IS NULL THEN 'v1' ELSE 'v2' END AS portone_version,
+                   CASE WHEN a.payment_id IS NULL THEN p.imp_uid END AS imp_uid, a.payment_id,
+                   p.status, p.pay_method, p.amount, p.cancel_amount, p.currency, p.paid_at
+              FROM payments p LEFT JOIN payment_attempts a ON a.payment_id = p.imp_uid
+             WHERE p.imp_uid = :impUid
             """)
     @RegisterConstructorMapper(VerifiedPayment.class)
     Optional<VerifiedPayment> findPayment(@Bind("impUid") String impUid);

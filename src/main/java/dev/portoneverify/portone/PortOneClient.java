@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * time. Every failure is a {@link PortOneException} subtype; bad arguments are
  * {@link IllegalArgumentException}s. Payment states such as failed or cancelled are data, not errors.
  */
-public final class PortOneClient {
+public final class PortOneClient implements PortOneApi {
     private static final Logger log = LoggerFactory.getLogger(PortOneClient.class);
 
     /** Refresh this long before expiry, so a token does not run out between our check and PortOne's. */
@@ -284,6 +284,7 @@ public final class PortOneClient {
      * account that is not awaiting a deposit, and PGs that cannot revoke, with a {@link PortOneApiException}
      * (or 400/404 as a {@link PortOneBadResponseException} / {@link PortOneNotFoundException}).
      */
+    @Override
     public Payment closeVbank(String impUid) {
         Objects.requireNonNull(impUid, "impUid");
         if (impUid.isBlank()) {

@@ -2,10 +2,12 @@ package dev.portoneverify.reconcile;
 
 import dev.portoneverify.order.Order;
 import dev.portoneverify.order.OrderDao;
+import dev.portoneverify.order.PaymentAttemptDao;
 import dev.portoneverify.payment.Outcome;
 import dev.portoneverify.payment.PaymentDao;
 import dev.portoneverify.payment.PaymentSync;
 import dev.portoneverify.payment.Source;
+import dev.portoneverify.payment.V2Reports;
 import dev.portoneverify.portone.Payment;
 import dev.portoneverify.portone.PaymentPage;
 import dev.portoneverify.portone.PaymentStatus;
@@ -76,6 +78,7 @@ public final class Reconciler implements AutoCloseable {
     private final PositionDao positions;
     private final String holder = UUID.randomUUID().toString();
     private final PortOneClient portone;
+    private final V2Attempts v2;
     private final PaymentSync sync;
     private final Clock clock;
     private final Duration firstWindow;
@@ -99,12 +102,22 @@ public final class Reconciler implements AutoCloseable {
         }
     }
 
+    /** V2's part: the order's newest paymentIds, and how a V2 report is verified. */
+    public record V2Attempts(PaymentAttemptDao attempts, V2Reports reports) {}
+
+    /** A buyer retries a few times at most; older attempts of an open order were looked at by earlier passes. */
+    private static final int V2_ATTEMPTS_PER_ORDER = 3;
+
     /**
-     * @param firstWindow     how far back the very first pass lists (RECONCILE_WINDOW_HOURS)
+     * @param portone         V1's client, null when V1 is off (then nothing is listed)
+     * @param firstWindow     how far back the very first pass lists, and how old an open V2 order may be to be
+     *                        looked up (RECONCILE_WINDOW_HOURS)
      * @param refundCallLimit a refund claim older than this was cut short by a crash, and is settled
+     * @param v2              V2 reports and the paymentIds issued per order; null when V2 is off
      */
     public Reconciler(OrderDao orders, PaymentDao payments, LeaseDao leases, PositionDao positions, PortOneClient portone,
-                      PaymentSync sync, Clock clock, Duration firstWindow, Duration refundCallLimit) {
+                      PaymentSync sync, Clock clock, Duration firstWindow, Duration refundCallLimit, V2Attempts v2) {
+        this.v2 = v2;
         this.orders = orders;
         this.payments = payments;
         this.leases = leases;
@@ -170,6 +183,27 @@ public final class Reconciler implements AutoCloseable {
 
     private Summary pass() {
         Tally tally = new Tally();
+        if (portone != null) {
+            listChanges(tally);
+        }
+        if (v2 != null) {
+            lookUpV2Attempts(tally);
+        }
+        for (String impUid : payments.expiredVbanks(clock.instant(), LOOKUPS_PER_PASS)) {
+            lookUp(impUid, "expired virtual account", tally);
+        }
+        // refunds PortOne did not carry out, whose answer was lost, or that a crash cut short: the
+        // payment's balance at PortOne says whether the money went back; if not, it is refunded now
+        for (String impUid : payments.unsettledRefunds(null, clock.instant().minus(refundCallLimit), LOOKUPS_PER_PASS)) {
+            lookUp(impUid, "refund to settle", tally);
+        }
+        log.info("reconciliation pass: {} payments listed as changed, {} checked, {} orders changed, {} failed",
+                tally.listed, tally.checked, tally.changed, tally.failed);
+        return new Summary(tally.listed, tally.checked, tally.changed, tally.failed, false);
+    }
+
+    /** V1: the payments PortOne recorded a change for since the stored position, window by window. */
+    private void listChanges(Tally tally) {
         Optional<Instant> listedUntil = positions.listedUntil(POSITION);
         long from = 0;
         try {
@@ -195,17 +229,36 @@ public final class Reconciler implements AutoCloseable {
             log.warn("reconciliation could not list PortOne's changes{}: {}",
                     from == 0 ? "" : " from " + Instant.ofEpochSecond(from), e.getMessage());
         }
-        for (String impUid : payments.expiredVbanks(clock.instant(), LOOKUPS_PER_PASS)) {
-            lookUp(impUid, "expired virtual account", tally);
+    }
+
+    /**
+     * V2 has no listing by time here, nor a lookup by order: each open order's newest paymentIds (and its
+     * bound payment) are asked about. Only orders someone started a V2 checkout for, so junk orders cost nothing.
+     */
+    private void lookUpV2Attempts(Tally tally) {
+        for (Order order : orders.openWithV2Attempts(clock.instant().minus(firstWindow), LOOKUPS_PER_PASS)) {
+            try {
+                if (order.impUid() != null && v2.attempts().merchantUid(order.impUid()).isPresent()) {
+                    // the bound V2 payment: deposited, expired, cancelled or refunded meanwhile?
+                    tally.add(sync.sync(order.impUid(), Source.RECONCILIATION));
+                }
+                verifyV2Attempts(order, Source.RECONCILIATION, tally);
+            } catch (PortOneException e) {
+                tally.failed++;
+                log.warn("reconciliation of V2 order {} failed: {}", order.merchantUid(), e.getMessage());
+            }
         }
-        // refunds PortOne did not carry out, whose answer was lost, or that a crash cut short: the
-        // payment's balance at PortOne says whether the money went back; if not, it is refunded now
-        for (String impUid : payments.unsettledRefunds(null, clock.instant().minus(refundCallLimit), LOOKUPS_PER_PASS)) {
-            lookUp(impUid, "refund to settle", tally);
+    }
+
+    private void verifyV2Attempts(Order order, Source source, Tally tally) {
+        for (String paymentId : v2.attempts().newestForOrder(order.merchantUid(), V2_ATTEMPTS_PER_ORDER)) {
+            if (!paymentId.equals(order.impUid())) {
+                Outcome outcome = v2.reports().verify(paymentId, source);
+                if (tally != null) {
+                    tally.add(outcome);
+                }
+            }
         }
-        log.info("reconciliation pass: {} payments listed as changed, {} checked, {} orders changed, {} failed",
-                tally.listed, tally.checked, tally.changed, tally.failed);
-        return new Summary(tally.listed, tally.checked, tally.changed, tally.failed, false);
     }
 
     /**
@@ -281,11 +334,16 @@ public final class Reconciler implements AutoCloseable {
             if (order.impUid() != null) {
                 sync.sync(order.impUid(), Source.ADMIN);
             }
-            // a paid payment wins over the newest attempt, which may be a later failed retry
-            Optional<Payment> payment = portone.findPayment(merchantUid, PaymentStatus.PAID)
-                    .or(() -> portone.findPayment(merchantUid, null));
-            if (payment.isPresent() && !payment.get().impUid().equals(order.impUid())) {
-                sync.apply(payment.get(), Source.ADMIN);
+            if (portone != null) {
+                // a paid payment wins over the newest attempt, which may be a later failed retry
+                Optional<Payment> payment = portone.findPayment(merchantUid, PaymentStatus.PAID)
+                        .or(() -> portone.findPayment(merchantUid, null));
+                if (payment.isPresent() && !payment.get().impUid().equals(order.impUid())) {
+                    sync.apply(payment.get(), Source.ADMIN);
+                }
+            }
+            if (v2 != null) {
+                verifyV2Attempts(order, Source.ADMIN, null);
             }
             payments.unsettledRefunds(merchantUid, clock.instant().minus(refundCallLimit), LOOKUPS_PER_PASS)
                     .forEach(impUid -> sync.sync(impUid, Source.ADMIN));
