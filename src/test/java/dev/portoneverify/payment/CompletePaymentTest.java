@@ -287,18 +287,20 @@ class CompletePaymentTest {
     }
 
     @Test
-    void a_full_cancel_of_the_paid_payment_cancels_the_order_and_a_partial_one_keeps_it_paid() {
+    void a_full_cancel_of_the_paid_payment_cancels_the_order_and_a_partial_one_makes_it_partly_refunded() {
         String order = server.createOrder(15000);
         server.portone.pay("imp_100000000020", order, 15000);
         server.complete("imp_100000000020", order);
 
         server.portone.cancelInConsole("imp_100000000020", 5000);
         assertEquals("partially_cancelled", server.webhook("imp_100000000020", order, "cancelled").text("status"));
-        assertEquals("paid", server.orderStatus(order));
+        assertEquals("partially_refunded", server.orderStatus(order));
+        assertEquals(5000, server.get("/orders/" + order).body().get("refunded_amount").asInt());
 
         server.portone.cancelInConsole("imp_100000000020", 10000);
         assertEquals("cancelled", server.webhook("imp_100000000020", order, "cancelled").text("status"));
         assertEquals("cancelled", server.orderStatus(order));
+        assertEquals(15000, server.get("/orders/" + order).body().get("refunded_amount").asInt());
     }
 
     @Test

@@ -57,8 +57,13 @@ public final class FaultProxy implements AutoCloseable {
         /** HTTP 401 in the V1 envelope: the token was revoked. Token-protected routes only. */
         UNAUTHORIZED,
         /** HTTP 200 with code 1, a PG failure, as PortOne reports refused cancels. */
-        REFUSED
+        REFUSED,
+        /** Forwarded (PortOne carries it out), then answered HTTP 500: the answer was lost on the way back. */
+        LOST_ANSWER
     }
+
+    /** Where a held request waits: before it is forwarded, or after PortOne carried it out and answered. */
+    public enum Hold { BEFORE, AFTER }
 
     /** The message of a {@link Fault#REFUSED} answer. */
     public static final String PG_FAILURE = "결제취소에 실패하였습니다.(PG사 응답 오류)";
@@ -101,6 +106,10 @@ public final class FaultProxy implements AutoCloseable {
     private final Map<Route, Consumer<ObjectNode>> rewrites = new java.util.LinkedHashMap<>();
     private String extraQuery;
     private long latencyMillis;
+    private Route heldRoute;
+    private Hold hold;
+    private CountDownLatch held = new CountDownLatch(1);
+    private CountDownLatch released = new CountDownLatch(1);
 
     private FaultProxy(URI upstream) {
         this.upstream = upstream;
@@ -183,6 +192,39 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
+    /**
+     * Holds the next request to the route {@code when} says until {@link #release()} (or the proxy closes),
+     * as a request is in flight when its caller dies. Held {@link Hold#BEFORE}, it is never forwarded and
+     * its connection is dropped on release; held {@link Hold#AFTER}, PortOne carried it out and the answer
+     * is written on release, if anyone still listens. Null stops holding.
+     */
+    public void hold(String method, String path, Hold when) {
+        synchronized (lock) {
+            heldRoute = when == null ? null : new Route(method, path);
+            hold = when;
+            held = new CountDownLatch(1);
+            released = new CountDownLatch(1);
+        }
+    }
+
+    /** True once a request is held, within {@code millis}. */
+    public boolean awaitHeld(long millis) throws InterruptedException {
+        CountDownLatch h;
+        synchronized (lock) {
+            h = held;
+        }
+        return h.await(millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Lets the held request go on, and holds no more. */
+    public void release() {
+        synchronized (lock) {
+            released.countDown();
+            heldRoute = null;
+            hold = null;
+        }
+    }
+
     /** Every fault, rewrite, appended query and latency off: a plain forwarder again. Recordings stay. */
     public void clear() {
         synchronized (lock) {
@@ -193,6 +235,9 @@ public final class FaultProxy implements AutoCloseable {
             rewrites.clear();
             extraQuery = null;
             latencyMillis = 0;
+            released.countDown();
+            heldRoute = null;
+            hold = null;
         }
     }
 
@@ -264,7 +309,15 @@ public final class FaultProxy implements AutoCloseable {
         Fault fault;
         Consumer<ObjectNode> edit;
         String query;
+        Hold holding = null;
+        CountDownLatch heldSignal = null;
+        CountDownLatch releaseSignal = null;
         synchronized (lock) {
+            if (heldRoute != null && heldRoute.matches(r.method(), r.path()) && held.getCount() > 0) {
+                holding = hold;
+                heldSignal = held;
+                releaseSignal = released;
+            }
             latency = latencyMillis;
             fault = takeFault(r.method(), r.path());
             edit = findRewrite(r.method(), r.path());
@@ -272,6 +325,21 @@ public final class FaultProxy implements AutoCloseable {
         }
         if (latency > 0) {
             Thread.sleep(latency);
+        }
+        if (holding == Hold.BEFORE) {
+            heldSignal.countDown();
+            awaitRelease(releaseSignal);
+            socket.setSoLinger(true, 0);   // never forwarded: the caller is gone, PortOne saw nothing
+            return false;
+        }
+        if (holding == Hold.AFTER) {
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            forward(r, query, edit, answer);
+            heldSignal.countDown();
+            awaitRelease(releaseSignal);
+            out.write(answer.toByteArray());
+            out.flush();
+            return true;
         }
         if (fault != null) {
             switch (fault) {
@@ -286,6 +354,10 @@ public final class FaultProxy implements AutoCloseable {
                     closing.await(HANG_LIMIT_SECONDS, TimeUnit.SECONDS);
                     return false;
                 }
+                case LOST_ANSWER -> {
+                    forward(r, query, edit, new ByteArrayOutputStream());
+                    write(out, 500, "application/json; charset=utf-8", envelope(-1, "Internal Server Error"));
+                }
                 case DROP -> {
                     socket.setSoLinger(true, 0);   // close with RST, not FIN
                     return false;
@@ -295,6 +367,13 @@ public final class FaultProxy implements AutoCloseable {
         }
         forward(r, query, edit, out);
         return true;
+    }
+
+    private void awaitRelease(CountDownLatch release) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(HANG_LIMIT_SECONDS);
+        while (!release.await(50, TimeUnit.MILLISECONDS) && closing.getCount() > 0 && System.nanoTime() < deadline) {
+            // waiting for the test to let it go
+        }
     }
 
     private Fault takeFault(String method, String path) {

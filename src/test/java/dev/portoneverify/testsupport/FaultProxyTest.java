@@ -136,4 +136,48 @@ class FaultProxyTest {
         ExecutionException e = assertThrows(ExecutionException.class, () -> hanging.get(10, TimeUnit.SECONDS));
         assertTrue(e.getCause() instanceof IOException, String.valueOf(e.getCause()));
     }
+
+    private HttpRequest.Builder cancel(String impUid, String token) throws Exception {
+        return HttpRequest.newBuilder(portone.baseUrl().resolve("/payments/cancel"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(BodyPublishers.ofString(json.writeValueAsString(Map.of("imp_uid", impUid, "reason", "test"))));
+    }
+
+    @Test
+    void a_lost_cancel_answer_is_a_500_though_the_sandbox_carried_the_cancel_out() throws Exception {
+        String impUid = portone.pay("order_lost", 1000);
+        String token = token();
+        portone.loseCancelAnswers(true);
+
+        Answer lost = send(cancel(impUid, token));
+
+        assertEquals(500, lost.status());
+        assertEquals("cancelled", portone.payment(impUid).path("status").asText());
+        assertEquals(1, portone.cancels().size());
+    }
+
+    @Test
+    void a_cancel_held_before_is_never_forwarded_and_one_held_after_is_carried_out_before_its_answer() throws Exception {
+        String before = portone.pay("order_before", 1000);
+        String after = portone.pay("order_after", 1000);
+        String token = token();
+
+        portone.holdCancels(FaultProxy.Hold.BEFORE);
+        CompletableFuture<HttpResponse<String>> dropped = HTTP.sendAsync(cancel(before, token).timeout(Duration.ofSeconds(5)).build(),
+                BodyHandlers.ofString(UTF_8));
+        assertTrue(portone.awaitHeldCancel(5_000));
+        assertEquals("paid", portone.payment(before).path("status").asText());
+        portone.releaseCancels();
+        assertThrows(ExecutionException.class, () -> dropped.get(10, TimeUnit.SECONDS));
+        assertEquals("paid", portone.payment(before).path("status").asText(), "a cancel held before reached the sandbox");
+
+        portone.holdCancels(FaultProxy.Hold.AFTER);
+        CompletableFuture<HttpResponse<String>> answered = HTTP.sendAsync(cancel(after, token).timeout(Duration.ofSeconds(5)).build(),
+                BodyHandlers.ofString(UTF_8));
+        assertTrue(portone.awaitHeldCancel(5_000));
+        assertEquals("cancelled", portone.payment(after).path("status").asText());
+        assertTrue(!answered.isDone(), "the answer came before the release");
+        portone.releaseCancels();
+        assertEquals(200, answered.get(10, TimeUnit.SECONDS).statusCode());
+    }
 }

@@ -126,6 +126,13 @@ public final class ServerProcess implements AutoCloseable {
         return List.copyOf(output);
     }
 
+    /** SIGKILL, as a crash, the OOM killer or a power loss ends it: no shutdown hook runs, nothing is flushed. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+        reader.join(5_000);
+    }
+
     /** SIGTERM, as an operator stops it: the shutdown hook runs and its last lines are kept. */
     public void stop() throws InterruptedException {
         if (process.isAlive()) {
@@ -135,12 +142,6 @@ public final class ServerProcess implements AutoCloseable {
             }
         }
         reader.join(5_000);
-    }
-
-    /** SIGKILL: no shutdown hook runs, nothing is flushed, as when the machine loses power. */
-    public void kill() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
     }
 
     @Override

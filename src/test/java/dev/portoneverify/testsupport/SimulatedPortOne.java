@@ -235,6 +235,25 @@ public final class SimulatedPortOne implements AutoCloseable {
         proxy.fault("POST", "/payments/cancel", refuse ? Fault.REFUSED : null);
     }
 
+    /** While on, every {@code POST /payments/cancel} is carried out by the sandbox and then answered HTTP 500. */
+    public void loseCancelAnswers(boolean lose) {
+        proxy.fault("POST", "/payments/cancel", lose ? Fault.LOST_ANSWER : null);
+    }
+
+    /** Holds the next {@code POST /payments/cancel} before it reaches the sandbox or after the sandbox carried it out. */
+    public void holdCancels(FaultProxy.Hold when) {
+        proxy.hold("POST", "/payments/cancel", when);
+    }
+
+    /** True once a cancel is held, within {@code millis}. */
+    public boolean awaitHeldCancel(long millis) throws InterruptedException {
+        return proxy.awaitHeld(millis);
+    }
+
+    public void releaseCancels() {
+        proxy.release();
+    }
+
     /** Latency before every answer. */
     public void delayMillis(long millis) {
         proxy.latencyMillis(millis);

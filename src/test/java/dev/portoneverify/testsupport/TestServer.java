@@ -67,12 +67,24 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, Befor
     private Database db;
     private boolean perClass;
     private boolean closed;
+    /** The PortOne was given by the caller, who closes it. */
+    private boolean callersPortOne;
 
     private TestServer(boolean sandboxMode, Map<String, String> env, TestServer first) {
+        this(sandboxMode, env, first, sandboxMode ? null : first != null ? first.portone : SimulatedPortOne.start());
+    }
+
+    /** On a PortOne the caller keeps (and closes). */
+    private TestServer(SimulatedPortOne portone, Map<String, String> env) {
+        this(false, env, null, portone);
+        callersPortOne = true;
+    }
+
+    private TestServer(boolean sandboxMode, Map<String, String> env, TestServer first, SimulatedPortOne portone) {
         this.sandboxMode = sandboxMode;
         this.extraEnv = Map.copyOf(env);
         this.first = first;
-        this.portone = sandboxMode ? null : first != null ? first.portone : SimulatedPortOne.start();
+        this.portone = portone;
         http.config().connectTimeout(5_000).requestTimeout(30_000);
     }
 
@@ -111,6 +123,17 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, Befor
      */
     public static TestServer besides(TestServer first) {
         return new TestServer(false, Map.of("DATABASE_URL", first.database.url()), first).started();
+    }
+
+    /**
+     * A started server on a database of the test's own ({@code env} names DATABASE_URL) and a simulated
+     * PortOne the test keeps: e.g. the one a killed server process used, to start again where it stopped.
+     */
+    public static TestServer on(SimulatedPortOne portone, Map<String, String> env) {
+        if (!env.containsKey("DATABASE_URL")) {
+            throw new IllegalArgumentException("env must name the DATABASE_URL to start on");
+        }
+        return new TestServer(portone, env).started();
     }
 
     /** Starts the server (once; returns it). {@code env} may name a DATABASE_URL of the test's own, otherwise it gets a fresh database. */
@@ -398,7 +421,7 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, Befor
         if (db != null) {
             db.close();
         }
-        if (portone != null && first == null) {
+        if (portone != null && first == null && !callersPortOne) {
             portone.close();
         }
         if (ownDatabase != null) {
