@@ -1,5 +1,7 @@
 package dev.portoneverify;
 
+import dev.portoneverify.sms.SmsSettings;
+import dev.portoneverify.sms.SolapiSmsSender;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -35,7 +37,8 @@ public record Config(
         String pg,
         int sandboxPort,
         boolean sandboxFormWebhooks,
-        String adminToken) {
+        String adminToken,
+        SmsSettings sms) {
 
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|[0-9a-fA-F:]*:[0-9a-fA-F:.]*");
     public static final String DEFAULT_DATABASE_URL = "jdbc:sqlite:data/portone-verify.db";
@@ -64,7 +67,36 @@ public record Config(
                 value(env, "PORTONE_PG"),
                 intIn(env, "SANDBOX_PORT", 0, 0, 65535),
                 formWebhooks(env),
-                adminToken(env));
+                adminToken(env),
+                sms(env));
+    }
+
+    /** SMS_PROVIDER: log (the default) or solapi, which needs its key, secret and a registered sender number. */
+    private static SmsSettings sms(Map<String, String> env) {
+        String provider = value(env, "SMS_PROVIDER");
+        if (provider == null || provider.equalsIgnoreCase(SmsSettings.LOG)) {
+            return SmsSettings.log();
+        }
+        if (!provider.equalsIgnoreCase(SmsSettings.SOLAPI)) {
+            throw new ConfigException("SMS_PROVIDER=" + provider + " is neither log nor solapi");
+        }
+        String why = " is not set: SMS_PROVIDER=solapi needs it (Solapi console > API Key 관리)";
+        String key = value(env, "SOLAPI_API_KEY");
+        String secret = value(env, "SOLAPI_API_SECRET");
+        if (key == null || secret == null) {
+            throw new ConfigException((key == null ? "SOLAPI_API_KEY" : "SOLAPI_API_SECRET") + why);
+        }
+        String sender = value(env, "SMS_SENDER_NUMBER");
+        if (sender == null) {
+            throw new ConfigException("SMS_SENDER_NUMBER is not set: SMS_PROVIDER=solapi needs the sender number "
+                    + "registered in Solapi's console (발신번호 등록), e.g. 0212345678");
+        }
+        String digits = sender.replaceAll("[-\\s]", "");
+        if (!digits.matches("0[0-9]{7,10}|1[0-9]{7}")) {
+            throw new ConfigException("SMS_SENDER_NUMBER=" + sender + " is not a Korean phone number such as 02-1234-5678 or 1588-1234");
+        }
+        return new SmsSettings(SmsSettings.SOLAPI, httpUrl(env, "SOLAPI_API_URL", SolapiSmsSender.DEFAULT_API_URL.toString()),
+                key, secret, digits);
     }
 
     /** PortOne's console lets the shop choose JSON or form-encoded webhooks; the sandbox can send either. */
@@ -112,9 +144,10 @@ public record Config(
                         .formatted(portoneTimeout, allowTestPayments, autoCancelForgeries, reconcileInterval)
                 + "reconcileWindow=%s, webhookAllowedIps=%s, webhookTrustForwardedFor=%s, prepareAmounts=%s, "
                         .formatted(reconcileWindow, webhookAllowedIps, webhookTrustForwardedFor, prepareAmounts)
-                + "confirmProcess=%s, merchantCode=%s, pg=%s, sandboxPort=%d, sandboxFormWebhooks=%s, adminToken=%s]"
+                + "confirmProcess=%s, merchantCode=%s, pg=%s, sandboxPort=%d, sandboxFormWebhooks=%s, adminToken=%s, "
                         .formatted(confirmProcess, merchantCode, pg, sandboxPort, sandboxFormWebhooks,
-                                adminToken == null ? "unset" : "***");
+                                adminToken == null ? "unset" : "***")
+                + "sms=%s]".formatted(sms);
     }
 
     private static String value(Map<String, String> env, String name) {

@@ -30,17 +30,22 @@ import dev.portoneverify.reconcile.Reconciler;
 import dev.portoneverify.sandbox.PortOneSandbox;
 import dev.portoneverify.sandbox.WebhookFormat;
 import dev.portoneverify.selftest.SelfTest;
+import dev.portoneverify.ops.LiveStartCheck;
 import dev.portoneverify.sms.LogSmsSender;
 import dev.portoneverify.sms.SmsDispatcher;
 import dev.portoneverify.sms.SmsOutboxDao;
 import dev.portoneverify.sms.SmsSender;
+import dev.portoneverify.sms.SmsSettings;
+import dev.portoneverify.sms.SolapiSmsSender;
 import dev.portoneverify.user.UserDao;
 import dev.portoneverify.user.UserHandler;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,9 +69,19 @@ public final class Main {
         }
         Config config;
         Server assembled;
+        Clock clock = Clock.tickMillis(ZoneOffset.UTC);
+        List<String> warnings = new ArrayList<>();
         try {
             config = Config.fromEnv(System.getenv());
-            assembled = build(config, new LogSmsSender(), Clock.tickMillis(ZoneOffset.UTC));
+            if (!config.sandbox() && args.length == 0) {
+                // before the database is touched: wrong keys stop the start with nothing but this one line
+                warnings.addAll(LiveStartCheck.settings(config.merchantCode()));
+                Optional<String> refused = LiveStartCheck.credentials(startCheckClient(config, clock), warnings);
+                if (refused.isPresent()) {
+                    throw new ConfigException(refused.get());
+                }
+            }
+            assembled = build(config, smsSender(config, clock), clock);
         } catch (ConfigException e) {
             System.err.println("portone-verify cannot start: " + e.getMessage());
             System.exit(2);
@@ -84,11 +99,33 @@ public final class Main {
                     + "no real money moves. Try http://localhost:{}/ or the walkthrough in README.md",
                     server.sandbox().apiUrl(), server.port());
         }
+        for (String warning : warnings) {
+            log.warn("{}", warning);
+        }
         log.info("portone-verify listening on http://localhost:{} (PortOne API {}, database {}, test payments {}, "
-                        + "auto-cancel forgeries {}, prepare amounts {})", server.port(),
+                        + "auto-cancel forgeries {}, prepare amounts {}, SMS {})", server.port(),
                 server.sandbox() == null ? config.portoneApiUrl() : server.sandbox().apiUrl(), config.database().redactedUrl(),
                 config.allowTestPayments() ? "allowed" : "refused", config.autoCancelForgeries() ? "on" : "off",
-                config.prepareAmounts() ? "on" : "off");
+                config.prepareAmounts() ? "on" : "off", config.sms().provider());
+    }
+
+    /** The shop's SMS provider: the log unless SMS_PROVIDER says otherwise. */
+    static SmsSender smsSender(Config config, Clock clock) {
+        SmsSettings sms = config.sms();
+        if (!sms.solapi()) {
+            return new LogSmsSender();
+        }
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        return new SolapiSmsSender(http, Json.newMapper(), sms.solapiApiUrl(), sms.solapiApiKey(), sms.solapiApiSecret(),
+                sms.senderNumber(), Duration.ofSeconds(10), clock);
+    }
+
+    /** A client of its own for the one token request of the live start check, made before anything else exists. */
+    private static PortOneClient startCheckClient(Config config, Clock clock) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(min(config.portoneTimeout(), Duration.ofSeconds(5))).build();
+        return new PortOneClient(http, Json.newMapper(), config.portoneApiUrl(),
+                new PortOneCredentials(config.portoneApiKey(), config.portoneApiSecret()),
+                config.portoneTimeout(), config.allowTestPayments(), clock);
     }
 
     /** Builds the whole server from a configuration; tests call this too, with their own SMS sender. */
