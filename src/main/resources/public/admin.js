@@ -219,11 +219,12 @@ async function loadOrders() {
 }
 
 async function loadProblems() {
-  const [forgeries, failed] = await Promise.all([admin("GET", "/admin/forgeries?limit=20"),
-    admin("GET", "/admin/refunds/failed")]);
-  if (forgeries.status === 401 || failed.status === 401) return;
-  if (!forgeries.ok || !failed.ok) {
-    notice("problems-message", "bad", describe(forgeries.ok ? failed : forgeries));
+  const [forgeries, failed, sms] = await Promise.all([admin("GET", "/admin/forgeries?limit=20"),
+    admin("GET", "/admin/refunds/failed"), admin("GET", "/admin/sms/failed?limit=20")]);
+  if (forgeries.status === 401 || failed.status === 401 || sms.status === 401) return;
+  const broken = [forgeries, failed, sms].find((answer) => !answer.ok);
+  if (broken) {
+    notice("problems-message", "bad", describe(broken));
     return;
   }
   notice("problems-message", "bad", "");
@@ -248,7 +249,14 @@ async function loadProblems() {
   $("forgeries-count").classList.toggle("alarm", forged.size > 0);
   $("failed-refunds-count").classList.toggle("alarm", failed.data.length > 0);
   $("failed-refunds-hint").hidden = failed.data.length === 0;
-  const none = forged.size === 0 && failed.data.length === 0;
+  $("failed-sms").replaceChildren(...sms.data.map((m) => el("li", { dataset: { smsId: String(m.id) } },
+    el("div", { className: "bad-text" }, `${m.phone} · 사용자 ${m.user_id} · ${m.reason === "rejected" ? "발송 거부" : "재시도 소진"}`),
+    el("div", { className: "small" }, m.last_error || ""),
+    el("div", { className: "small" }, `${m.message} · ${time(m.created_at)}`))));
+  $("failed-sms-count").textContent = String(sms.data.length);
+  $("failed-sms-count").classList.toggle("alarm", sms.data.length > 0);
+  $("failed-sms-hint").hidden = sms.data.length === 0;
+  const none = forged.size === 0 && failed.data.length === 0 && sms.data.length === 0;
   $("problems-none").hidden = !none;
   $("problems-lists").hidden = none;
 }

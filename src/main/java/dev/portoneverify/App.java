@@ -96,6 +96,7 @@ public final class App {
                         post("orders/{merchantUid}/refund", admin::refund);
                         get("forgeries", admin::forgeries);
                         get("refunds/failed", admin::failedRefunds);
+                        get("sms/failed", admin::failedSms);
                     });
                 }
                 if (handlers.sandbox() != null) {

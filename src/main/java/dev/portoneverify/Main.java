@@ -110,7 +110,7 @@ public final class Main {
     }
 
     /** The shop's SMS provider: the log unless SMS_PROVIDER says otherwise. */
-    static SmsSender smsSender(Config config, Clock clock) {
+    public static SmsSender smsSender(Config config, Clock clock) {
         SmsSettings sms = config.sms();
         if (!sms.solapi()) {
             return new LogSmsSender();
@@ -166,7 +166,7 @@ public final class Main {
                 portone, sync, clock, config.reconcileWindow());
         App.Admin admin = config.adminToken() == null ? null : new App.Admin(new AdminGuard(config.adminToken()),
                 new AdminHandler(jdbi.onDemand(AdminDao.class), orders, jdbi.onDemand(HistoryDao.class), reconciler,
-                        new Refunds(portone, sync, orders, jdbi, clock), json));
+                        new Refunds(portone, sync, orders, jdbi, clock), json, outbox));
         App.Handlers handlers = new App.Handlers(
                 new UserHandler(users, json, clock),
                 new OrderHandler(orders, users, new MerchantUids(), amountRegistration(config, portone), json, clock),

@@ -13,6 +13,8 @@ import dev.portoneverify.payment.Outcome;
 import dev.portoneverify.payment.Refunds;
 import dev.portoneverify.portone.CancelRequest;
 import dev.portoneverify.reconcile.Reconciler;
+import dev.portoneverify.sms.SmsDispatcher;
+import dev.portoneverify.sms.SmsOutboxDao;
 import io.javalin.http.Context;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -30,9 +32,11 @@ public final class AdminHandler {
     private final Reconciler reconciler;
     private final Refunds refunds;
     private final ObjectMapper json;
+    private final SmsOutboxDao outbox;
 
     public AdminHandler(AdminDao admin, OrderDao orders, HistoryDao history, Reconciler reconciler, Refunds refunds,
-                        ObjectMapper json) {
+                        ObjectMapper json, SmsOutboxDao outbox) {
+        this.outbox = outbox;
         this.admin = admin;
         this.orders = orders;
         this.history = history;
@@ -111,6 +115,12 @@ public final class AdminHandler {
     /** {@code GET /admin/refunds/failed}: payments whose refund PortOne did not carry out. */
     public void failedRefunds(Context ctx) {
         ctx.json(admin.failedRefunds());
+    }
+
+    /** {@code GET /admin/sms/failed}: SMS refused for good by the provider or out of attempts, newest first. */
+    public void failedSms(Context ctx) {
+        ctx.json(outbox.undeliverable(SmsDispatcher.MAX_ATTEMPTS, intParam(ctx, "limit", 100, 1, 1000)).stream()
+                .map(UndeliverableSms::of).toList());
     }
 
     private Order order(Context ctx) {
