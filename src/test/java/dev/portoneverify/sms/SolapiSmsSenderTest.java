@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.portoneverify.Json;
 import dev.portoneverify.testsupport.FakeSolapi;
@@ -18,10 +19,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
+import dev.portoneverify.testsupport.TestDatabase;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The Solapi sender against a stand-in that checks the signature, the clock and the body as Solapi documents them. */
 class SolapiSmsSenderTest {
+    @BeforeEach
+    void onceIsEnough() {
+        assumeFalse(TestDatabase.postgresqlRun(), "no database involved: the SQLite pass runs it");
+    }
+
     private static final Pattern AUTHORIZATION = Pattern.compile(
             "HMAC-SHA256 apiKey=" + FakeSolapi.API_KEY + ", date=\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ, salt=[0-9a-f]{32}, signature=[0-9a-f]{64}");
     private static final String VBANK_TEXT = "가상계좌 발급이 성공되었습니다. 계좌 정보 KB국민은행 44198607584471 (예금주 (주)포트원샌드박스), "
