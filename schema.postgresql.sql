@@ -2,7 +2,7 @@
 -- PostgreSQL's own types; the schema the code expects, to read. The server reaches it with the
 -- migrations in src/main/resources/db/migration/postgresql/ (README "Upgrading"); MigrationsTest checks
 -- that every migration applied to an empty schema gives exactly this. Change both files together with a
--- new migration for each, and src/main/java/dev/portoneverify/migrate/Tables.java: migrate-db refuses a
+-- new migration for each, and src/main/java/dev/portoneverify/tools/migrate/Tables.java: migrate-db refuses a
 -- database whose columns differ from it, and MigrateDbTest runs it on both.
 --
 -- Money is NUMERIC without a scale: exact, and it keeps the scale PortOne sent.

@@ -3,7 +3,7 @@
 -- src/main/resources/db/migration/sqlite/ (README "Upgrading"), and MigrationsTest checks that applying
 -- every migration to an empty database gives exactly this. A schema change is a new migration
 -- V<n>__what.sql for each database plus the same change here, in schema.postgresql.sql (its
--- PostgreSQL twin) and in migrate/Tables.java (which lists every column for `migrate-db`).
+-- PostgreSQL twin) and in tools/migrate/Tables.java (which lists every column for `migrate-db`).
 --
 -- Money is stored as TEXT holding a plain decimal string ('15000', '14.20'): SQLite has no
 -- exact decimal type, and a NUMERIC/REAL column would silently turn 0.1 into a double.

@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mvn -q -DskipTests package
-mvn -q -DskipTests test-compile
+mvn -q -Pbench -DskipTests test-compile
 classpath_file=target/bench-classpath.txt
 mvn -q dependency:build-classpath -Dmdep.outputFile="$classpath_file" -Dmdep.includeScope=test >/dev/null
 

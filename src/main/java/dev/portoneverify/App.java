@@ -1,5 +1,10 @@
 package dev.portoneverify;
 
+import dev.portoneverify.db.Database;
+import dev.portoneverify.web.ApiException;
+import dev.portoneverify.web.RequestLog;
+import dev.portoneverify.web.JsonErrorHandler;
+import dev.portoneverify.web.StatusMessage;
 import static io.javalin.apibuilder.ApiBuilder.before;
 import static io.javalin.apibuilder.ApiBuilder.get;
 import static io.javalin.apibuilder.ApiBuilder.path;
@@ -9,7 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portoneverify.admin.AdminGuard;
 import dev.portoneverify.admin.AdminHandler;
 import dev.portoneverify.checkout.CheckoutHandler;
-import dev.portoneverify.health.HealthHandler;
+import dev.portoneverify.ops.health.HealthHandler;
 import dev.portoneverify.order.AmountRegistrationFailedException;
 import dev.portoneverify.order.OrderHandler;
 import dev.portoneverify.payment.CompleteHandler;

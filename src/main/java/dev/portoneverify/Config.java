@@ -1,5 +1,6 @@
 package dev.portoneverify;
 
+import dev.portoneverify.db.DatabaseSettings;
 import dev.portoneverify.sms.SmsSettings;
 import dev.portoneverify.sms.SolapiSmsSender;
 import java.net.InetAddress;

@@ -1,13 +1,17 @@
 package dev.portoneverify;
 
+import dev.portoneverify.web.Json;
+import dev.portoneverify.db.Database;
+import dev.portoneverify.db.DatabaseSettings;
+import dev.portoneverify.db.DatabaseSetupException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portoneverify.admin.AdminDao;
 import dev.portoneverify.admin.AdminGuard;
 import dev.portoneverify.admin.AdminHandler;
 import dev.portoneverify.checkout.CheckoutHandler;
-import dev.portoneverify.health.HealthHandler;
-import dev.portoneverify.metrics.Metrics;
-import dev.portoneverify.migrate.MigrateCommand;
+import dev.portoneverify.ops.health.HealthHandler;
+import dev.portoneverify.ops.metrics.Metrics;
+import dev.portoneverify.tools.migrate.MigrateCommand;
 import dev.portoneverify.order.AmountRegistration;
 import dev.portoneverify.order.AmountRegistrationFailedException;
 import dev.portoneverify.order.MerchantUids;
@@ -29,7 +33,7 @@ import dev.portoneverify.reconcile.LeaseDao;
 import dev.portoneverify.reconcile.Reconciler;
 import dev.portoneverify.sandbox.PortOneSandbox;
 import dev.portoneverify.sandbox.WebhookFormat;
-import dev.portoneverify.selftest.SelfTest;
+import dev.portoneverify.tools.selftest.SelfTest;
 import dev.portoneverify.ops.LiveStartCheck;
 import dev.portoneverify.sms.LogSmsSender;
 import dev.portoneverify.sms.SmsDispatcher;
@@ -45,6 +49,7 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -58,10 +63,10 @@ public final class Main {
 
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("migrate-db")) {
-            System.exit(MigrateCommand.run(args, System.getenv(), System.out, System.err));
+            System.exit(MigrateCommand.run(args, migrationDatabases(System.getenv()), System.out, System.err));
         }
         if (args.length == 1 && args[0].equals("self-test")) {
-            System.exit(SelfTest.run(System.out));
+            System.exit(SelfTest.run(System.out, Main::startOnLoopback));
         }
         if (args.length > 1 || (args.length == 1 && !args[0].equals("reconcile"))) {
             System.err.println("usage: java -jar portone-verify.jar [reconcile | self-test | migrate-db --to <jdbc url>]");
@@ -82,7 +87,7 @@ public final class Main {
                 }
             }
             assembled = build(config, smsSender(config, clock), clock);
-        } catch (ConfigException e) {
+        } catch (ConfigException | DatabaseSetupException e) {
             System.err.println("portone-verify cannot start: " + e.getMessage());
             System.exit(2);
             return;
@@ -181,6 +186,43 @@ public final class Main {
         // in this order: the confirm handler's pending history writes still need the database
         List<AutoCloseable> closeOnStop = sandbox == null ? List.of(confirm, database) : List.of(confirm, sandbox, database);
         return new Server(App.create(json, handlers), sms, reconciler, config.reconcileInterval(), sandbox, closeOnStop);
+    }
+
+    /** The self-test's throwaway server: only this machine can reach it. */
+    public static SelfTest.Started startOnLoopback(Map<String, String> environment) {
+        Server server = build(Config.fromEnv(environment), new LogSmsSender(), Clock.tickMillis(ZoneOffset.UTC));
+        try {
+            server.start("127.0.0.1", 0);
+        } catch (RuntimeException e) {
+            server.stop();
+            throw e;
+        }
+        return new SelfTest.Started() {
+            @Override
+            public int port() {
+                return server.port();
+            }
+
+            @Override
+            public void close() {
+                server.stop();
+            }
+        };
+    }
+
+    /** migrate-db's two databases, read from the shop's settings as the server reads them. */
+    public static MigrateCommand.Databases migrationDatabases(Map<String, String> env) {
+        return new MigrateCommand.Databases() {
+            @Override
+            public DatabaseSettings source() {
+                return Config.fromEnv(env).database();
+            }
+
+            @Override
+            public DatabaseSettings target(String option, String url) {
+                return Config.database(env, option, url);
+            }
+        };
     }
 
     private static AmountRegistration amountRegistration(Config config, PortOneClient portone) {

@@ -1,5 +1,6 @@
 package dev.portoneverify;
 
+import dev.portoneverify.db.DatabaseSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

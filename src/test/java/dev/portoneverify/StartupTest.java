@@ -1,5 +1,6 @@
 package dev.portoneverify;
 
+import dev.portoneverify.web.Json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

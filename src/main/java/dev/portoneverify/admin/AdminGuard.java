@@ -1,6 +1,6 @@
 package dev.portoneverify.admin;
 
-import dev.portoneverify.ApiException;
+import dev.portoneverify.web.ApiException;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

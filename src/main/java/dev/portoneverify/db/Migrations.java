@@ -1,7 +1,6 @@
 package dev.portoneverify.db;
 
-import dev.portoneverify.ConfigException;
-import dev.portoneverify.DatabaseSettings.Dialect;
+import dev.portoneverify.db.DatabaseSettings.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -51,7 +50,7 @@ public final class Migrations {
     /** What a run did. {@code version} is the schema version now; {@code tookOver}: a 0.1.0 database was baselined. */
     public record Outcome(String version, int applied, boolean tookOver) {}
 
-    /** Throws {@link ConfigException} when the database cannot be brought to this version's schema. */
+    /** Throws {@link DatabaseSetupException} when the database cannot be brought to this version's schema. */
     public static Outcome apply(DataSource dataSource, Dialect dialect) {
         if (dialect == Dialect.POSTGRESQL) {
             try (Connection lock = dataSource.getConnection()) {
@@ -62,7 +61,7 @@ public final class Migrations {
                     advisoryLock(lock, "pg_advisory_unlock");
                 }
             } catch (SQLException e) {
-                throw new ConfigException("database migration could not lock the database: " + e.getMessage());
+                throw new DatabaseSetupException("database migration could not lock the database: " + e.getMessage());
             }
         }
         return migrate(dataSource, dialect);
@@ -84,7 +83,7 @@ public final class Migrations {
         try {
             result = flyway.migrate();
         } catch (FlywayException e) {
-            throw new ConfigException("database migration failed, the database stays at the last version that "
+            throw new DatabaseSetupException("database migration failed, the database stays at the last version that "
                     + "succeeded (restore your backup or fix the cause and start again): " + oneLine(e.getMessage()));
         }
         String version = result.targetSchemaVersion != null ? result.targetSchemaVersion
@@ -119,7 +118,7 @@ public final class Migrations {
             }
         }
         if (!future.isEmpty()) {
-            throw new ConfigException("the database is at schema version " + future.get(future.size() - 1)
+            throw new DatabaseSetupException("the database is at schema version " + future.get(future.size() - 1)
                     + ", newer than this jar knows (" + (newestKnown == null ? "none" : newestKnown.getVersion())
                     + "): run the newer jar, or restore the backup taken before the upgrade");
         }
@@ -141,13 +140,13 @@ public final class Migrations {
                 return false;
             }
             if (present.size() < RELEASE_0_1_TABLES.size()) {
-                throw new ConfigException("the database has some of portone-verify's tables " + present
+                throw new DatabaseSetupException("the database has some of portone-verify's tables " + present
                         + " but not all of " + RELEASE_0_1_TABLES + " and no migration history (" + HISTORY_TABLE
                         + "); it was not made by portone-verify, so it is left alone");
             }
             return true;
         } catch (SQLException e) {
-            throw new ConfigException("database migration could not read the database: " + e.getMessage());
+            throw new DatabaseSetupException("database migration could not read the database: " + e.getMessage());
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.portoneverify.payment;
 
-import dev.portoneverify.StatusMessage;
+import dev.portoneverify.web.StatusMessage;
 
 /**
  * How each verdict is told to the browser: the seed guide's three answers kept word for word,

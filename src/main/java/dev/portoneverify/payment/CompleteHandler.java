@@ -1,8 +1,8 @@
 package dev.portoneverify.payment;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.portoneverify.RequestBody;
-import dev.portoneverify.RequestLog;
+import dev.portoneverify.web.RequestBody;
+import dev.portoneverify.web.RequestLog;
 import io.javalin.http.Context;
 
 /** {@code POST /payments/complete}: the browser reports a payment it just made. */

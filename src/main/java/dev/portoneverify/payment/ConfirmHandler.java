@@ -2,9 +2,9 @@ package dev.portoneverify.payment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.portoneverify.ApiException;
-import dev.portoneverify.RequestBody;
-import dev.portoneverify.RequestLog;
+import dev.portoneverify.web.ApiException;
+import dev.portoneverify.web.RequestBody;
+import dev.portoneverify.web.RequestLog;
 import dev.portoneverify.order.Order;
 import dev.portoneverify.order.OrderDao;
 import dev.portoneverify.order.OrderStatus;

@@ -1,7 +1,7 @@
 package dev.portoneverify.payment;
 
-import dev.portoneverify.Transaction;
-import dev.portoneverify.Transactions;
+import dev.portoneverify.db.Transaction;
+import dev.portoneverify.db.Transactions;
 import dev.portoneverify.order.Order;
 import dev.portoneverify.order.OrderDao;
 import dev.portoneverify.portone.CancelRequest;

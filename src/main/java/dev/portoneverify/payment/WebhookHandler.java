@@ -1,9 +1,9 @@
 package dev.portoneverify.payment;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.portoneverify.RequestBody;
-import dev.portoneverify.RequestLog;
-import dev.portoneverify.StatusMessage;
+import dev.portoneverify.web.RequestBody;
+import dev.portoneverify.web.RequestLog;
+import dev.portoneverify.web.StatusMessage;
 import io.javalin.http.Context;
 
 /**

@@ -1,6 +1,6 @@
 package dev.portoneverify.payment;
 
-import dev.portoneverify.ApiException;
+import dev.portoneverify.web.ApiException;
 import io.javalin.http.Context;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -34,8 +34,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Client for the two PortOne V1 calls this project needs: payment lookup and cancel
- * (see {@code docs/portone-v1-api.md}).
+ * Client for the PortOne V1 calls this project makes: the access token, a payment by {@code imp_uid}
+ * or by {@code merchant_uid}, registering an order's amount in advance ({@code prepare}) and cancel
+ * (PortOne's V1 API reference; what we rely on is summed up in README "The verification rules").
  *
  * <p>Thread-safe; share one instance. The access token is cached and refreshed by one caller at a
  * time. Every failure is a {@link PortOneException} subtype; bad arguments are
@@ -290,10 +291,6 @@ public final class PortOneClient {
         return new AccessToken(accessToken.asText(), refreshAt);
     }
 
-    /**
-     * The one way to PortOne. Checks the HTTP status and the envelope's integer {@code code}, because
-     * PortOne uses both: 401/404 with code -1, and refusals as HTTP 200 with a non-zero code.
-     */
     /** {@link #exchange} with its duration and result reported to the observer (e.g. metrics). */
     private Reply send(String endpoint, String method, String path, String query, JsonNode body, String accessToken) {
         long started = System.nanoTime();
@@ -322,6 +319,10 @@ public final class PortOneClient {
         }
     }
 
+    /**
+     * The one way to PortOne. Checks the HTTP status and the envelope's integer {@code code}, because
+     * PortOne uses both: 401/404 with code -1, and refusals as HTTP 200 with a non-zero code.
+     */
     private Reply exchange(String method, String path, String query, JsonNode body, String accessToken) {
         String call = method + " " + path;
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path + (query == null ? "" : "?" + query)))

@@ -2,7 +2,7 @@ package dev.portoneverify.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.portoneverify.ApiException;
+import dev.portoneverify.web.ApiException;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.math.BigDecimal;

@@ -6,8 +6,8 @@ import static io.javalin.apibuilder.ApiBuilder.post;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.portoneverify.ApiException;
-import dev.portoneverify.StatusMessage;
+import dev.portoneverify.web.ApiException;
+import dev.portoneverify.web.StatusMessage;
 import io.javalin.apibuilder.EndpointGroup;
 import io.javalin.http.Context;
 import java.math.BigDecimal;

@@ -1,7 +1,7 @@
 package dev.portoneverify.sandbox;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.portoneverify.Json;
+import dev.portoneverify.web.Json;
 import io.javalin.Javalin;
 import io.javalin.apibuilder.EndpointGroup;
 import java.net.URI;
@@ -38,7 +38,7 @@ public final class PortOneSandbox implements AutoCloseable {
         SandboxTokens tokens = new SandboxTokens(clock, random);
         this.webhooks = new WebhookSender(json, clock);
         this.control = new ControlRoutes(payments, tokens, webhooks, json);
-        V1Routes v1 = new V1Routes(payments, tokens, webhooks, apiKey, apiSecret, json);
+        V1Routes v1 = new V1Routes(payments, tokens, webhooks, apiKey, apiSecret, json, clock);
         this.api = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             v1.register(config.routes);
@@ -89,7 +89,7 @@ public final class PortOneSandbox implements AutoCloseable {
     /**
      * The control endpoints, with paths relative to where they are mounted, e.g.
      * {@code path("sandbox", sandbox.controlRoutes())}. They answer errors by throwing
-     * {@link dev.portoneverify.ApiException}, which the host app must map.
+     * {@link dev.portoneverify.web.ApiException}, which the host app must map.
      */
     public EndpointGroup controlRoutes() {
         return control.endpoints();

@@ -5,12 +5,14 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The simulated PortOne's payments and pre-registrations, and the rules that change them (docs §3–§6).
@@ -21,6 +23,7 @@ final class SandboxPayments {
     static final String NOTHING_TO_CANCEL = "취소할 결제건이 존재하지 않습니다.";
     static final String NO_CANCEL_TARGET = "취소할 결제건의 imp_uid 또는 merchant_uid를 지정해주셔야합니다.";
     static final Duration VBANK_VALIDITY = Duration.ofDays(3);
+    static final String REVOKED_VBANK = "가상계좌 말소";
 
     /** What the buyer asked for in the payment window. */
     /**
@@ -105,6 +108,7 @@ final class SandboxPayments {
             if (n.declined()) {
                 payment.status = "failed";
                 payment.failedAt = now;
+                payment.updatedAt = now;
                 payment.failReason = n.declineReason();
             } else if (vbank) {
                 payment.status = "ready";
@@ -141,6 +145,7 @@ final class SandboxPayments {
             }
             p.status = "failed";
             p.failedAt = now();
+            p.updatedAt = p.failedAt;
             p.failReason = reason;
             return p.snapshot();
         }
@@ -189,7 +194,32 @@ final class SandboxPayments {
             p.cancelAmount = p.cancelAmount.add(refund);
             p.status = "cancelled";
             p.cancelledAt = now;
+            p.updatedAt = now;
             p.cancelReason = c.reason();
+            return p.snapshot();
+        }
+    }
+
+    /**
+     * {@code DELETE /vbanks/{imp_uid}}: the unpaid virtual account is closed, so no deposit can reach it. The
+     * payment becomes {@code failed} (PortOne's console files a revoked account under failures, "계좌말소":
+     * release note 2024-01-25); no money moved, so {@code cancel_amount} stays 0.
+     *
+     * @throws SandboxRefusal {@code unknown_payment}, {@code not_a_vbank} or {@code not_awaiting_deposit}
+     */
+    PaymentSnapshot revokeVbank(String impUid) {
+        synchronized (lock) {
+            SimulatedPayment p = existing(impUid);
+            if (p.vbank == null) {
+                throw new SandboxRefusal("not_a_vbank", "가상계좌 결제건이 아닙니다.");
+            }
+            if (!p.status.equals("ready")) {
+                throw new SandboxRefusal("not_awaiting_deposit", "입금대기(ready) 상태의 가상계좌가 아닙니다. (status: " + p.status + ")");
+            }
+            p.status = "failed";
+            p.failedAt = now();
+            p.updatedAt = p.failedAt;
+            p.failReason = REVOKED_VBANK;
             return p.snapshot();
         }
     }
@@ -199,6 +229,17 @@ final class SandboxPayments {
         synchronized (lock) {
             prepared.put(registration.merchantUid(), registration);
             return registration;
+        }
+    }
+
+    /** {@code PUT /payments/prepare}: changes an existing registration; empty when there is none (a 404). */
+    Optional<Prepared> reprepare(Prepared registration) {
+        synchronized (lock) {
+            if (!prepared.containsKey(registration.merchantUid())) {
+                return Optional.empty();
+            }
+            prepared.put(registration.merchantUid(), registration);
+            return Optional.of(registration);
         }
     }
 
@@ -217,11 +258,18 @@ final class SandboxPayments {
         }
     }
 
-    /** The newest payment of an order, optionally only among those in {@code status} (docs §4). */
-    Optional<PaymentSnapshot> findByMerchantUid(String merchantUid, String status) {
+    /** The payments that {@code filter} accepts, in {@code order}; both run inside the lock. */
+    List<PaymentSnapshot> list(Predicate<SimulatedPayment> filter, Comparator<SimulatedPayment> order) {
         synchronized (lock) {
-            SimulatedPayment p = newest(merchantUid, status == null ? List.of() : List.of(status));
-            return p == null ? Optional.empty() : Optional.of(p.snapshot());
+            return payments.values().stream().filter(filter).sorted(order).map(SimulatedPayment::snapshot).toList();
+        }
+    }
+
+    /** {@code GET /payments/{imp_uid}/balance}'s answer, or empty for an unknown payment. */
+    Optional<Map<String, Object>> balance(String impUid) {
+        synchronized (lock) {
+            SimulatedPayment p = payments.get(impUid);
+            return p == null ? Optional.empty() : Optional.of(PaymentBalance.of(p));
         }
     }
 
@@ -269,6 +317,7 @@ final class SandboxPayments {
     private void markPaid(SimulatedPayment p, long now) {
         p.status = "paid";
         p.paidAt = now;
+        p.updatedAt = now;
         p.applyNum = p.payMethod.equals("card") ? digits(8) : null;
     }
 

@@ -39,6 +39,8 @@ final class SimulatedPayment {
     long paidAt;
     long failedAt;
     long cancelledAt;
+    /** The last status change, for the {@code updated} sort orders; PortOne serves no field for it. */
+    long updatedAt;
     String failReason;
     String cancelReason;
     final List<CancelEntry> cancels = new ArrayList<>();
@@ -64,10 +66,24 @@ final class SimulatedPayment {
         this.startedAt = startedAt;
         this.receiptUrl = receiptUrl;
         this.vbank = vbank;
+        this.updatedAt = startedAt;
     }
 
     BigDecimal balance() {
         return amount.subtract(cancelAmount);
+    }
+
+    /**
+     * The time the status lists filter on ({@code from}/{@code to}): that of the payment's final status,
+     * as the OpenAPI's {@code GET /payments/status} says (ready: started, paid: paid, and so on).
+     */
+    long statusTime() {
+        return switch (status) {
+            case "paid" -> paidAt;
+            case "cancelled" -> cancelledAt;
+            case "failed" -> failedAt;
+            default -> startedAt;
+        };
     }
 
     /** PortOne's ordering for "newest": started_at, then creation order within the same second. */

@@ -2,7 +2,6 @@ package dev.portoneverify.sandbox;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -10,21 +9,24 @@ import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import java.math.BigDecimal;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The PortOne V1 REST surface the sandbox serves, as {@code docs/portone-v1-api.md} describes it: every
  * answer is the {@code {code, message, response}} envelope with an integer code; 401 for a missing, wrong or
- * expired token; 404 with code -1 for unknown payments; business refusals as HTTP 200 with code 1.
+ * expired token; 404 with code -1 for unknown payments; business refusals as HTTP 200 with code 1. A path or
+ * method it does not simulate is a 501, never a 404 a client could take for "no such payment".
  */
 final class V1Routes {
     private static final Logger log = LoggerFactory.getLogger(V1Routes.class);
-    private static final Set<String> STATUSES = Set.of("ready", "paid", "cancelled", "failed");
+    /** The longest merchant_uid PortOne takes (OpenAPI: {@code maxLength: 40} on prepare). */
+    private static final int MAX_MERCHANT_UID = 40;
+    private static final String NOT_PREPARED = "사전등록된 결제정보가 존재하지 않습니다.";
 
     private final SandboxPayments payments;
     private final SandboxTokens tokens;
@@ -32,33 +34,52 @@ final class V1Routes {
     private final String apiKey;
     private final String apiSecret;
     private final ObjectMapper json;
+    private final V1Envelope envelope;
+    private final V1Lookups lookups;
 
     V1Routes(SandboxPayments payments, SandboxTokens tokens, WebhookSender webhooks, String apiKey, String apiSecret,
-             ObjectMapper json) {
+             ObjectMapper json, Clock clock) {
         this.payments = payments;
         this.tokens = tokens;
         this.webhooks = webhooks;
         this.apiKey = apiKey;
         this.apiSecret = apiSecret;
         this.json = json;
+        this.envelope = new V1Envelope(json);
+        this.lookups = new V1Lookups(payments, envelope, clock);
     }
 
     void register(RoutesConfig routes) {
         routes.post("/users/getToken", this::getToken);
-        routes.get("/payments/{imp_uid}", authorized(this::getPayment));
-        routes.get("/payments/find/{merchant_uid}", authorized(this::find));
-        routes.get("/payments/find/{merchant_uid}/{payment_status}", authorized(this::find));
+        // literal segments before {imp_uid}: /payments/find/balance is a find, not a balance
+        routes.get("/payments", authorized(lookups::several));
+        routes.get("/payments/find/{merchant_uid}", authorized(lookups::find));
+        routes.get("/payments/find/{merchant_uid}/{payment_status}", authorized(lookups::find));
+        routes.get("/payments/findAll/{merchant_uid}", authorized(lookups::findAll));
+        routes.get("/payments/findAll/{merchant_uid}/{payment_status}", authorized(lookups::findAll));
+        routes.get("/payments/status/{payment_status}", authorized(lookups::byStatus));
         routes.post("/payments/prepare", authorized(this::prepare));
+        routes.put("/payments/prepare", authorized(this::reprepare));
         routes.get("/payments/prepare/{merchant_uid}", authorized(this::getPrepared));
         routes.post("/payments/cancel", authorized(this::cancel));
+        routes.get("/payments/{imp_uid}", authorized(this::getPayment));
+        routes.get("/payments/{imp_uid}/balance", authorized(lookups::balance));
+        routes.delete("/vbanks/{imp_uid}", authorized(this::revokeVbank));
 
-        routes.exception(V1Error.class, (e, ctx) -> envelope(ctx, e.httpStatus(), e.code(), e.getMessage(), null));
-        routes.exception(SandboxRefusal.class, (e, ctx) -> envelope(ctx, 200, 1, e.getMessage(), null));
-        // no such endpoint, wrong method: still the envelope, so clients can always read `code`
-        routes.exception(HttpResponseException.class, (e, ctx) -> envelope(ctx, e.getStatus(), -1, e.getMessage(), null));
+        routes.exception(V1Error.class, (e, ctx) -> envelope.write(ctx, e.httpStatus(), e.code(), e.getMessage(), null));
+        routes.exception(SandboxRefusal.class, (e, ctx) -> envelope.write(ctx, 200, 1, e.getMessage(), null));
+        routes.exception(HttpResponseException.class, (e, ctx) -> {
+            if (e.getStatus() == 404 || e.getStatus() == 405) {
+                // Javalin found no route: PortOne may well serve it, so "not found" would be a lie
+                envelope.write(ctx, 501, -1, "[sandbox] " + ctx.method() + " " + ctx.path()
+                        + " is not simulated by the PortOne V1 sandbox (see README: Sandbox)", null);
+            } else {
+                envelope.write(ctx, e.getStatus(), -1, e.getMessage(), null);
+            }
+        });
         routes.exception(Exception.class, (e, ctx) -> {
             log.error("sandbox {} {} failed", ctx.method(), ctx.path(), e);
-            envelope(ctx, 500, -1, "Internal Server Error", null);
+            envelope.write(ctx, 500, -1, "Internal Server Error", null);
         });
     }
 
@@ -93,41 +114,54 @@ final class V1Routes {
         ok(ctx, p.json());
     }
 
-    /**
-     * {@code GET /payments/find/{merchant_uid}[/{payment_status}]} (§4): the newest payment by started_at.
-     * The doc gives {@code include_sandbox} to the imp_uid lookup only, so this one shows test-channel
-     * payments too (simulator choice); {@code sorting} is not simulated.
-     */
-    private void find(Context ctx) {
-        String status = ctx.pathParamMap().get("payment_status");
-        if (status != null && !STATUSES.contains(status)) {
-            throw V1Error.badRequest("지원되지 않는 상태값입니다.");
-        }
-        PaymentSnapshot p = payments.findByMerchantUid(ctx.pathParam("merchant_uid"), status)
-                .orElseThrow(() -> V1Error.notFound(SandboxPayments.PAYMENT_NOT_FOUND));
-        ok(ctx, p.json());
-    }
-
     /** {@code POST /payments/prepare} (§5): registering a merchant_uid again replaces the amount (simulator choice). */
     private void prepare(Context ctx) {
+        ok(ctx, payments.prepare(registration(ctx)));
+    }
+
+    /** {@code PUT /payments/prepare}: changes an existing registration's amount and currency; 404 when there is none. */
+    private void reprepare(Context ctx) {
+        ok(ctx, payments.reprepare(registration(ctx)).orElseThrow(() -> V1Error.notFound(NOT_PREPARED)));
+    }
+
+    private SandboxPayments.Prepared registration(Context ctx) {
         V1Params params = V1Params.of(ctx, json);
         String merchantUid = params.text("merchant_uid");
         BigDecimal amount = params.decimal("amount");
         if (merchantUid == null || amount == null) {
             throw V1Error.badRequest("파라미터 누락: " + (merchantUid == null ? "merchant_uid" : "amount"));
         }
+        if (merchantUid.length() > MAX_MERCHANT_UID) {
+            throw V1Error.badRequest("merchant_uid 는 " + MAX_MERCHANT_UID + "자 이하여야 합니다.");
+        }
         if (amount.signum() <= 0) {
             throw V1Error.badRequest("amount 는 0보다 커야 합니다.");
         }
         String currency = params.text("currency");
-        ok(ctx, payments.prepare(new SandboxPayments.Prepared(merchantUid, amount,
-                currency == null ? null : currency.toUpperCase(Locale.ROOT))));
+        if (currency != null && !currency.matches("[A-Za-z]{3}")) {
+            throw V1Error.badRequest("currency 는 KRW, USD 같은 세 글자 통화코드여야 합니다.");
+        }
+        return new SandboxPayments.Prepared(merchantUid, amount, currency == null ? null : currency.toUpperCase(Locale.ROOT));
     }
 
     /** {@code GET /payments/prepare/{merchant_uid}}: 404 for an unknown one, as live-API tests saw (§1.3). */
     private void getPrepared(Context ctx) {
         ok(ctx, payments.prepared(ctx.pathParam("merchant_uid"))
-                .orElseThrow(() -> V1Error.notFound("사전등록된 결제정보가 존재하지 않습니다.")));
+                .orElseThrow(() -> V1Error.notFound(NOT_PREPARED)));
+    }
+
+    /**
+     * {@code DELETE /vbanks/{imp_uid}}: closes an unpaid virtual account (see {@link SandboxPayments#revokeVbank}).
+     * 404 for an unknown imp_uid, 400 for a payment that is no virtual account awaiting deposit (OpenAPI).
+     * No webhook: PortOne sends none for what the shop did itself through the API. {@code pg_api_key}, which
+     * KG Inicis needs, is not checked: the sandbox has no Inicis account to check it against.
+     */
+    private void revokeVbank(Context ctx) {
+        try {
+            ok(ctx, payments.revokeVbank(ctx.pathParam("imp_uid")).json());
+        } catch (SandboxRefusal r) {
+            throw r.status().equals("unknown_payment") ? V1Error.notFound(r.getMessage()) : V1Error.badRequest(r.getMessage());
+        }
     }
 
     /**
@@ -162,18 +196,6 @@ final class V1Routes {
     }
 
     private void ok(Context ctx, Object response) {
-        envelope(ctx, 200, 0, null, response);
-    }
-
-    private void envelope(Context ctx, int status, int code, String message, Object response) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("code", code);
-        body.put("message", message);
-        body.put("response", response);
-        try {
-            ctx.status(status).contentType("application/json; charset=utf-8").result(json.writeValueAsString(body));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write a V1 answer", e);
-        }
+        envelope.ok(ctx, response);
     }
 }

@@ -1,8 +1,8 @@
 package dev.portoneverify.user;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.portoneverify.ApiException;
-import dev.portoneverify.RequestBody;
+import dev.portoneverify.web.ApiException;
+import dev.portoneverify.web.RequestBody;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.util.regex.Pattern;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.portoneverify.Json;
 import dev.portoneverify.sms.SmsFailure;
+import dev.portoneverify.web.Json;
 import dev.portoneverify.testsupport.Browser;
 import dev.portoneverify.testsupport.SandboxShop;
 import java.io.IOException;

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.portoneverify.Database;
-import dev.portoneverify.DatabaseSettings;
-import dev.portoneverify.Json;
+import dev.portoneverify.db.Database;
+import dev.portoneverify.db.DatabaseSettings;
+import dev.portoneverify.web.Json;
 import dev.portoneverify.testsupport.FakePortOne;
 import dev.portoneverify.testsupport.JarProcess;
 import dev.portoneverify.testsupport.TestServer;

@@ -7,13 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.portoneverify.ConfigException;
-import dev.portoneverify.Database;
-import dev.portoneverify.DatabaseSettings;
-import dev.portoneverify.DatabaseSettings.Dialect;
-import dev.portoneverify.migrate.MigrateDb;
-import dev.portoneverify.migrate.Tables;
-import dev.portoneverify.migrate.Tables.Table;
+import dev.portoneverify.db.DatabaseSettings.Dialect;
+import dev.portoneverify.tools.migrate.MigrateDb;
+import dev.portoneverify.tools.migrate.Tables;
+import dev.portoneverify.tools.migrate.Tables.Table;
 import dev.portoneverify.testsupport.SandboxShop;
 import dev.portoneverify.testsupport.TestDatabase;
 import java.io.IOException;
@@ -165,7 +162,7 @@ class MigrationsTest {
                                                        installed_by, execution_time, success)
                     VALUES (99, '99', 'from a later release', 'SQL', 'V99__later.sql', 0, 'test', 0, true)"""));
 
-            ConfigException refused = assertThrows(ConfigException.class, () -> Database.open(settings));
+            DatabaseSetupException refused = assertThrows(DatabaseSetupException.class, () -> Database.open(settings));
             assertTrue(refused.getMessage().contains("schema version 99, newer than this jar knows"), refused.getMessage());
         }
     }
@@ -176,7 +173,7 @@ class MigrationsTest {
             DatabaseSettings settings = database.settings();
             Jdbi.create(dataSource(settings)).useHandle(h -> h.execute("CREATE TABLE orders (merchant_uid TEXT PRIMARY KEY)"));
 
-            ConfigException refused = assertThrows(ConfigException.class, () -> Database.open(settings));
+            DatabaseSetupException refused = assertThrows(DatabaseSetupException.class, () -> Database.open(settings));
             assertTrue(refused.getMessage().contains("it was not made by portone-verify, so it is left alone"), refused.getMessage());
             String tables = settings.dialect() == Dialect.SQLITE
                     ? "SELECT name FROM sqlite_master WHERE type = 'table'"

@@ -1,6 +1,6 @@
 package dev.portoneverify.db;
 
-import dev.portoneverify.DatabaseSettings.Dialect;
+import dev.portoneverify.db.DatabaseSettings.Dialect;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.portoneverify.Json;
+import dev.portoneverify.web.Json;
 import dev.portoneverify.testsupport.FakePortOne;
 import dev.portoneverify.testsupport.FakePortOne.Fault;
 import java.net.URLEncoder;

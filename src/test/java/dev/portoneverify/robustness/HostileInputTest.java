@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.portoneverify.Database;
-import dev.portoneverify.DatabaseSettings;
+import dev.portoneverify.db.Database;
+import dev.portoneverify.db.DatabaseSettings;
 import dev.portoneverify.robustness.Hostile.Kind;
 import dev.portoneverify.robustness.Hostile.Value;
 import dev.portoneverify.testsupport.FakePortOne.Recorded;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.portoneverify.DatabaseSettings;
+import dev.portoneverify.db.DatabaseSettings;
 import dev.portoneverify.testsupport.FakePortOne;
 import dev.portoneverify.testsupport.FakePortOne.Fault;
 import dev.portoneverify.testsupport.TestDatabase;

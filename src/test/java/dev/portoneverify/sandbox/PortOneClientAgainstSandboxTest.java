@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portoneverify.Json;
+import dev.portoneverify.web.Json;
 import dev.portoneverify.portone.CancelRequest;
 import dev.portoneverify.portone.Payment;
 import dev.portoneverify.portone.PaymentStatus;

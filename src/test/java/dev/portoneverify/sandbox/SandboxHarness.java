@@ -4,9 +4,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.portoneverify.ApiException;
-import dev.portoneverify.Json;
-import dev.portoneverify.StatusMessage;
+import dev.portoneverify.web.ApiException;
+import dev.portoneverify.web.Json;
+import dev.portoneverify.web.StatusMessage;
 import dev.portoneverify.testsupport.MutableClock;
 import io.javalin.Javalin;
 import io.javalin.apibuilder.ApiBuilder;

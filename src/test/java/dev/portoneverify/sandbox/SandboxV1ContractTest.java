@@ -298,7 +298,49 @@ class SandboxV1ContractTest {
     }
 
     @Test
-    void an_unknown_endpoint_still_answers_the_envelope() {
-        assertEnvelope(h.v1Json("GET", "/no/such/thing", h.token(), null), 404, -1);
+    void put_prepare_changes_an_existing_registration_and_is_404_for_an_unknown_one() {
+        String token = h.token();
+        assertEnvelope(h.v1Json("POST", "/payments/prepare", token, Map.of("merchant_uid", "order_p3", "amount", 15000)), 200, 0);
+
+        Answer changed = h.v1Json("PUT", "/payments/prepare", token, Map.of("merchant_uid", "order_p3", "amount", 12000,
+                "currency", "krw"));
+        assertEnvelope(changed, 200, 0);
+        assertEquals(12000, changed.body().at("/response/amount").intValue());
+        assertEquals("KRW", changed.body().at("/response/currency").asText());
+        assertEquals(12000, h.v1Json("GET", "/payments/prepare/order_p3", token, null).body().at("/response/amount").intValue());
+        assertEquals(400, h.control("POST", "/payments", Map.of("merchant_uid", "order_p3", "amount", 15000)).status(),
+                "the old amount no longer opens the payment window");
+        assertEquals(201, h.control("POST", "/payments", Map.of("merchant_uid", "order_p3", "amount", 12000)).status());
+
+        assertError(h.v1Json("PUT", "/payments/prepare", token, Map.of("merchant_uid", "order_p4", "amount", 1000)), 404,
+                "사전등록된 결제정보가 존재하지 않습니다.");
+        assertError(h.v1Json("GET", "/payments/prepare/order_p4", token, null), 404, "사전등록된 결제정보가 존재하지 않습니다.");
+        assertEnvelope(h.v1Json("PUT", "/payments/prepare", token, Map.of("merchant_uid", "order_p3")), 400, -1);
+        assertEquals(401, h.v1Json("PUT", "/payments/prepare", null, Map.of("merchant_uid", "order_p3", "amount", 1)).status());
+    }
+
+    @Test
+    void prepare_refuses_a_merchant_uid_over_40_characters_or_a_malformed_currency() {
+        String token = h.token();
+        assertEnvelope(h.v1Json("POST", "/payments/prepare", token, Map.of("merchant_uid", "o".repeat(41), "amount", 1000)),
+                400, -1);
+        assertEnvelope(h.v1Json("POST", "/payments/prepare", token, Map.of("merchant_uid", "order_p5", "amount", 1000,
+                "currency", "won!")), 400, -1);
+        assertEnvelope(h.v1Json("GET", "/payments/prepare/order_p5", token, null), 404, -1);
+    }
+
+    @Test
+    void an_endpoint_the_sandbox_does_not_simulate_is_501_never_a_404() {
+        String impUid = h.payByCard("order_u1", 1000);
+        String token = h.token();
+
+        for (String[] call : new String[][] {{"GET", "/payments/" + impUid + "/naver/product-orders"},
+                {"POST", "/subscribe/payments/onetime"}, {"PUT", "/vbanks/" + impUid}, {"POST", "/vbanks"},
+                {"GET", "/no/such/thing"}, {"DELETE", "/payments/" + impUid}}) {
+            Answer a = h.v1Json(call[0], call[1], token, null);
+            assertEnvelope(a, 501, -1);
+            assertTrue(a.text("message").contains("not simulated") && a.text("message").contains(call[1]), a.toString());
+        }
+        assertError(h.getPayment("imp_999999999999"), 404, "존재하지 않는 결제정보입니다.");
     }
 }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.portoneverify.Database;
+import dev.portoneverify.db.Database;
 import dev.portoneverify.testsupport.MutableClock;
 import java.nio.file.Path;
 import java.time.Duration;

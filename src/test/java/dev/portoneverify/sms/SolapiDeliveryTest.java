@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portoneverify.Config;
-import dev.portoneverify.Json;
+import dev.portoneverify.web.Json;
 import dev.portoneverify.Main;
 import dev.portoneverify.Server;
 import dev.portoneverify.testsupport.FakeSolapi;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import dev.portoneverify.Json;
+import dev.portoneverify.web.Json;
 import dev.portoneverify.testsupport.FakeSolapi;
 import dev.portoneverify.testsupport.FakeSolapi.Recorded;
 import dev.portoneverify.testsupport.MutableClock;

@@ -4,7 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.portoneverify.Json;
+import dev.portoneverify.web.Json;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.net.URI;

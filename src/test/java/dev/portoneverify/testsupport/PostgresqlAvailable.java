@@ -1,6 +1,6 @@
 package dev.portoneverify.testsupport;
 
-import dev.portoneverify.DatabaseSettings;
+import dev.portoneverify.db.DatabaseSettings;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;

@@ -1,4 +1,0 @@
-package dev.portoneverify;
-
-/** The one body shape of every answer that is not a resource: {@code {"status": ..., "message": ...}}. */
-public record StatusMessage(String status, String message) {}

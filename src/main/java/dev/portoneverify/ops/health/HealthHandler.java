@@ -1,0 +1,64 @@
+package dev.portoneverify.ops.health;
+
+import dev.portoneverify.ops.metrics.Metrics;
+import dev.portoneverify.portone.PortOneClient;
+import dev.portoneverify.portone.PortOneException;
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+
+/**
+ * {@code GET /health}: live (the process answers) and ready (the database answers, and PortOne
+ * accepts our credentials, proven with the cached token so a probe costs no PortOne request).
+ * 200 when ready, 503 when not, so a load balancer can take the instance out.
+ * {@code GET /metrics}: Prometheus text format.
+ */
+public final class HealthHandler {
+    private final Jdbi jdbi;
+    private final PortOneClient portone;
+    private final Metrics metrics;
+
+    public HealthHandler(Jdbi jdbi, PortOneClient portone, Metrics metrics) {
+        this.jdbi = jdbi;
+        this.portone = portone;
+        this.metrics = metrics;
+    }
+
+    public void health(Context ctx) {
+        Map<String, String> checks = new LinkedHashMap<>();
+        checks.put("database", database());
+        checks.put("portone", portone());
+        boolean ready = checks.values().stream().allMatch("ok"::equals);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", ready ? "ok" : "not_ready");
+        body.put("live", true);
+        body.put("ready", ready);
+        body.put("checks", checks);
+        ctx.status(ready ? 200 : 503).json(body);
+    }
+
+    public void metrics(Context ctx) {
+        ctx.contentType(metrics.contentType()).result(metrics.scrape());
+    }
+
+    private String database() {
+        try {
+            jdbi.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
+            return "ok";
+        } catch (JdbiException e) {
+            return "unavailable";
+        }
+    }
+
+    private String portone() {
+        try {
+            portone.checkCredentials();
+            return "ok";
+        } catch (PortOneException e) {
+            // the exception's class tells an operator enough; its message stays in the log
+            return e.getClass().getSimpleName().replace("PortOne", "").replace("Exception", "").toLowerCase();
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.portoneverify.web;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Requests that Jetty refuses before they reach the app (an undecodable URL, a URI too long)
+ * get the same {@code {status, message}} JSON as every other error, instead of Jetty's HTML page.
+ */
+public final class JsonErrorHandler extends ErrorHandler {
+
+    @Override
+    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
+                                    Callback callback) {
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.write(true, ByteBuffer.wrap(body(code)), callback);
+    }
+
+    @Override
+    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+        fields.put(HttpHeader.CONTENT_TYPE, "application/json");
+        return ByteBuffer.wrap(body(status));
+    }
+
+    /** A fixed text: the reason Jetty gives may quote the request. */
+    private static byte[] body(int code) {
+        String message = switch (code) {
+            case 400 -> "malformed request";
+            case 414 -> "URI too long";
+            case 431 -> "request headers too large";
+            default -> "request refused";
+        };
+        return ("{\"status\":\"http_" + code + "\",\"message\":\"" + message + "\"}").getBytes(StandardCharsets.UTF_8);
+    }
+}
