@@ -75,17 +75,11 @@ public final class Main {
         Config config;
         Server assembled;
         Clock clock = Clock.tickMillis(ZoneOffset.UTC);
-        List<String> warnings = new ArrayList<>();
+        List<String> warnings;
         try {
             config = Config.fromEnv(System.getenv());
-            if (!config.sandbox() && args.length == 0) {
-                // before the database is touched: wrong keys stop the start with nothing but this one line
-                warnings.addAll(LiveStartCheck.settings(config.merchantCode()));
-                Optional<String> refused = LiveStartCheck.credentials(startCheckClient(config, clock), warnings);
-                if (refused.isPresent()) {
-                    throw new ConfigException(refused.get());
-                }
-            }
+            // before the database is touched: wrong keys stop the start with nothing but one line
+            warnings = config.sandbox() || args.length > 0 ? List.of() : checkLiveStart(config, clock);
             assembled = build(config, smsSender(config, clock), clock);
         } catch (ConfigException | DatabaseSetupException e) {
             System.err.println("portone-verify cannot start: " + e.getMessage());
@@ -123,6 +117,19 @@ public final class Main {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         return new SolapiSmsSender(http, Json.newMapper(), sms.solapiApiUrl(), sms.solapiApiKey(), sms.solapiApiSecret(),
                 sms.senderNumber(), Duration.ofSeconds(10), clock);
+    }
+
+    /**
+     * Live mode asks PortOne for a token once, before anything else exists (README "A live start checks
+     * itself"): throws when PortOne rejects the keys, else returns the warnings to log once listening.
+     */
+    private static List<String> checkLiveStart(Config config, Clock clock) {
+        List<String> warnings = new ArrayList<>(LiveStartCheck.settings(config.merchantCode()));
+        Optional<String> refused = LiveStartCheck.credentials(startCheckClient(config, clock), warnings);
+        if (refused.isPresent()) {
+            throw new ConfigException(refused.get());
+        }
+        return warnings;
     }
 
     /** A client of its own for the one token request of the live start check, made before anything else exists. */

@@ -193,6 +193,7 @@ public final class Database implements AutoCloseable {
             direct.setURL(settings.url());
             direct.setUser(settings.user());
             direct.setPassword(settings.password());
+            direct.setConnectTimeout(10);
             Migrations.apply(direct, Dialect.POSTGRESQL);
         } catch (RuntimeException e) {
             dataSource.close();

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * start (and for {@code migrate-db}), before the server touches any table.
  *
  * <ul>
- *   <li>An empty database gets every migration, V1 (the schema of 0.1.0) first.</li>
+ *   <li>An empty database gets every migration, V1 (the schema of 0.1.0) first; so does one that holds
+ *       only other applications' tables.</li>
  *   <li>A database made by 0.1.0, which applied its schema with {@code CREATE ... IF NOT EXISTS} and kept
  *       no migration history, is recognised by its tables and recorded as being at V1 (a Flyway
  *       baseline), so the later migrations run on it and no row is touched by V1.</li>
@@ -73,9 +74,12 @@ public final class Migrations {
                 .dataSource(dataSource)
                 .locations("classpath:db/migration/" + (dialect == Dialect.POSTGRESQL ? "postgresql" : "sqlite"))
                 .table(HISTORY_TABLE)
-                .baselineOnMigrate(tookOver)
-                .baselineVersion(MigrationVersion.fromVersion("1"))
-                .baselineDescription("made by 0.1.0, before migrations")
+                // Flyway baselines only a schema that holds tables and no history: 0.1.0's at V1, so V1
+                // is skipped; anyone else's (a database shared with another application) at V0, so every
+                // migration still runs beside those tables
+                .baselineOnMigrate(true)
+                .baselineVersion(MigrationVersion.fromVersion(tookOver ? "1" : "0"))
+                .baselineDescription(tookOver ? "made by 0.1.0, before migrations" : "tables of another application")
                 .cleanDisabled(true)
                 .load();
         refuseNewerDatabase(flyway);

@@ -183,6 +183,27 @@ class MigrationsTest {
         }
     }
 
+    @Test
+    void a_database_shared_with_another_application_gets_every_migration_beside_its_tables() throws Exception {
+        try (TestDatabase database = TestDatabase.create(dir)) {
+            DatabaseSettings settings = database.settings();
+            Jdbi.create(dataSource(settings)).useHandle(h -> {
+                h.execute("CREATE TABLE shop_products (sku TEXT PRIMARY KEY, name TEXT NOT NULL)");
+                h.execute("INSERT INTO shop_products VALUES ('kb-01', '기계식 키보드')");
+            });
+
+            Migrations.Outcome outcome = Migrations.apply(dataSource(settings), settings.dialect());
+            assertFalse(outcome.tookOver());
+            assertEquals(latestVersion(settings.dialect()), outcome.version());
+            try (Database opened = Database.open(settings)) {
+                int orders = opened.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM orders").mapTo(Integer.class).one());
+                assertEquals(0, orders);
+                assertEquals("기계식 키보드", opened.jdbi().withHandle(h ->
+                        h.createQuery("SELECT name FROM shop_products").mapTo(String.class).one()));
+            }
+        }
+    }
+
     /** The 0.1.0 database to upgrade: the fixture itself on SQLite; on PostgreSQL, 0.1.0's script plus its rows. */
     private TestDatabase releaseDatabase(Path fixture) throws IOException {
         if (!TestDatabase.postgresqlRun()) {
