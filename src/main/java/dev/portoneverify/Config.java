@@ -93,7 +93,7 @@ public record Config(
                     + "registered in Solapi's console (발신번호 등록), e.g. 0212345678");
         }
         String digits = sender.replaceAll("[-\\s]", "");
-        if (!digits.matches("0[0-9]{7,10}|1[0-9]{7}")) {
+        if (!digits.matches("0[0-9]{7,11}|1[0-9]{7}")) {
             throw new ConfigException("SMS_SENDER_NUMBER=" + sender + " is not a Korean phone number such as 02-1234-5678 or 1588-1234");
         }
         return new SmsSettings(SmsSettings.SOLAPI, httpUrl(env, "SOLAPI_API_URL", SolapiSmsSender.DEFAULT_API_URL.toString()),
