@@ -107,3 +107,11 @@ CREATE TABLE IF NOT EXISTS job_leases (
     holder     TEXT NOT NULL,
     expires_at TEXT NOT NULL
 );
+
+-- Facts about this database itself. 'sandbox': a server ran in sandbox mode on it, so its orders were
+-- paid to the embedded simulator; a live server refuses to start on it while it holds orders
+-- (ALLOW_LIVE_ON_SANDBOX_DATABASE=true overrides), so that test orders never meet the real PortOne.
+CREATE TABLE IF NOT EXISTS database_marks (
+    name   TEXT PRIMARY KEY,
+    set_at TEXT NOT NULL
+);

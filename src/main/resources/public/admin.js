@@ -287,7 +287,13 @@ function showDetail(detail) {
   state.detail = detail;
   const { order, payments, history } = detail;
   $("order-name").textContent = order.name;
-  $("order-status").replaceWith(statusBadge(order.status, "order-status"));
+  const badge = statusBadge(order.status, "order-status");
+  if (detail.known_to_portone === false) {
+    // PortOne denies the payment: the stored status is confirmed by no one, so it must not look green
+    badge.className = "badge status-unconfirmed";
+    badge.textContent = `${ORDER_STATUS[order.status] || order.status} · PortOne 미확인`;
+  }
+  $("order-status").replaceWith(badge);
   $("order-uid").textContent = order.merchant_uid;
   $("order-amount").textContent = money(order.amount, order.currency);
   $("order-imp-uid").textContent = order.imp_uid || "-";
@@ -350,6 +356,11 @@ async function sync() {
     if (answer.status === 401) return;
     if (!answer.ok) return notice("sync-result", "bad", describe(answer));
     showDetail(answer.data);
+    if (answer.data.known_to_portone === false) {
+      // never a green "paid" for a payment PortOne denies: the stored state is all the shop has
+      return notice("sync-result", "bad", `PortOne이 이 결제(${answer.data.order.imp_uid})를 알지 못합니다. `
+          + `주문 상태(${ORDER_STATUS[answer.data.order.status] || answer.data.order.status})는 가게의 마지막 기록일 뿐, PortOne이 확인한 것이 아닙니다.`);
+    }
     notice("sync-result", "ok", `다시 확인했습니다. 주문 상태: ${ORDER_STATUS[answer.data.order.status] || answer.data.order.status}`);
   } finally {
     $("sync").disabled = false;

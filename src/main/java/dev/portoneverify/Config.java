@@ -1,12 +1,15 @@
 package dev.portoneverify;
 
 import dev.portoneverify.db.DatabaseSettings;
+import dev.portoneverify.sandbox.PortOneSandbox;
 import dev.portoneverify.sms.SmsSettings;
 import dev.portoneverify.sms.SolapiSmsSender;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,16 +42,26 @@ public record Config(
         int sandboxPort,
         boolean sandboxFormWebhooks,
         String adminToken,
+        String sandboxHost,
+        String sandboxApiKey,
+        String sandboxApiSecret,
+        Path sandboxDatabase,
+        URI sandboxWebhookUrl,
+        boolean allowLiveOnSandboxDatabase,
         SmsSettings sms) {
 
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|[0-9a-fA-F:]*:[0-9a-fA-F:.]*");
     public static final String DEFAULT_DATABASE_URL = "jdbc:sqlite:data/portone-verify.db";
+    /** Sandbox mode's own default: test orders never land in the file a shop later goes live on. */
+    public static final String DEFAULT_SANDBOX_DATABASE_URL = "jdbc:sqlite:data/portone-verify-sandbox.db";
+    /** The simulator's memory (its payments, registrations and token), apart from the shop's database. */
+    public static final String DEFAULT_SANDBOX_STATE = "data/portone-v1-sandbox.db";
 
     public static Config fromEnv(Map<String, String> env) {
         boolean sandbox = sandboxMode(env);
         return new Config(
                 intIn(env, "PORT", 7070, 0, 65535),
-                database(env),
+                database(env, sandbox),
                 sandbox,
                 httpUrl(env, "PORTONE_API_URL", "https://api.iamport.kr"),
                 sandbox ? null : required(env, "PORTONE_API_KEY"),
@@ -66,10 +79,50 @@ public record Config(
                 bool(env, "CONFIRM_PROCESS", false),
                 value(env, "PORTONE_MERCHANT_CODE"),
                 value(env, "PORTONE_PG"),
-                intIn(env, "SANDBOX_PORT", 0, 0, 65535),
+                intIn(env, "SANDBOX_PORT", PortOneSandbox.Settings.DEFAULT_PORT, 0, 65535),
                 formWebhooks(env),
                 adminToken(env),
+                sandboxHost(env),
+                orDefault(value(env, "SANDBOX_API_KEY"), PortOneSandbox.Settings.TEST_API_KEY),
+                orDefault(value(env, "SANDBOX_API_SECRET"), PortOneSandbox.Settings.TEST_API_SECRET),
+                sandboxState(env),
+                value(env, "SANDBOX_WEBHOOK_URL") == null ? null : httpUrl(env, "SANDBOX_WEBHOOK_URL", null),
+                bool(env, "ALLOW_LIVE_ON_SANDBOX_DATABASE", false),
                 sms(env));
+    }
+
+    /** The sandbox's settings; {@code serveControl} for the standalone command. */
+    public PortOneSandbox.Settings sandboxSettings() {
+        return new PortOneSandbox.Settings(sandboxHost, sandboxPort, sandboxApiKey, sandboxApiSecret, sandboxDatabase, false);
+    }
+
+    /** Loopback unless told: a sandbox has no real secret, so nobody else should reach it by accident. */
+    private static String sandboxHost(Map<String, String> env) {
+        String host = value(env, "SANDBOX_HOST");
+        if (host == null) {
+            return PortOneSandbox.Settings.LOOPBACK;
+        }
+        if (!IP_LITERAL.matcher(host).matches()) {
+            throw new ConfigException("SANDBOX_HOST=" + host + " is not an IP address such as 127.0.0.1 or 0.0.0.0");
+        }
+        return host;
+    }
+
+    /** A file path, or {@code memory} for a sandbox that forgets everything when it stops. */
+    private static Path sandboxState(Map<String, String> env) {
+        String v = orDefault(value(env, "SANDBOX_DATABASE"), DEFAULT_SANDBOX_STATE);
+        if (v.equalsIgnoreCase("memory")) {
+            return null;
+        }
+        try {
+            return Path.of(v);
+        } catch (InvalidPathException e) {
+            throw new ConfigException("SANDBOX_DATABASE=" + v + " is not a file path (or `memory`)");
+        }
+    }
+
+    private static String orDefault(String value, String fallback) {
+        return value == null ? fallback : value;
     }
 
     /** SMS_PROVIDER: log (the default) or solapi, which needs its key, secret and a registered sender number. */
@@ -148,7 +201,11 @@ public record Config(
                 + "confirmProcess=%s, merchantCode=%s, pg=%s, sandboxPort=%d, sandboxFormWebhooks=%s, adminToken=%s, "
                         .formatted(confirmProcess, merchantCode, pg, sandboxPort, sandboxFormWebhooks,
                                 adminToken == null ? "unset" : "***")
-                + "sms=%s]".formatted(sms);
+                + "sandboxHost=%s, sandboxApiKey=%s, sandboxApiSecret=%s, sandboxDatabase=%s, sandboxWebhookUrl=%s, "
+                        .formatted(sandboxHost, sandboxApiKey,
+                                sandboxApiSecret.equals(PortOneSandbox.Settings.TEST_API_SECRET) ? sandboxApiSecret : "***",
+                                sandboxDatabase == null ? "memory" : sandboxDatabase, sandboxWebhookUrl)
+                + "allowLiveOnSandboxDatabase=%s, sms=%s]".formatted(allowLiveOnSandboxDatabase, sms);
     }
 
     private static String value(Map<String, String> env, String name) {
@@ -231,9 +288,9 @@ public record Config(
         throw new ConfigException(name + "=" + raw + " is not an http(s) URL such as https://api.iamport.kr");
     }
 
-    private static DatabaseSettings database(Map<String, String> env) {
+    private static DatabaseSettings database(Map<String, String> env, boolean sandbox) {
         String url = value(env, "DATABASE_URL");
-        return database(env, "DATABASE_URL", url == null ? DEFAULT_DATABASE_URL : url);
+        return database(env, "DATABASE_URL", url != null ? url : sandbox ? DEFAULT_SANDBOX_DATABASE_URL : DEFAULT_DATABASE_URL);
     }
 
     /**

@@ -32,6 +32,8 @@ import dev.portoneverify.portone.PortOneException;
 import dev.portoneverify.reconcile.LeaseDao;
 import dev.portoneverify.reconcile.Reconciler;
 import dev.portoneverify.sandbox.PortOneSandbox;
+import dev.portoneverify.sandbox.SandboxMarkDao;
+import dev.portoneverify.sandbox.SandboxStoreException;
 import dev.portoneverify.sandbox.WebhookFormat;
 import dev.portoneverify.tools.selftest.SelfTest;
 import dev.portoneverify.ops.LiveStartCheck;
@@ -43,11 +45,15 @@ import dev.portoneverify.sms.SmsSettings;
 import dev.portoneverify.sms.SolapiSmsSender;
 import dev.portoneverify.user.UserDao;
 import dev.portoneverify.user.UserHandler;
+import io.javalin.util.JavalinBindException;
+import java.net.BindException;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -68,8 +74,13 @@ public final class Main {
         if (args.length == 1 && args[0].equals("self-test")) {
             System.exit(SelfTest.run(System.out, Main::startOnLoopback));
         }
+        if (args.length > 0 && args[0].equals("sandbox")) {
+            sandboxAlone(Arrays.copyOfRange(args, 1, args.length), System.getenv());
+            return;
+        }
         if (args.length > 1 || (args.length == 1 && !args[0].equals("reconcile"))) {
-            System.err.println("usage: java -jar portone-verify.jar [reconcile | self-test | migrate-db --to <jdbc url>]");
+            System.err.println("usage: java -jar portone-verify.jar [reconcile | sandbox [--webhook-url <url>] | self-test"
+                    + " | migrate-db --to <jdbc url>]");
             System.exit(2);
         }
         Config config;
@@ -81,22 +92,31 @@ public final class Main {
             // before the database is touched: wrong keys stop the start with nothing but one line
             warnings = config.sandbox() || args.length > 0 ? List.of() : checkLiveStart(config, clock);
             assembled = build(config, smsSender(config, clock), clock);
-        } catch (ConfigException | DatabaseSetupException e) {
-            System.err.println("portone-verify cannot start: " + e.getMessage());
-            System.exit(2);
+        } catch (ConfigException | DatabaseSetupException | SandboxStoreException e) {
+            exit2(e.getMessage());
             return;
+        } catch (RuntimeException e) {
+            // only the sandbox listens while the server is built
+            exit2IfPortInUse(e, "the sandbox's port (SANDBOX_PORT, " + sandboxPortOf(System.getenv()) + ")");
+            throw e;
         }
         if (args.length == 1) {
             // one reconciliation pass, then exit: for cron, or after the server was down a while
             Reconciler.Summary summary = assembled.reconciler().runOnce();
             System.exit(summary.failed() == 0 ? 0 : 1);
         }
-        Server server = assembled.start(config.port());
+        Server server;
+        try {
+            server = assembled.start(config.port());
+        } catch (RuntimeException e) {
+            exit2IfPortInUse(e, "port " + config.port() + " (PORT)");
+            throw e;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "shutdown"));
         if (server.sandbox() != null) {
-            log.info("SANDBOX MODE: no PORTONE_API_KEY is set, so payments go to the embedded PortOne simulator at {}; "
-                    + "no real money moves. Try http://localhost:{}/ or the walkthrough in README.md",
-                    server.sandbox().apiUrl(), server.port());
+            log.info("SANDBOX MODE: no PORTONE_API_KEY is set, so payments go to the embedded PortOne simulator; "
+                    + "no real money moves. Try http://localhost:{}/ or the walkthrough in README.md", server.port());
+            log.info("{}; any PortOne V1 client can use it", server.sandbox().describe());
         }
         for (String warning : warnings) {
             log.warn("{}", warning);
@@ -145,7 +165,22 @@ public final class Main {
         ObjectMapper json = Json.newMapper();
         Database database = Database.open(config.database());
         Jdbi jdbi = database.jdbi();
-        PortOneSandbox sandbox = config.sandbox() ? PortOneSandbox.start(config.sandboxPort(), clock) : null;
+        SandboxMarkDao marks = jdbi.onDemand(SandboxMarkDao.class);
+        if (config.sandbox()) {
+            marks.markSandbox(clock.instant());
+        } else if (!config.allowLiveOnSandboxDatabase() && marks.holdsSandboxOrders()) {
+            database.close();
+            throw new ConfigException("the database " + config.database().redactedUrl() + " holds orders made in sandbox"
+                    + " mode, which the real PortOne has never seen; start live on a fresh database (DATABASE_URL), or set"
+                    + " ALLOW_LIVE_ON_SANDBOX_DATABASE=true to use it anyway");
+        }
+        PortOneSandbox sandbox;
+        try {
+            sandbox = config.sandbox() ? PortOneSandbox.start(config.sandboxSettings(), clock) : null;
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
         if (sandbox != null && config.sandboxFormWebhooks()) {
             sandbox.webhookFormat(WebhookFormat.FORM);
         }
@@ -193,6 +228,63 @@ public final class Main {
         // in this order: the confirm handler's pending history writes still need the database
         List<AutoCloseable> closeOnStop = sandbox == null ? List.of(confirm, database) : List.of(confirm, sandbox, database);
         return new Server(App.create(json, handlers), sms, reconciler, config.reconcileInterval(), sandbox, closeOnStop);
+    }
+
+    /**
+     * {@code java -jar portone-verify.jar sandbox [--webhook-url URL]}: the PortOne V1 simulator alone, with its
+     * control API under {@code /sandbox} on its own port, for a shop whose verification server is another
+     * program. Webhooks go to {@code --webhook-url} or SANDBOX_WEBHOOK_URL, or nowhere. Runs until stopped.
+     */
+    private static void sandboxAlone(String[] args, Map<String, String> environment) {
+        if (!(args.length == 0 || (args.length == 2 && args[0].equals("--webhook-url")))) {
+            System.err.println("usage: java -jar portone-verify.jar sandbox [--webhook-url <url>]");
+            System.exit(2);
+        }
+        Map<String, String> env = new HashMap<>(environment);
+        // whatever else the environment says, this command is the sandbox; a URL given here wins over the env's
+        env.put("PORTONE_MODE", "sandbox");
+        if (args.length == 2) {
+            env.put("SANDBOX_WEBHOOK_URL", args[1]);
+        }
+        PortOneSandbox sandbox;
+        Config config;
+        try {
+            config = Config.fromEnv(env);
+            sandbox = PortOneSandbox.start(config.sandboxSettings().servingControl(), Clock.tickMillis(ZoneOffset.UTC));
+        } catch (ConfigException | SandboxStoreException e) {
+            exit2(e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            exit2IfPortInUse(e, "the sandbox's port (SANDBOX_PORT, " + sandboxPortOf(env) + ")");
+            throw e;
+        }
+        sandbox.webhookUrl(config.sandboxWebhookUrl());
+        if (config.sandboxFormWebhooks()) {
+            sandbox.webhookFormat(WebhookFormat.FORM);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(sandbox::close, "shutdown"));
+        log.info("{}; control API at {}/sandbox/payments; webhooks to {}", sandbox.describe(), sandbox.apiUrl(),
+                config.sandboxWebhookUrl() == null ? "nowhere (give --webhook-url)" : config.sandboxWebhookUrl());
+    }
+
+    /** One line on stderr and exit code 2: what every refusal to start looks like. */
+    static void exit2(String message) {
+        System.err.println("portone-verify cannot start: " + message);
+        System.exit(2);
+    }
+
+    /** A port someone else holds is the user's to fix, not a stack trace: one line and exit code 2. */
+    static void exit2IfPortInUse(RuntimeException e, String which) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException || t instanceof JavalinBindException) {
+                exit2(which + " is already in use: stop what listens there, or choose another port");
+            }
+        }
+    }
+
+    private static String sandboxPortOf(Map<String, String> env) {
+        String port = env.get("SANDBOX_PORT");
+        return port == null || port.isBlank() ? String.valueOf(PortOneSandbox.Settings.DEFAULT_PORT) : port.strip();
     }
 
     /** The self-test's throwaway server: only this machine can reach it. */

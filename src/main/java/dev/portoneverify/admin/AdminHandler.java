@@ -11,6 +11,8 @@ import dev.portoneverify.payment.HistoryDao;
 import dev.portoneverify.payment.HistoryEntry;
 import dev.portoneverify.payment.Outcome;
 import dev.portoneverify.payment.Refunds;
+import dev.portoneverify.payment.Source;
+import dev.portoneverify.payment.Verdict;
 import dev.portoneverify.portone.CancelRequest;
 import dev.portoneverify.reconcile.Reconciler;
 import dev.portoneverify.sms.SmsDispatcher;
@@ -75,11 +77,27 @@ public final class AdminHandler {
         ctx.json(new OrderDetail(order, admin.payments(order.merchantUid()), history.forOrder(order.merchantUid())));
     }
 
-    /** {@code POST /admin/orders/{merchantUid}/sync}: ask PortOne about this order now. */
+    /** What a re-sync found; {@code knownToPortone} false with a {@code message} when PortOne denies the bound payment. */
+    record Resynced(Order order, List<PaymentRow> payments, List<HistoryEntry> history, boolean knownToPortone,
+                    String message) {}
+
+    /**
+     * {@code POST /admin/orders/{merchantUid}/sync}: ask PortOne about this order now. When PortOne knows no
+     * such payment as the order's, the answer and the order's history say so, rather than showing the
+     * stored state as if PortOne had confirmed it.
+     */
     public void sync(Context ctx) {
         Order order = order(ctx);
         Order after = reconciler.resync(order.merchantUid()).orElseThrow();
-        ctx.json(new OrderDetail(after, admin.payments(after.merchantUid()), history.forOrder(after.merchantUid())));
+        String message = null;
+        if (reconciler.boundPaymentUnknownToPortOne(after)) {
+            message = "PortOne knows no payment " + after.impUid() + ": the order's state is the shop's last record,"
+                    + " which PortOne does not confirm";
+            history.insert(new HistoryEntry(0, after.impUid(), after.merchantUid(), Source.ADMIN.wire(), null, null, null,
+                    after.amount(), after.currency(), Verdict.UNKNOWN_PAYMENT.wire(), false, message, Instant.now()));
+        }
+        ctx.json(new Resynced(after, admin.payments(after.merchantUid()), history.forOrder(after.merchantUid()),
+                message == null, message));
     }
 
     /** {@code POST /admin/orders/{merchantUid}/refund {amount?, reason, refund_holder?, refund_bank?, refund_account?}} */

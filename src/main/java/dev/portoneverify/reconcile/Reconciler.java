@@ -10,6 +10,7 @@ import dev.portoneverify.portone.Payment;
 import dev.portoneverify.portone.PaymentStatus;
 import dev.portoneverify.portone.PortOneClient;
 import dev.portoneverify.portone.PortOneException;
+import dev.portoneverify.portone.PortOneNotFoundException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -155,6 +156,23 @@ public final class Reconciler implements AutoCloseable {
             log.debug("reconciled {} with {}: {}", order.merchantUid(), outcome.impUid(), outcome.verdict());
         }
         return orders.find(order.merchantUid()).map(o -> !o.status().wire().equals(before)).orElse(false);
+    }
+
+    /**
+     * Whether PortOne says it has no such payment as the one {@code order} is bound to: then the order's
+     * state is only the shop's last record, which PortOne cannot confirm (a sandbox that forgot its payments,
+     * keys of another account). False for an order bound to none.
+     */
+    public boolean boundPaymentUnknownToPortOne(Order order) {
+        if (order.impUid() == null) {
+            return false;
+        }
+        try {
+            portone.getPayment(order.impUid());
+            return false;
+        } catch (PortOneNotFoundException e) {
+            return true;
+        }
     }
 
     @Override

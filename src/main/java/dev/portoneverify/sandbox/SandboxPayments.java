@@ -17,6 +17,7 @@ import java.util.function.Predicate;
 /**
  * The simulated PortOne's payments and pre-registrations, and the rules that change them (docs §3–§6).
  * Thread-safe: one lock over everything, which is plenty for a simulator. Payments are never deleted.
+ * Every change goes to the {@link SandboxStore} before anyone sees it.
  */
 final class SandboxPayments {
     static final String PAYMENT_NOT_FOUND = "존재하지 않는 결제정보입니다.";
@@ -50,15 +51,23 @@ final class SandboxPayments {
 
     private final Clock clock;
     private final SecureRandom random;
+    private final SandboxStore store;
     private final Object lock = new Object();
     // guarded by lock
     private final Map<String, SimulatedPayment> payments = new LinkedHashMap<>();
     private final Map<String, Prepared> prepared = new HashMap<>();
     private long sequence;
 
-    SandboxPayments(Clock clock, SecureRandom random) {
+    /** Starts with what {@code contents} (the store's, from a previous run) holds, and writes every change to {@code store}. */
+    SandboxPayments(Clock clock, SecureRandom random, SandboxStore store, SandboxStore.Contents contents) {
         this.clock = clock;
         this.random = random;
+        this.store = store;
+        for (SimulatedPayment p : contents.payments()) {
+            payments.put(p.impUid, p);
+            sequence = Math.max(sequence, p.sequence);
+        }
+        contents.prepared().forEach(r -> prepared.put(r.merchantUid(), r));
     }
 
     // ---- the buyer and the back office
@@ -104,7 +113,7 @@ final class SandboxPayments {
                     digits(14), "(주)포트원샌드박스", now + VBANK_VALIDITY.toSeconds(), now) : null;
             SimulatedPayment payment = new SimulatedPayment(++sequence, impUid, n.merchantUid(), n.payMethod(),
                     "sandbox_" + hex(10), n.name(), n.amount(), n.currency(), n.testChannel(), n.buyerName(),
-                    n.buyerTel(), n.customData(), now, "https://sandbox.invalid/receipts/" + impUid, account);
+                    n.buyerTel(), n.customData(), now, SimulatedPayment.receiptUrlOf(impUid), account);
             if (n.declined()) {
                 payment.status = "failed";
                 payment.failedAt = now;
@@ -115,21 +124,20 @@ final class SandboxPayments {
             } else {
                 markPaid(payment, now);
             }
-            payments.put(impUid, payment);
-            return payment.snapshot();
+            return commit(payment);
         }
     }
 
     /** The buyer pays into the virtual account; {@code not_awaiting_deposit} unless it is a ready vbank. */
     PaymentSnapshot deposit(String impUid) {
         synchronized (lock) {
-            SimulatedPayment p = existing(impUid);
+            SimulatedPayment p = existing(impUid).copy();
             if (p.vbank == null || !p.status.equals("ready")) {
                 throw new SandboxRefusal("not_awaiting_deposit",
                         impUid + " is a " + p.status + " " + p.payMethod + " payment, not a virtual account awaiting deposit");
             }
             markPaid(p, now());
-            return p.snapshot();
+            return commit(p);
         }
     }
 
@@ -139,7 +147,7 @@ final class SandboxPayments {
      */
     PaymentSnapshot fail(String impUid, String reason) {
         synchronized (lock) {
-            SimulatedPayment p = existing(impUid);
+            SimulatedPayment p = existing(impUid).copy();
             if (!p.status.equals("ready")) {
                 throw new SandboxRefusal("not_ready", impUid + " is " + p.status + "; only a ready payment can fail");
             }
@@ -147,7 +155,7 @@ final class SandboxPayments {
             p.failedAt = now();
             p.updatedAt = p.failedAt;
             p.failReason = reason;
-            return p.snapshot();
+            return commit(p);
         }
     }
 
@@ -160,7 +168,8 @@ final class SandboxPayments {
      */
     PaymentSnapshot cancel(CancelOrder c) {
         synchronized (lock) {
-            SimulatedPayment p = cancelTarget(c);
+            SimulatedPayment found = cancelTarget(c);
+            SimulatedPayment p = found == null ? null : found.copy();
             if (p == null || !(p.status.equals("paid") || p.status.equals("cancelled"))) {
                 // unpaid and failed payments have nothing to refund; PortOne's wording is the same (simulator choice)
                 throw new SandboxRefusal("cancel_refused", NOTHING_TO_CANCEL);
@@ -196,7 +205,7 @@ final class SandboxPayments {
             p.cancelledAt = now;
             p.updatedAt = now;
             p.cancelReason = c.reason();
-            return p.snapshot();
+            return commit(p);
         }
     }
 
@@ -209,7 +218,7 @@ final class SandboxPayments {
      */
     PaymentSnapshot revokeVbank(String impUid) {
         synchronized (lock) {
-            SimulatedPayment p = existing(impUid);
+            SimulatedPayment p = existing(impUid).copy();
             if (p.vbank == null) {
                 throw new SandboxRefusal("not_a_vbank", "가상계좌 결제건이 아닙니다.");
             }
@@ -220,13 +229,14 @@ final class SandboxPayments {
             p.failedAt = now();
             p.updatedAt = p.failedAt;
             p.failReason = REVOKED_VBANK;
-            return p.snapshot();
+            return commit(p);
         }
     }
 
     /** Registers the expected amount; a second registration of a merchant_uid replaces the first (simulator choice). */
     Prepared prepare(Prepared registration) {
         synchronized (lock) {
+            store.save(registration);
             prepared.put(registration.merchantUid(), registration);
             return registration;
         }
@@ -238,6 +248,7 @@ final class SandboxPayments {
             if (!prepared.containsKey(registration.merchantUid())) {
                 return Optional.empty();
             }
+            store.save(registration);
             prepared.put(registration.merchantUid(), registration);
             return Optional.of(registration);
         }
@@ -312,6 +323,16 @@ final class SandboxPayments {
             }
         }
         return newest;
+    }
+
+    /**
+     * Stores the changed copy, and only then lets it replace the payment: a change the store refused
+     * (a full disk, say) is no change at all.
+     */
+    private PaymentSnapshot commit(SimulatedPayment changed) {
+        store.save(changed);
+        payments.put(changed.impUid, changed);
+        return changed.snapshot();
     }
 
     private void markPaid(SimulatedPayment p, long now) {

@@ -1,5 +1,6 @@
 package dev.portoneverify.sandbox;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -67,6 +68,62 @@ final class SimulatedPayment {
         this.receiptUrl = receiptUrl;
         this.vbank = vbank;
         this.updatedAt = startedAt;
+    }
+
+    /**
+     * A payment as {@link #snapshot()} served it, read back from the sandbox's store: the wire object holds
+     * every field the rules use, and only {@code sequence} and {@code updatedAt} are kept beside it.
+     */
+    static SimulatedPayment fromWire(JsonNode w, long sequence, long updatedAt) {
+        VirtualAccount vbank = w.path("vbank_num").isTextual()
+                ? new VirtualAccount(text(w, "vbank_code"), text(w, "vbank_name"), text(w, "vbank_num"),
+                        text(w, "vbank_holder"), w.path("vbank_date").longValue(), w.path("vbank_issued_at").longValue())
+                : null;
+        String impUid = text(w, "imp_uid");
+        SimulatedPayment p = new SimulatedPayment(sequence, impUid, text(w, "merchant_uid"), text(w, "pay_method"),
+                text(w, "pg_tid"), text(w, "name"), w.path("amount").decimalValue(), text(w, "currency"),
+                w.path("sandbox").booleanValue(), text(w, "buyer_name"), text(w, "buyer_tel"), text(w, "custom_data"),
+                w.path("started_at").longValue(), receiptUrlOf(impUid), vbank);
+        p.status = text(w, "status");
+        p.applyNum = text(w, "apply_num");
+        p.cancelAmount = w.path("cancel_amount").decimalValue();
+        p.paidAt = w.path("paid_at").longValue();
+        p.failedAt = w.path("failed_at").longValue();
+        p.cancelledAt = w.path("cancelled_at").longValue();
+        p.updatedAt = updatedAt;
+        p.failReason = text(w, "fail_reason");
+        p.cancelReason = text(w, "cancel_reason");
+        for (JsonNode c : w.path("cancel_history")) {
+            p.cancels.add(new CancelEntry(text(c, "pg_tid"), c.path("amount").decimalValue(), c.path("cancelled_at").longValue(),
+                    text(c, "reason"), text(c, "cancellation_id"), text(c, "receipt_url")));
+        }
+        return p;
+    }
+
+    /** A copy to change: the original stays as it was until the change is stored. */
+    SimulatedPayment copy() {
+        SimulatedPayment c = new SimulatedPayment(sequence, impUid, merchantUid, payMethod, pgTid, name, amount, currency,
+                sandbox, buyerName, buyerTel, customData, startedAt, receiptUrl, vbank);
+        c.status = status;
+        c.applyNum = applyNum;
+        c.cancelAmount = cancelAmount;
+        c.paidAt = paidAt;
+        c.failedAt = failedAt;
+        c.cancelledAt = cancelledAt;
+        c.updatedAt = updatedAt;
+        c.failReason = failReason;
+        c.cancelReason = cancelReason;
+        c.cancels.addAll(cancels);
+        return c;
+    }
+
+    static String receiptUrlOf(String impUid) {
+        return "https://sandbox.invalid/receipts/" + impUid;
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.path(field);
+        return v.isTextual() ? v.textValue() : null;
     }
 
     BigDecimal balance() {

@@ -255,6 +255,31 @@ class AdminPageTest {
         assertFalse(browser.find("#timeline").findElements(By.cssSelector("li[data-source=admin]")).isEmpty());
     }
 
+    @Test
+    void re_sync_of_a_payment_portone_does_not_know_says_so_in_red_instead_of_paid() throws InterruptedException {
+        shop.close();
+        // a sandbox that forgets on restart: afterwards PortOne knows nothing of the order's payment
+        shop = SandboxShop.start(Map.of("ADMIN_TOKEN", TOKEN, "SANDBOX_DATABASE", "memory"));
+        String order = paidCardOrder("기계식 키보드", 89000);
+        shop = shop.restarted();
+        browser.open(shop.url("/admin.html"));
+
+        signIn(TOKEN);
+        awaitOrders("all:1");
+        browser.click("#orders-body a[data-merchant-uid='" + order + "']");
+        awaitDetail(order);
+        browser.click("#sync");
+
+        await("the red notice", () -> browser.text("#sync-result").startsWith("PortOne이 이 결제")
+                && browser.find("#sync-result").getAttribute("class").contains("bad"));
+        assertTrue(browser.text("#sync-result").contains("PortOne이 확인한 것이 아닙니다"), browser.text("#sync-result"));
+        assertEquals("결제 완료 · PortOne 미확인", browser.text("#order-status"), "no green badge for what PortOne denies");
+        assertTrue(browser.find("#order-status").getAttribute("class").contains("status-unconfirmed"));
+        await("the unknown_payment row", () -> !browser.find("#timeline")
+                .findElements(By.cssSelector("li[data-outcome=unknown_payment]")).isEmpty());
+        browser.screenshot("admin-resync-unknown-payment");
+    }
+
     // ---- helpers ----
 
     /** A card order paid in the sandbox, once PortOne's webhook made it paid. */

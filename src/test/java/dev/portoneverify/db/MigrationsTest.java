@@ -84,7 +84,8 @@ class MigrationsTest {
             DatabaseSettings settings = legacy.settings();
             Migrations.Outcome outcome = Migrations.apply(dataSource(settings), settings.dialect());
             assertTrue(outcome.tookOver(), "a 0.1.0 database should be recognised");
-            assertEquals(1, outcome.applied(), "V1 is the baseline; only V2 runs");
+            int latest = Integer.parseInt(latestVersion(settings.dialect()));
+            assertEquals(latest - 1, outcome.applied(), "V1 is the baseline; only the later migrations run");
             assertEquals(latestVersion(settings.dialect()), outcome.version());
 
             try (Database upgraded = Database.open(settings)) {
@@ -138,14 +139,19 @@ class MigrationsTest {
                     outcomes.add(outcome.get());
                 }
                 assertEquals(1, outcomes.stream().filter(Migrations.Outcome::tookOver).count(), outcomes.toString());
-                assertEquals(1, outcomes.stream().mapToInt(Migrations.Outcome::applied).sum(), outcomes.toString());
+                assertEquals(Integer.parseInt(latestVersion(Dialect.POSTGRESQL)) - 1,
+                        outcomes.stream().mapToInt(Migrations.Outcome::applied).sum(), outcomes.toString());
             } finally {
                 starts.shutdownNow();
             }
             List<String> history = Jdbi.create(dataSource(settings)).withHandle(h -> h.createQuery(
                     "SELECT version || ' ' || type FROM " + Migrations.HISTORY_TABLE + " ORDER BY installed_rank")
                     .mapTo(String.class).list());
-            assertEquals(List.of("1 BASELINE", "2 SQL"), history);
+            List<String> expected = new ArrayList<>(List.of("1 BASELINE"));
+            for (int v = 2; v <= Integer.parseInt(latestVersion(Dialect.POSTGRESQL)); v++) {
+                expected.add(v + " SQL");
+            }
+            assertEquals(expected, history);
             int orders = Jdbi.create(dataSource(settings)).withHandle(h ->
                     h.createQuery("SELECT count(*) FROM orders").mapTo(Integer.class).one());
             assertEquals(8, orders);

@@ -20,6 +20,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -65,13 +66,21 @@ final class SandboxHarness implements AutoCloseable {
         }
     }
 
-    final MutableClock clock = MutableClock.startingNow();
-    final PortOneSandbox sandbox = PortOneSandbox.start(0, clock);
+    final MutableClock clock;
+    final PortOneSandbox sandbox;
     final ObjectMapper json = Json.newMapper();
     private final BlockingQueue<Webhook> webhooks = new LinkedBlockingQueue<>();
     private final Javalin shop;
 
     SandboxHarness() {
+        this(MutableClock.startingNow(), null);
+    }
+
+    /** A sandbox keeping its state in {@code database} (null: in memory), on {@code clock}: to restart one. */
+    SandboxHarness(MutableClock clock, Path database) {
+        this.clock = clock;
+        this.sandbox = PortOneSandbox.start(new PortOneSandbox.Settings(PortOneSandbox.Settings.LOOPBACK, 0,
+                PortOneSandbox.Settings.TEST_API_KEY, PortOneSandbox.Settings.TEST_API_SECRET, database, false), clock);
         shop = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jsonMapper(new JavalinJackson(json, false));

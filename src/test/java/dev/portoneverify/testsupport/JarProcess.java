@@ -38,6 +38,9 @@ public final class JarProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(java, "-jar", jar);
         builder.command().addAll(List.of(args));
         builder.environment().putAll(env);
+        // a sandbox-mode jar must not take the fixed default port or write its state into the project
+        builder.environment().putIfAbsent("SANDBOX_PORT", "0");
+        builder.environment().putIfAbsent("SANDBOX_DATABASE", "memory");
         builder.redirectErrorStream(true);
         JarProcess jarProcess = new JarProcess(builder.start());
         jarProcess.awaitListening();

@@ -27,7 +27,9 @@ import kong.unirest.core.UnirestInstance;
 public final class SandboxShop implements AutoCloseable {
     public final RecordingSmsSender sms = new RecordingSmsSender();
     private final Server server;
+    private final Path dir;
     private final TestDatabase database;
+    private final Map<String, String> env;
     private final UnirestInstance http = Unirest.spawnInstance();
     private final ObjectMapper json = Json.newMapper();
 
@@ -37,25 +39,52 @@ public final class SandboxShop implements AutoCloseable {
         }
     }
 
-    private SandboxShop(Map<String, String> extraEnv) {
+    private SandboxShop(Path dir, TestDatabase database, Map<String, String> env) {
+        this.dir = dir;
+        this.database = database;
+        this.env = env;
+        server = Main.build(Config.fromEnv(env), sms, Clock.systemUTC()).start(0);
+    }
+
+    public static SandboxShop start() {
+        return start(Map.of());
+    }
+
+    public static SandboxShop start(Map<String, String> extraEnv) {
         try {
             Path dir = Files.createTempDirectory("portone-verify-sandbox");
-            database = TestDatabase.create(dir);
-            Map<String, String> env = new HashMap<>(Map.of("PORT", "0",
+            TestDatabase database = TestDatabase.create(dir);
+            // the sandbox on a free port with its state in the test's directory: tests run beside each other
+            Map<String, String> env = new HashMap<>(Map.of("PORT", "0", "SANDBOX_PORT", "0",
+                    "SANDBOX_DATABASE", dir.resolve("sandbox.db").toString(),
                     "DATABASE_URL", database.url(), "RECONCILE_INTERVAL_SECONDS", "0"));
             env.putAll(extraEnv);
-            server = Main.build(Config.fromEnv(env), sms, Clock.systemUTC()).start(0);
+            return new SandboxShop(dir, database, Map.copyOf(env));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    public static SandboxShop start() {
-        return new SandboxShop(Map.of());
+    /**
+     * Stops this server and starts another on the same shop database and sandbox state, as a restart does;
+     * the new one owns the database from now on (close only it).
+     */
+    public SandboxShop restarted() {
+        server.stop();
+        http.close();
+        return new SandboxShop(dir, database, env);
     }
 
-    public static SandboxShop start(Map<String, String> env) {
-        return new SandboxShop(env);
+    /** A request with the admin API's bearer token; the body parsed as JSON. */
+    public Answer admin(String method, String path, String token, Map<String, Object> body) {
+        try {
+            HttpResponse<String> response = http.request(method, url(path)).header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "application/json").body(body == null ? "" : json.writeValueAsString(body))
+                    .asString();
+            return new Answer(response.getStatus(), json.readTree(response.getBody()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public String url(String path) {

@@ -57,7 +57,9 @@ public final class Tables {
                     "id", Kind.WHOLE, "dedupe_key", Kind.TEXT, "user_id", Kind.WHOLE, "phone", Kind.TEXT,
                     "message", Kind.TEXT, "created_at", Kind.TIME, "attempts", Kind.WHOLE,
                     "last_error", Kind.TEXT, "next_attempt_at", Kind.TIME, "sent_at", Kind.TIME,
-                    "gave_up_at", Kind.TIME));
+                    "gave_up_at", Kind.TIME),
+            // the sandbox mark goes along: a migrated sandbox database must not pass for a live one
+            table("database_marks", "name", "name", Kind.TEXT, "set_at", Kind.TIME));
 
     private static Table table(String name, String key, Object... columnsAndKinds) {
         Map<String, Kind> columns = new LinkedHashMap<>();

@@ -82,6 +82,9 @@ public final class SelfTest {
                 "PORT", "0",
                 "PORTONE_MODE", "sandbox",
                 "DATABASE_URL", "jdbc:sqlite:" + dir.resolve("self-test.db"),
+                // beside a running server: neither its sandbox's port nor its sandbox's state
+                "SANDBOX_PORT", "0",
+                "SANDBOX_DATABASE", dir.resolve("self-test-sandbox.db").toString(),
                 "RECONCILE_INTERVAL_SECONDS", "0"))) {
             new SelfTest(out, "http://127.0.0.1:" + server.port()).walk();
             out.println("self-test passed");

@@ -64,6 +64,11 @@ class MigrateDbTest {
             shop.webhook("imp_800000000099", "order_nobody_knows", "paid"); // history without an order
             awaitSmsBookkeeping();
         }
+        // a live shop has no sandbox mark; a mark of another name gives database_marks a row to carry over
+        try (Database shop = Database.open(DatabaseSettings.sqlite(sqliteUrl))) {
+            shop.jdbi().useHandle(h -> h.createUpdate("INSERT INTO database_marks (name, set_at) VALUES ('example', :at)")
+                    .bind("at", java.time.Instant.parse("2026-11-30T12:00:00Z")).execute());
+        }
     }
 
     @AfterEach
