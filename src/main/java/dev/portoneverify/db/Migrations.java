@@ -95,11 +95,15 @@ public final class Migrations {
         if (tookOver) {
             log.info("database made before migrations (0.1.0): recorded as schema version 1, kept every row");
         }
-        if (result.migrationsExecuted > 0) {
-            log.info("database schema migrated to version {} ({} migration{} applied)", version,
-                    result.migrationsExecuted, result.migrationsExecuted == 1 ? "" : "s");
+        // Only an upgrade of a database that already held data is news to the operator; a new database
+        // (and a start with nothing to do) stays quiet, so that a start that fails later, e.g. on a port
+        // in use, still says nothing but its one line.
+        String from = result.initialSchemaVersion;
+        if (result.migrationsExecuted > 0 && (tookOver || from != null)) {
+            log.info("database schema migrated from version {} to {} ({} migration{} applied)", tookOver ? "1" : from,
+                    version, result.migrationsExecuted, result.migrationsExecuted == 1 ? "" : "s");
         } else {
-            log.info("database schema at version {}, up to date", version);
+            log.debug("database schema at version {} ({} migrations applied)", version, result.migrationsExecuted);
         }
         return new Outcome(version, result.migrationsExecuted, tookOver);
     }
