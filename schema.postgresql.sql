@@ -20,6 +20,12 @@ CREATE TABLE IF NOT EXISTS users (
     created_at   TIMESTAMPTZ NOT NULL
 );
 
+-- Each buyer's token (issue 15): only its SHA-256, so that a copy of the database opens no buyer.
+CREATE TABLE IF NOT EXISTS buyer_tokens (
+    user_id    BIGINT PRIMARY KEY REFERENCES users (id),
+    token_hash TEXT NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS orders (
     merchant_uid TEXT PRIMARY KEY,
     user_id      BIGINT NOT NULL REFERENCES users (id),

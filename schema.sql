@@ -21,6 +21,13 @@ CREATE TABLE IF NOT EXISTS users (
     created_at   TEXT NOT NULL
 );
 
+-- Each buyer's token (issue 15): only its SHA-256, so that a copy of the database opens no buyer.
+-- Reading a buyer, or ordering for them, needs the token POST /users returned (or ADMIN_TOKEN).
+CREATE TABLE IF NOT EXISTS buyer_tokens (
+    user_id    INTEGER PRIMARY KEY REFERENCES users (id),
+    token_hash TEXT NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS orders (
     merchant_uid TEXT PRIMARY KEY,
     user_id      INTEGER NOT NULL REFERENCES users (id),

@@ -33,6 +33,11 @@ const MESSAGES = {
   unknown_user: "구매자 정보를 찾을 수 없습니다. 다시 시도해 주세요",
   invalid_request: "입력한 내용을 확인해 주세요",
   body_too_large: "입력한 내용이 너무 깁니다",
+  request_timeout: "요청이 너무 오래 걸렸습니다. 다시 시도해 주세요",
+  unsupported_media_type: "요청을 처리할 수 없습니다",
+  rate_limited: "요청이 너무 많습니다. 잠시 후 다시 시도해 주세요",
+  unauthorized: "구매자 확인에 실패했습니다. 처음부터 다시 시도해 주세요",
+  forbidden: "요청을 처리할 수 없습니다",
   prepare_failed: "결제를 준비하지 못했습니다. 잠시 후 다시 시도해 주세요",
   prepare_mismatch: "결제 금액이 주문 금액과 달라 결제가 거절되었습니다",
   portone_unavailable: "결제 정보를 확인하지 못했습니다. 잠시 후 주문 상태를 다시 확인해 주세요",
@@ -64,11 +69,15 @@ function say(data) {
   }
   return MESSAGES[data.status] || MESSAGES.internal_error;
 }
+// The buyer's token from POST /users: reading the buyer, or ordering for them, needs it.
+let buyerToken;
 
 async function api(method, path, body) {
+  const headers = body ? { "Content-Type": "application/json" } : {};
+  if (buyerToken) headers.Authorization = `Bearer ${buyerToken}`;
   const response = await fetch(path, {
     method,
-    headers: body ? { "Content-Type": "application/json" } : {},
+    headers,
     body: body ? JSON.stringify(body) : undefined,
   });
   const data = await response.json().catch(() => ({ status: "error", message: "응답을 읽을 수 없습니다" }));
@@ -102,8 +111,11 @@ async function checkout() {
   try {
     const product = PRODUCTS[Number(document.querySelector("input[name=product]:checked").value)];
     const payMethod = document.querySelector("input[name=pay-method]:checked").value;
-    const user = await api("POST", "/users", { name: $("buyer-name").value, phone: $("buyer-tel").value });
+    const phone = $("buyer-tel").value;
+    buyerToken = undefined;
+    const user = await api("POST", "/users", { name: $("buyer-name").value, phone });
     if (!user.ok) return show("bad", "입력을 확인해 주세요", say(user.data));
+    buyerToken = user.data.token;
     const order = await api("POST", "/orders", { user_id: user.data.id, name: product.name, amount: product.amount });
     if (!order.ok) return show("bad", "주문을 만들 수 없습니다", say(order.data));
 
@@ -113,7 +125,7 @@ async function checkout() {
       name: order.data.name,
       pay_method: payMethod,
       buyer_name: user.data.name,
-      buyer_tel: user.data.phone,
+      buyer_tel: phone, // the server shows it masked
     };
     if (config.confirm_process) request.confirm_url = location.origin + "/payments/confirm";
     const paid = config.mode === "sandbox" ? await paySandbox(request) : await payLive(request);

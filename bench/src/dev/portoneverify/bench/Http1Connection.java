@@ -78,10 +78,18 @@ final class Http1Connection implements AutoCloseable {
     }
 
     Response send(String method, String target, byte[] json) throws IOException {
+        return send(method, target, json, null);
+    }
+
+    /** {@code authorization}: the value of an {@code Authorization} header, or null for none. */
+    Response send(String method, String target, byte[] json, String authorization) throws IOException {
         connect();
         try {
             out.write((method + " " + target + " HTTP/1.1\r\n").getBytes(ISO_8859_1));
             out.write(hostHeader);
+            if (authorization != null) {
+                out.write(("Authorization: " + authorization + "\r\n").getBytes(ISO_8859_1));
+            }
             if (json != null) {
                 out.write(("Content-Type: application/json\r\nContent-Length: " + json.length + "\r\n\r\n")
                         .getBytes(ISO_8859_1));

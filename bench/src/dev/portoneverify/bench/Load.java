@@ -27,14 +27,19 @@ final class Load {
     private Load() {}
 
     /** One request; {@code expect} (nullable) must occur in the answer's body, after the expected status. */
-    record Request(String method, String target, byte[] body, int expectStatus, byte[] expect) {
+    record Request(String method, String target, byte[] body, int expectStatus, byte[] expect, String authorization) {
         static Request get(String target) {
-            return new Request("GET", target, null, 200, null);
+            return new Request("GET", target, null, 200, null, null);
         }
 
         static Request postJson(String target, String json, int expectStatus, String expect) {
             return new Request("POST", target, json.getBytes(java.nio.charset.StandardCharsets.UTF_8), expectStatus,
-                    expect == null ? null : expect.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    expect == null ? null : expect.getBytes(java.nio.charset.StandardCharsets.UTF_8), null);
+        }
+
+        /** With {@code Authorization: <authorization>}, e.g. an order for a buyer, with the buyer's token. */
+        Request authorized(String authorization) {
+            return new Request(method, target, body, expectStatus, expect, authorization);
         }
     }
 
@@ -136,7 +141,7 @@ final class Load {
                         long start = System.nanoTime();
                         String error = null;
                         try {
-                            Http1Connection.Response response = connection.send(r.method(), r.target(), r.body());
+                            Http1Connection.Response response = connection.send(r.method(), r.target(), r.body(), r.authorization());
                             if (response.status() != r.expectStatus()) {
                                 error = "http_" + response.status();
                                 sample(samples, r, response.status() + " " + abbreviate(response.text()));

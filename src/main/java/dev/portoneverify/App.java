@@ -5,6 +5,7 @@ import dev.portoneverify.web.ApiException;
 import dev.portoneverify.web.RequestLog;
 import dev.portoneverify.web.JsonErrorHandler;
 import dev.portoneverify.web.StatusMessage;
+import static io.javalin.apibuilder.ApiBuilder.after;
 import static io.javalin.apibuilder.ApiBuilder.before;
 import static io.javalin.apibuilder.ApiBuilder.get;
 import static io.javalin.apibuilder.ApiBuilder.path;
@@ -14,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portoneverify.admin.AdminGuard;
 import dev.portoneverify.admin.AdminHandler;
 import dev.portoneverify.checkout.CheckoutHandler;
+import dev.portoneverify.limits.RateLimiter;
 import dev.portoneverify.ops.health.HealthHandler;
 import dev.portoneverify.order.AmountRegistrationFailedException;
 import dev.portoneverify.order.OrderHandler;
@@ -28,7 +30,14 @@ import dev.portoneverify.portone.PortOneBadResponseException;
 import dev.portoneverify.portone.PortOneNotFoundException;
 import dev.portoneverify.portone.PortOneTimeoutException;
 import dev.portoneverify.portone.PortOneUnavailableException;
+import dev.portoneverify.text.LogSafe;
 import dev.portoneverify.user.UserHandler;
+import dev.portoneverify.web.BearerGuard;
+import dev.portoneverify.web.BodyDeadlineHandler;
+import dev.portoneverify.web.ConnectionCap;
+import dev.portoneverify.web.HttpLimits;
+import dev.portoneverify.web.LoopbackOnly;
+import dev.portoneverify.web.SecurityHeaders;
 import io.javalin.Javalin;
 import io.javalin.apibuilder.EndpointGroup;
 import io.javalin.config.RoutesConfig;
@@ -39,6 +48,12 @@ import io.javalin.json.JavalinJackson;
 import org.jdbi.v3.core.JdbiException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +73,9 @@ public final class App {
     /** The admin API; null when ADMIN_TOKEN is not set, so that it does not exist. */
     public record Admin(AdminGuard guard, AdminHandler handler) {}
 
-    public static Javalin create(ObjectMapper json, Handlers handlers) {
+    public static Javalin create(ObjectMapper json, Handlers handlers, Config.Hardening hardening) {
+        RateLimiter limits = new RateLimiter(hardening.rates());
+        HttpLimits http = hardening.http();
         return Javalin.create(config -> {
             config.jsonMapper(new JavalinJackson(json, false));
             config.startup.showJavalinBanner = false;
@@ -67,16 +84,40 @@ public final class App {
             // ignores this and keeps Jetty's pool of 250 threads, which the CPU runs out before (issue 5).
             config.concurrency.useVirtualThreads = true;
             config.http.maxRequestSize = MAX_REQUEST_BYTES;
-            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+            config.jetty.modifyServer(server -> {
+                server.setErrorHandler(new JsonErrorHandler());
+                // bodies are read without holding a thread, then handed over whole (issue 15); twice
+                // the app's limit, so that Javalin's own 413 answers everything in between
+                server.setHandler(new BodyDeadlineHandler(2 * MAX_REQUEST_BYTES, http.bodyTimeout(), http.minBodyRate()));
+                server.addEventListener(new LifeCycle.Listener() {
+                    @Override
+                    public void lifeCycleStarting(LifeCycle event) {
+                        limitConnections(server, http);
+                    }
+                });
+            });
             // the checkout page: plain HTML and JavaScript, no build step
             config.staticFiles.add("/public", Location.CLASSPATH);
             RequestLog requestLog = new RequestLog();
             config.requestLogger.http(requestLog::log);
             config.routes.apiBuilder(() -> {
                 before(requestLog::assignId);
+                before(SecurityHeaders::apply);
                 before(App::rejectUndecodablePath);
+                before("health", limits::admitHealth);
                 get("health", handlers.health()::health);
+                if (hardening.metricsToken() != null) {
+                    before("metrics", new BearerGuard(hardening.metricsToken(), "METRICS_TOKEN")::check);
+                }
                 get("metrics", handlers.health()::metrics);
+                before("users", limits::admitCreation);
+                before("orders", limits::admitCreation);
+                // not payments/confirm: a refusal there fails a buyer's payment, so PortOne's calls are
+                // never refused; it costs no PortOne call, and writes at most a row per payment and outcome
+                for (String report : List.of("payments/complete", "portone-webhook")) {
+                    before(report, limits::admitReport);
+                    after(report, limits::chargeReport);
+                }
                 path("users", () -> {
                     post(handlers.users()::create);
                     get("{id}", handlers.users()::get);
@@ -105,14 +146,35 @@ public final class App {
                     });
                 }
                 if (handlers.sandbox() != null) {
+                    if (!hardening.sandboxControlOpen()) {
+                        before("sandbox/*", LoopbackOnly::check);
+                    }
                     path("sandbox", handlers.sandbox());
                 }
             });
-            mapExceptions(config.routes);
+            mapExceptions(config.routes, handlers.health());
         });
     }
 
-    private static void mapExceptions(RoutesConfig routes) {
+    /**
+     * Idle connections close after {@code idleTimeout}, and at most {@code maxConnections} are open:
+     * each costs a file handle, and the database needs some too (issue 15).
+     */
+    private static void limitConnections(Server server, HttpLimits http) {
+        for (Connector connector : server.getConnectors()) {
+            if (connector instanceof ServerConnector serverConnector
+                    && serverConnector.getConnectionFactory(ConnectionCap.PROTOCOL) == null) {
+                serverConnector.setIdleTimeout(http.idleTimeout().toMillis());
+                HttpConnectionFactory h1 = serverConnector.getConnectionFactory(HttpConnectionFactory.class);
+                if (h1 != null) {
+                    serverConnector.addConnectionFactory(new ConnectionCap(h1, http.maxConnections()));
+                    serverConnector.setDefaultProtocol(ConnectionCap.PROTOCOL);
+                }
+            }
+        }
+    }
+
+    private static void mapExceptions(RoutesConfig routes, HealthHandler health) {
         routes.exception(ApiException.class, (e, ctx) -> answer(ctx, e.httpStatus(), e.status(), e.getMessage()));
         // Javalin's own refusals: no such endpoint, body too large, ...
         routes.exception(HttpResponseException.class, (e, ctx) -> answer(ctx, e.getStatus(), switch (e.getStatus()) {
@@ -143,20 +205,28 @@ public final class App {
         // The database could not be reached (PostgreSQL down, the network cut, every pooled connection
         // busy for 10 s): nothing was committed, and asking again helps. (Should the line break during
         // the commit itself, the change either happened or not; a repeated report settles it either way.)
-        routes.exception(JdbiException.class, (e, ctx) -> {
-            if (!Database.isUnreachable(e)) {
-                internalError(ctx, e);
-                return;
+        // A full disk, an I/O error or a file turned read-only: the same, and /health says so (issue 15).
+        routes.exception(Exception.class, (e, ctx) -> {
+            if (Database.cannotStore(e)) {
+                health.storageFailed();
+                log.error("{} {}: the database cannot store anything: {}", ctx.method(), ctx.path(), rootMessage(e));
+                answer(ctx, 503, "database_unavailable", "the database cannot store anything now (disk full or I/O error); try again");
+            } else if (e instanceof JdbiException && Database.isUnreachable(e)) {
+                log.error("{} {}: the database is unreachable: {}", ctx.method(), ctx.path(), e.getMessage());
+                answer(ctx, 503, "database_unavailable", "the database cannot be reached; try again");
+            } else {
+                log.error("{} {} failed", ctx.method(), ctx.path(), e);
+                answer(ctx, 500, "internal_error", "internal error; see the server log");
             }
-            log.error("{} {}: the database is unreachable: {}", ctx.method(), ctx.path(), e.getMessage());
-            answer(ctx, 503, "database_unavailable", "the database cannot be reached; try again");
         });
-        routes.exception(Exception.class, (e, ctx) -> internalError(ctx, e));
     }
 
-    private static void internalError(Context ctx, Exception e) {
-        log.error("{} {} failed", ctx.method(), ctx.path(), e);
-        answer(ctx, 500, "internal_error", "internal error; see the server log");
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage();
     }
 
     /** Javalin would fail on such a path while reading its parameters, with a 500. */
@@ -170,7 +240,7 @@ public final class App {
 
     private static void portoneFailed(Context ctx, RuntimeException e, int status, String code, String message) {
         // exception messages from the PortOne client never carry secrets or tokens
-        log.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+        log.warn("{} {}: {}", ctx.method(), ctx.path(), LogSafe.of(e.getMessage()));
         answer(ctx, status, code, message);
     }
 

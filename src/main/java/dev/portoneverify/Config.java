@@ -1,9 +1,11 @@
 package dev.portoneverify;
 
 import dev.portoneverify.db.DatabaseSettings;
+import dev.portoneverify.limits.RateLimits;
 import dev.portoneverify.sandbox.PortOneSandbox;
 import dev.portoneverify.sms.SmsSettings;
 import dev.portoneverify.sms.SolapiSmsSender;
+import dev.portoneverify.web.HttpLimits;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -48,7 +50,31 @@ public record Config(
         Path sandboxDatabase,
         URI sandboxWebhookUrl,
         boolean allowLiveOnSandboxDatabase,
+        Hardening hardening,
         SmsSettings sms) {
+
+    /**
+     * What issue 15 added against hostile traffic: client time limits and the connection cap, the
+     * per-source rate limits, the token for /metrics (null: open) and whether the sandbox's control
+     * endpoints answer other hosts than this one.
+     */
+    public record Hardening(HttpLimits http, RateLimits rates, String metricsToken, boolean sandboxControlOpen) {}
+
+    /**
+     * Every PORTONE_* variable the server knows. Any other stops start-up: a mistyped PORTONE_APIKEY
+     * once left the key unset, which started the sandbox, open on every interface (issue 15). The
+     * V2 names are reserved for the V2 API (issue 20); they count as live settings already.
+     */
+    static final List<String> PORTONE_VARIABLES = List.of(
+            "PORTONE_MODE", "PORTONE_API_URL", "PORTONE_API_KEY", "PORTONE_API_SECRET", "PORTONE_TIMEOUT_MS",
+            "PORTONE_ALLOW_TEST_PAYMENTS", "PORTONE_MERCHANT_CODE", "PORTONE_PG",
+            "PORTONE_V2_API_SECRET", "PORTONE_V2_API_URL", "PORTONE_STORE_ID", "PORTONE_V2_WEBHOOK_SECRET",
+            "PORTONE_V2_CHANNEL_KEY");
+    /** Settings that only make sense against the real PortOne: any one of them means live mode. */
+    private static final List<String> LIVE_SETTINGS = List.of(
+            "PORTONE_API_URL", "PORTONE_API_KEY", "PORTONE_API_SECRET", "PORTONE_MERCHANT_CODE", "PORTONE_PG",
+            "PORTONE_V2_API_SECRET", "PORTONE_V2_API_URL", "PORTONE_STORE_ID", "PORTONE_V2_WEBHOOK_SECRET",
+            "PORTONE_V2_CHANNEL_KEY");
 
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|[0-9a-fA-F:]*:[0-9a-fA-F:.]*");
     public static final String DEFAULT_DATABASE_URL = "jdbc:sqlite:data/portone-verify.db";
@@ -58,6 +84,7 @@ public record Config(
     public static final String DEFAULT_SANDBOX_STATE = "data/portone-v1-sandbox.db";
 
     public static Config fromEnv(Map<String, String> env) {
+        refuseUnknownPortoneVariables(env);
         boolean sandbox = sandboxMode(env);
         return new Config(
                 intIn(env, "PORT", 7070, 0, 65535),
@@ -88,6 +115,7 @@ public record Config(
                 sandboxState(env),
                 value(env, "SANDBOX_WEBHOOK_URL") == null ? null : httpUrl(env, "SANDBOX_WEBHOOK_URL", null),
                 bool(env, "ALLOW_LIVE_ON_SANDBOX_DATABASE", false),
+                hardening(env),
                 sms(env));
     }
 
@@ -153,6 +181,76 @@ public record Config(
                 key, secret, digits);
     }
 
+    private static Hardening hardening(Map<String, String> env) {
+        HttpLimits http = new HttpLimits(
+                Duration.ofMillis(intIn(env, "HTTP_IDLE_TIMEOUT_MS", HttpLimits.DEFAULT_IDLE_TIMEOUT_MS, 1_000, 600_000)),
+                Duration.ofMillis(intIn(env, "REQUEST_BODY_TIMEOUT_MS", HttpLimits.DEFAULT_BODY_TIMEOUT_MS, 100, 600_000)),
+                intIn(env, "REQUEST_MIN_BYTES_PER_SECOND", HttpLimits.DEFAULT_MIN_BODY_RATE, 0, 1_000_000),
+                intIn(env, "MAX_CONNECTIONS", HttpLimits.DEFAULT_MAX_CONNECTIONS, 1, 1_000_000));
+        RateLimits rates = new RateLimits(
+                intIn(env, "LIMIT_UNKNOWN_REPORTS_PER_MINUTE", RateLimits.DEFAULT_UNKNOWN_REPORTS, 0, 1_000_000),
+                intIn(env, "LIMIT_ORDERS_PER_MINUTE", RateLimits.DEFAULT_ORDERS, 0, 1_000_000),
+                intIn(env, "LIMIT_HEALTH_PER_MINUTE", RateLimits.DEFAULT_HEALTH, 0, 1_000_000),
+                bool(env, "LIMITS_TRUST_FORWARDED_FOR", false));
+        String metricsToken = value(env, "METRICS_TOKEN");
+        if (metricsToken != null && metricsToken.length() < 16) {
+            throw new ConfigException("METRICS_TOKEN is shorter than 16 characters; use e.g. `openssl rand -hex 16`");
+        }
+        return new Hardening(http, rates, metricsToken, bool(env, "SANDBOX_CONTROL_OPEN", false));
+    }
+
+    private static void refuseUnknownPortoneVariables(Map<String, String> env) {
+        for (String name : new java.util.TreeSet<>(env.keySet())) {
+            if (name.toUpperCase(Locale.ROOT).startsWith("PORTONE") && !PORTONE_VARIABLES.contains(name)) {
+                throw new ConfigException(name + " is not a setting portone-verify knows; did you mean "
+                        + likelyMeant(name) + "? (unset it, or fix its name)");
+            }
+        }
+    }
+
+    /** The known name closest to {@code name}, ignoring case and underscores (PORTONE_APIKEY: PORTONE_API_KEY). */
+    private static String likelyMeant(String name) {
+        String plain = name.toUpperCase(Locale.ROOT).replace("_", "").replace("-", "");
+        String best = PORTONE_VARIABLES.get(0);
+        int bestDistance = Integer.MAX_VALUE;
+        for (String known : PORTONE_VARIABLES) {
+            int d = distance(plain, known.replace("_", ""));
+            if (d < bestDistance) {
+                best = known;
+                bestDistance = d;
+            }
+        }
+        return best;
+    }
+
+    /** Levenshtein distance; the names are short. */
+    private static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitute, Math.min(previous[j] + 1, current[j - 1] + 1));
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+
+    /** {@code url} without the user and password it may carry (https://user:secret@host): for logs. */
+    public static String redactUrl(URI url) {
+        if (url.getRawUserInfo() == null) {
+            return url.toString();
+        }
+        return url.toString().replace(url.getRawUserInfo() + "@", "***@");
+    }
+
     /** PortOne's console lets the shop choose JSON or form-encoded webhooks; the sandbox can send either. */
     private static boolean formWebhooks(Map<String, String> env) {
         String format = value(env, "SANDBOX_WEBHOOK_FORMAT");
@@ -175,13 +273,15 @@ public record Config(
     }
 
     /**
-     * The embedded sandbox runs when asked for, or when no API key is set: a newcomer can try
-     * everything without a PortOne account. PORTONE_MODE=live turns a missing key into an error.
+     * The embedded sandbox runs when asked for, or when no live PortOne setting is present at all: a
+     * newcomer can try everything without a PortOne account. PORTONE_MODE=live turns a missing key
+     * into an error.
      */
     private static boolean sandboxMode(Map<String, String> env) {
         String mode = value(env, "PORTONE_MODE");
         if (mode == null) {
-            return value(env, "PORTONE_API_KEY") == null;
+            // any live setting at all means live: a key set without its secret is an error, not a sandbox
+            return LIVE_SETTINGS.stream().allMatch(name -> value(env, name) == null);
         }
         return switch (mode.toLowerCase(Locale.ROOT)) {
             case "sandbox" -> true;
@@ -193,7 +293,7 @@ public record Config(
     @Override
     public String toString() {
         return "Config[port=%d, database=%s, sandbox=%s, portoneApiUrl=%s, portoneApiKey=%s, portoneApiSecret=***, "
-                .formatted(port, database, sandbox, portoneApiUrl, portoneApiKey)
+                .formatted(port, database, sandbox, redactUrl(portoneApiUrl), portoneApiKey)
                 + "portoneTimeout=%s, allowTestPayments=%s, autoCancelForgeries=%s, reconcileInterval=%s, "
                         .formatted(portoneTimeout, allowTestPayments, autoCancelForgeries, reconcileInterval)
                 + "reconcileWindow=%s, webhookAllowedIps=%s, webhookTrustForwardedFor=%s, prepareAmounts=%s, "
@@ -205,7 +305,10 @@ public record Config(
                         .formatted(sandboxHost, sandboxApiKey,
                                 sandboxApiSecret.equals(PortOneSandbox.Settings.TEST_API_SECRET) ? sandboxApiSecret : "***",
                                 sandboxDatabase == null ? "memory" : sandboxDatabase, sandboxWebhookUrl)
-                + "allowLiveOnSandboxDatabase=%s, sms=%s]".formatted(allowLiveOnSandboxDatabase, sms);
+                + "allowLiveOnSandboxDatabase=%s, ".formatted(allowLiveOnSandboxDatabase)
+                + "hardening=[http=%s, rates=%s, metricsToken=%s, sandboxControlOpen=%s]".formatted(hardening.http(),
+                        hardening.rates(), hardening.metricsToken() == null ? "unset" : "***", hardening.sandboxControlOpen())
+                + ", sms=%s]".formatted(sms);
     }
 
     private static String value(Map<String, String> env, String name) {
@@ -217,7 +320,7 @@ public record Config(
         String v = value(env, name);
         if (v == null) {
             throw new ConfigException(name + " is not set: live mode needs your PortOne REST API key and secret "
-                    + "(PortOne console > 상점·계정 관리 > 내 식별코드·API Keys); leave both unset to run the sandbox");
+                    + "(PortOne console > 상점·계정 관리 > 내 식별코드·API Keys); leave every PORTONE_* setting unset (or set PORTONE_MODE=sandbox) to run the sandbox");
         }
         return v;
     }

@@ -43,6 +43,8 @@ import dev.portoneverify.sms.SmsOutboxDao;
 import dev.portoneverify.sms.SmsSender;
 import dev.portoneverify.sms.SmsSettings;
 import dev.portoneverify.sms.SolapiSmsSender;
+import dev.portoneverify.user.BuyerAccess;
+import dev.portoneverify.user.BuyerTokenDao;
 import dev.portoneverify.user.UserDao;
 import dev.portoneverify.user.UserHandler;
 import io.javalin.util.JavalinBindException;
@@ -123,7 +125,8 @@ public final class Main {
         }
         log.info("portone-verify listening on http://localhost:{} (PortOne API {}, database {}, test payments {}, "
                         + "auto-cancel forgeries {}, prepare amounts {}, SMS {})", server.port(),
-                server.sandbox() == null ? config.portoneApiUrl() : server.sandbox().apiUrl(), config.database().redactedUrl(),
+                server.sandbox() == null ? Config.redactUrl(config.portoneApiUrl()) : server.sandbox().apiUrl(),
+                config.database().redactedUrl(),
                 config.allowTestPayments() ? "allowed" : "refused", config.autoCancelForgeries() ? "on" : "off",
                 config.prepareAmounts() ? "on" : "off", config.sms().provider());
     }
@@ -214,9 +217,12 @@ public final class Main {
         App.Admin admin = config.adminToken() == null ? null : new App.Admin(new AdminGuard(config.adminToken()),
                 new AdminHandler(jdbi.onDemand(AdminDao.class), orders, jdbi.onDemand(HistoryDao.class), reconciler,
                         new Refunds(portone, sync, orders, jdbi, clock), json, outbox));
+        BuyerTokenDao buyerTokens = jdbi.onDemand(BuyerTokenDao.class);
+        BuyerAccess buyers = new BuyerAccess(buyerTokens, config.adminToken());
         App.Handlers handlers = new App.Handlers(
-                new UserHandler(users, json, clock),
-                new OrderHandler(orders, users, new MerchantUids(), amountRegistration(config, portone), json, clock),
+                new UserHandler(users, buyerTokens, buyers, json, clock),
+                new OrderHandler(orders, users, buyers, new MerchantUids(), amountRegistration(config, portone), json,
+                        clock),
                 new CompleteHandler(sync, json),
                 confirm,
                 new WebhookHandler(sync, json, metrics),
@@ -227,7 +233,7 @@ public final class Main {
                 sandbox == null ? null : sandbox.controlRoutes());
         // in this order: the confirm handler's pending history writes still need the database
         List<AutoCloseable> closeOnStop = sandbox == null ? List.of(confirm, database) : List.of(confirm, sandbox, database);
-        return new Server(App.create(json, handlers), sms, reconciler, config.reconcileInterval(), sandbox, closeOnStop);
+        return new Server(App.create(json, handlers, config.hardening()), sms, reconciler, config.reconcileInterval(), sandbox, closeOnStop);
     }
 
     /**

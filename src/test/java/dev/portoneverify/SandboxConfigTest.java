@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.portoneverify.sandbox.PortOneSandbox;
 import dev.portoneverify.testsupport.FakePortOne;
 import dev.portoneverify.testsupport.TestServer;
+import dev.portoneverify.web.Json;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
@@ -80,9 +81,11 @@ class SandboxConfigTest {
 
             Server sandbox = Main.build(Config.fromEnv(sandboxEnv), (phone, text) -> { }, Clock.systemUTC()).start(0);
             String base = "http://localhost:" + sandbox.port();
-            http.post(base + "/users").header("Content-Type", "application/json")
-                    .body("{\"name\":\"홍길동\",\"phone\":\"010-1234-5678\"}").asString();
+            String buyer = http.post(base + "/users").header("Content-Type", "application/json")
+                    .body("{\"name\":\"홍길동\",\"phone\":\"010-1234-5678\"}").asString().getBody();
+            String token = Json.newMapper().readTree(buyer).get("token").asText();
             assertEquals(201, http.post(base + "/orders").header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + token)
                     .body("{\"user_id\":1,\"name\":\"책\",\"amount\":9900}").asString().getStatus());
             sandbox.stop();
 

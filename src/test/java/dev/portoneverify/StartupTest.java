@@ -27,9 +27,11 @@ class StartupTest {
 
             Server first = Main.build(config, (phone, text) -> { }, Clock.systemUTC()).start(0);
             String base = "http://localhost:" + first.port();
-            http.post(base + "/users").header("Content-Type", "application/json")
-                    .body("{\"name\":\"홍길동\",\"phone\":\"010-1234-5678\"}").asString();
+            String buyer = http.post(base + "/users").header("Content-Type", "application/json")
+                    .body("{\"name\":\"홍길동\",\"phone\":\"010-1234-5678\"}").asString().getBody();
+            String token = Json.newMapper().readTree(buyer).get("token").asText();
             String created = http.post(base + "/orders").header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + token)
                     .body("{\"user_id\":1,\"name\":\"책\",\"amount\":9900}").asString().getBody();
             first.stop();
 

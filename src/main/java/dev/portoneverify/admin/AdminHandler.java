@@ -17,6 +17,7 @@ import dev.portoneverify.portone.CancelRequest;
 import dev.portoneverify.reconcile.Reconciler;
 import dev.portoneverify.sms.SmsDispatcher;
 import dev.portoneverify.sms.SmsOutboxDao;
+import dev.portoneverify.web.Money;
 import io.javalin.http.Context;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -108,6 +109,10 @@ public final class AdminHandler {
         BigDecimal amount = body.raw("amount") == null ? null : body.decimal("amount");
         if (amount != null && amount.signum() <= 0) {
             throw ApiException.badRequest("amount must be positive; leave it out to refund everything left");
+        }
+        if (amount != null) {
+            // 0.5 KRW or 1e-300 is no amount PortOne can refund: refused here, not after a PortOne call
+            amount = Money.amount("amount", amount, order.currency());
         }
         String holder = body.optionalText("refund_holder", 40);
         String bank = body.optionalText("refund_bank", 10);

@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.argument.AbstractArgumentFactory;
 import org.jdbi.v3.core.argument.Argument;
 import org.jdbi.v3.core.config.ConfigRegistry;
@@ -98,6 +99,29 @@ public final class Database implements AutoCloseable {
     }
 
     /**
+     * True when {@code e} says the database could not store anything: the disk is full, an I/O error,
+     * or the file became read-only. Like an unreachable database, asking again later helps and
+     * nothing was committed (issue 15).
+     */
+    public static boolean cannotStore(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof org.sqlite.SQLiteException sqlite) {
+                String code = sqlite.getResultCode().name();
+                if (code.equals("SQLITE_FULL") || code.startsWith("SQLITE_IOERR") || code.startsWith("SQLITE_READONLY")
+                        || code.equals("SQLITE_CANTOPEN")) {
+                    return true;
+                }
+            }
+            // SQLSTATE class 53: insufficient resources (53100 disk_full); 58030: io_error
+            if (cause instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("53") || sql.getSQLState().equals("58030"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * True when {@code e} says the database could not be reached at all (no connection, or it broke),
      * rather than that a statement failed.
      */
@@ -134,7 +158,7 @@ public final class Database implements AutoCloseable {
         sqlite.enforceForeignKeys(true);
         SQLiteDataSource dataSource = new SQLiteDataSource(sqlite);
         dataSource.setUrl(settings.url());
-        Migrations.apply(dataSource, Dialect.SQLITE);
+        migrate(settings, dataSource);
 
         // One connection, kept open and used in turn: see SqliteConnections for why (issue 5).
         SqliteConnections connections = new SqliteConnections(dataSource);
@@ -161,6 +185,23 @@ public final class Database implements AutoCloseable {
                 return groupCommit.waiting();
             }
         };
+    }
+
+    /** A read-only file, a full disk, a failed migration: one line that names the database. */
+    private static void migrate(DatabaseSettings settings, javax.sql.DataSource dataSource) {
+        try {
+            Migrations.apply(dataSource, settings.dialect());
+        } catch (DatabaseSetupException e) {
+            throw new DatabaseSetupException("DATABASE_URL=" + settings.redactedUrl() + ": " + e.getMessage());
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage();
     }
 
     private static Database openPostgresql(DatabaseSettings settings) {
@@ -194,7 +235,7 @@ public final class Database implements AutoCloseable {
             direct.setUser(settings.user());
             direct.setPassword(settings.password());
             direct.setConnectTimeout(10);
-            Migrations.apply(direct, Dialect.POSTGRESQL);
+            migrate(settings, direct);
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;

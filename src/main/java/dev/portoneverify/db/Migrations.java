@@ -88,7 +88,7 @@ public final class Migrations {
             result = flyway.migrate();
         } catch (FlywayException e) {
             throw new DatabaseSetupException("database migration failed, the database stays at the last version that "
-                    + "succeeded (restore your backup or fix the cause and start again): " + oneLine(e.getMessage()));
+                    + "succeeded (restore your backup or fix the cause and start again): " + oneLine(rootMessage(e)));
         }
         String version = result.targetSchemaVersion != null ? result.targetSchemaVersion
                 : flyway.info().current() == null ? "none" : flyway.info().current().getVersion().getVersion();
@@ -175,6 +175,15 @@ public final class Migrations {
         try (Statement statement = connection.createStatement()) {
             statement.execute("SELECT " + function + "(" + MIGRATION_LOCK + ")");
         }
+    }
+
+    /** The deepest cause says what went wrong (SQLITE_READONLY, a full disk); Flyway's wrapper quotes whole scripts. */
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage();
     }
 
     private static String oneLine(String message) {

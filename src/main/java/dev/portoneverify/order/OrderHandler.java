@@ -1,10 +1,12 @@
 package dev.portoneverify.order;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portoneverify.user.BuyerAccess;
 import dev.portoneverify.web.ApiException;
 import dev.portoneverify.web.RequestBody;
 import dev.portoneverify.web.RequestLog;
 import dev.portoneverify.user.UserDao;
+import dev.portoneverify.web.Money;
 import io.javalin.http.Context;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -12,20 +14,19 @@ import java.util.Currency;
 import java.util.Locale;
 
 public final class OrderHandler {
-    /** Far above any real order; keeps absurd numbers out of the database and PortOne calls. */
-    private static final BigDecimal MAX_AMOUNT = new BigDecimal("100000000000");
-
     private final OrderDao orders;
     private final UserDao users;
+    private final BuyerAccess buyers;
     private final MerchantUids merchantUids;
     private final AmountRegistration amounts;
     private final ObjectMapper json;
     private final Clock clock;
 
-    public OrderHandler(OrderDao orders, UserDao users, MerchantUids merchantUids, AmountRegistration amounts,
-                        ObjectMapper json, Clock clock) {
+    public OrderHandler(OrderDao orders, UserDao users, BuyerAccess buyers, MerchantUids merchantUids,
+                        AmountRegistration amounts, ObjectMapper json, Clock clock) {
         this.orders = orders;
         this.users = users;
+        this.buyers = buyers;
         this.merchantUids = merchantUids;
         this.amounts = amounts;
         this.json = json;
@@ -37,9 +38,14 @@ public final class OrderHandler {
         long userId = body.positiveLong("user_id");
         String name = body.text("name", 40);
         String currency = currency(body.optionalText("currency", 3));
-        BigDecimal amount = amount(body.decimal("amount"), currency);
+        BigDecimal amount = Money.amount("amount", body.decimal("amount"), currency);
+        ApiException unknown = new ApiException(422, "unknown_user",
+                "no user with this user_id for this token; create one with POST /users");
+        // only for the buyer's own token: anyone else's orders would put their virtual accounts
+        // and SMS on this buyer (issue 15)
+        buyers.check(ctx, userId, unknown);
         if (users.find(userId).isEmpty()) {
-            throw new ApiException(422, "unknown_user", "no user with id " + userId + "; create one with POST /users");
+            throw unknown;
         }
         String merchantUid = merchantUids.next();
         // registered first: an order PortOne would not protect is never created
@@ -60,7 +66,7 @@ public final class OrderHandler {
 
     private OrderView view(String merchantUid) {
         Order order = orders.find(merchantUid)
-                .orElseThrow(() -> ApiException.notFound("unknown_order", "no order with merchant_uid " + merchantUid));
+                .orElseThrow(() -> ApiException.notFound("unknown_order", "no order with this merchant_uid"));
         VerifiedPayment payment = order.impUid() == null ? null : orders.findPayment(order.impUid()).orElse(null);
         return OrderView.of(order, payment);
     }
@@ -79,18 +85,5 @@ public final class OrderHandler {
             // answered below
         }
         throw ApiException.badRequest("currency must be an ISO 4217 code such as KRW or USD");
-    }
-
-    /** Positive, below the cap, and with no more decimals than the currency has (none for KRW). */
-    private static BigDecimal amount(BigDecimal amount, String currency) {
-        if (amount.signum() <= 0 || amount.compareTo(MAX_AMOUNT) > 0) {
-            throw ApiException.badRequest("amount must be greater than 0 and at most " + MAX_AMOUNT.toPlainString());
-        }
-        int digits = Currency.getInstance(currency).getDefaultFractionDigits();
-        BigDecimal normalized = amount.stripTrailingZeros();
-        if (normalized.scale() > digits) {
-            throw ApiException.badRequest("amount has more decimals than " + currency + " allows (" + digits + ")");
-        }
-        return normalized.scale() < 0 ? normalized.setScale(0) : normalized;
     }
 }

@@ -28,6 +28,7 @@ public final class CompleteHandler {
         Answers.Answer answer = outcome.merchantUid() != null && !outcome.merchantUid().equals(merchantUid)
                 ? Answers.orderMismatch()
                 : Answers.of(outcome);
+        RequestLog.note(ctx, RequestLog.VERDICT, answer.body().status());
         ctx.status(answer.httpStatus()).json(answer.body());
     }
 }

@@ -8,6 +8,7 @@ import dev.portoneverify.web.RequestLog;
 import dev.portoneverify.order.Order;
 import dev.portoneverify.order.OrderDao;
 import dev.portoneverify.order.OrderStatus;
+import dev.portoneverify.web.Money;
 import io.javalin.http.Context;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -68,10 +69,14 @@ public final class ConfirmHandler implements AutoCloseable {
         RequestLog.note(ctx, RequestLog.MERCHANT_UID, merchantUid);
         Order order = orders.find(merchantUid).orElse(null);
         Refusal refusal = check(order, amount, currency);
-        record(new HistoryEntry(0, impUid, merchantUid, Source.CONFIRM.wire(), null, amount, currency,
+        RequestLog.note(ctx, RequestLog.VERDICT, refusal == null ? "confirmed" : "confirm_refused");
+        // a call about no order of ours leaves nothing behind but its request log line (issue 15)
+        if (order != null) {
+            record(new HistoryEntry(0, impUid, merchantUid, Source.CONFIRM.wire(), null, amount, currency,
                 order == null ? null : order.amount(), order == null ? null : order.currency(),
                 refusal == null ? "confirmed" : "confirm_refused", false,
                 refusal == null ? "approval allowed" : refusal.reason(), clock.instant()));
+        }
         if (refusal == null) {
             ctx.status(200).json(Map.of("status", "confirmed"));
         } else {
@@ -90,11 +95,12 @@ public final class ConfirmHandler implements AutoCloseable {
             return new Refusal(409, "결제할 수 없는 주문입니다 (order is " + order.status().wire() + ")");
         }
         if (amount.compareTo(order.amount()) != 0) {
+            // the order's amount only: what was sent is never repeated (issue 15)
             return new Refusal(400, "결제 금액이 주문 금액과 다릅니다 (order " + order.amount().toPlainString()
-                    + ", requested " + amount.toPlainString() + ")");
+                    + " " + order.currency() + ")");
         }
         if (currency != null && !currency.equalsIgnoreCase(order.currency())) {
-            return new Refusal(400, "결제 통화가 주문 통화와 다릅니다 (order " + order.currency() + ", requested " + currency + ")");
+            return new Refusal(400, "결제 통화가 주문 통화와 다릅니다 (order " + order.currency() + ")");
         }
         return null;
     }
@@ -102,7 +108,7 @@ public final class ConfirmHandler implements AutoCloseable {
     /** PortOne's format for this call is not documented: accept a JSON number or a decimal string (form). */
     private static BigDecimal amount(JsonNode value) {
         if (value != null && value.isNumber()) {
-            return value.decimalValue();
+            return Money.sane("amount", value.decimalValue());
         }
         if (value != null && value.isTextual() && value.textValue().matches("-?[0-9]{1,15}(\\.[0-9]{1,6})?")) {
             return new BigDecimal(value.textValue());
@@ -110,10 +116,16 @@ public final class ConfirmHandler implements AutoCloseable {
         throw ApiException.badRequest("amount must be a number");
     }
 
+    /** One row per payment and outcome: PortOne's retries, or anyone repeating the call, add nothing. */
     private void record(HistoryEntry entry) {
         historyWriter.execute(() -> {
             try {
-                jdbi.useHandle(handle -> handle.attach(HistoryDao.class).insert(entry));
+                jdbi.useHandle(handle -> {
+                    HistoryDao history = handle.attach(HistoryDao.class);
+                    if (!history.exists(entry.impUid(), entry.merchantUid(), entry.outcome())) {
+                        history.insert(entry);
+                    }
+                });
             } catch (RuntimeException e) {
                 log.error("could not record confirm call for {}: {}", entry.merchantUid(), e.toString());
             }

@@ -25,4 +25,12 @@ public interface HistoryDao {
 
     @SqlQuery("SELECT * FROM payment_history WHERE imp_uid = :impUid ORDER BY id")
     List<HistoryEntry> forPayment(@Bind("impUid") String impUid);
+
+    /** Whether this payment already has a row with this outcome for this merchant_uid. */
+    @SqlQuery("""
+            SELECT EXISTS (SELECT 1 FROM payment_history
+                            WHERE imp_uid = :impUid AND outcome = :outcome
+                              AND merchant_uid = :merchantUid)
+            """)
+    boolean exists(@Bind("impUid") String impUid, @Bind("merchantUid") String merchantUid, @Bind("outcome") String outcome);
 }

@@ -14,6 +14,7 @@ import dev.portoneverify.sms.SmsDispatcher;
 import dev.portoneverify.sms.SmsOutboxDao;
 import dev.portoneverify.user.User;
 import dev.portoneverify.user.UserDao;
+import dev.portoneverify.text.LogSafe;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,9 +72,8 @@ public final class PaymentSync {
         try {
             payment = portone.getPayment(impUid);
         } catch (PortOneNotFoundException e) {
-            record(new HistoryEntry(0, impUid, null, source.wire(), null, null, null, null, null,
-                    Verdict.UNKNOWN_PAYMENT.wire(), false, "PortOne knows no such payment", clock.instant()));
-            log.info("sync imp_uid={} source={}: unknown to PortOne", impUid, source.wire());
+            // no history row: anyone can make up imp_uids, and each would be a row (issue 15)
+            log.info("sync imp_uid={} source={}: unknown to PortOne", LogSafe.of(impUid), source.wire());
             observer.verified(source, Verdict.UNKNOWN_PAYMENT);
             return new Outcome(Verdict.UNKNOWN_PAYMENT, impUid, null, Outcome.Refund.NONE, null);
         }
@@ -89,9 +89,10 @@ public final class PaymentSync {
     public Outcome apply(Payment payment, Source source) {
         Applied applied = transactions.inTransaction(transaction -> apply(transaction, payment, source));
         Decision decision = applied.decision();
-        log.info("sync imp_uid={} merchant_uid={} source={} portone_status={}: {} ({}){}", payment.impUid(),
-                payment.merchantUid(), source.wire(), payment.rawStatus(), decision.verdict().wire(),
-                decision.transition(), decision.detail() == null ? "" : " - " + decision.detail());
+        // PortOne's strings are the buyer's choice (merchant_uid, status): LogSafe keeps them to one line
+        log.info("sync imp_uid={} merchant_uid={} source={} portone_status={}: {} ({}){}", LogSafe.of(payment.impUid()),
+                LogSafe.of(payment.merchantUid()), source.wire(), LogSafe.of(payment.rawStatus()), decision.verdict().wire(),
+                decision.transition(), decision.detail() == null ? "" : " - " + LogSafe.of(decision.detail()));
         observer.verified(source, decision.verdict());
         if (applied.smsQueued()) {
             sms.wake();
@@ -128,10 +129,14 @@ public final class PaymentSync {
         }
         boolean refundClaimed = decision.refund()
                 && payments.claimRefund(payment.impUid(), now, now.minus(refundCallLimit)) == 1;
-        transaction.dao(HistoryDao.class).insert(new HistoryEntry(0, payment.impUid(), payment.merchantUid(),
-                source.wire(), payment.rawStatus(), payment.amount(), payment.currency(),
-                order == null ? null : order.amount(), order == null ? null : order.currency(),
-                decision.verdict().wire(), decision.transition() != Transition.NONE, decision.detail(), now));
+        HistoryDao history = transaction.dao(HistoryDao.class);
+        // a payment for no order of ours is recorded once, however often it is reported (issue 15)
+        if (order != null || !history.exists(payment.impUid(), payment.merchantUid(), decision.verdict().wire())) {
+            history.insert(new HistoryEntry(0, payment.impUid(), payment.merchantUid(),
+                    source.wire(), payment.rawStatus(), payment.amount(), payment.currency(),
+                    order == null ? null : order.amount(), order == null ? null : order.currency(),
+                    decision.verdict().wire(), decision.transition() != Transition.NONE, decision.detail(), now));
+        }
         return new Applied(order, decision, refundClaimed, smsQueued);
     }
 
@@ -168,7 +173,8 @@ public final class PaymentSync {
                 recordRefund(transaction, after, order, source, "refunded",
                         "refunded " + payment.balance().toPlainString() + " " + payment.currency(), now);
             });
-            log.warn("refunded imp_uid={} merchant_uid={}: {}", payment.impUid(), order.merchantUid(), decision.detail());
+            log.warn("refunded imp_uid={} merchant_uid={}: {}", LogSafe.of(payment.impUid()), order.merchantUid(),
+                    LogSafe.of(decision.detail()));
             observer.refunded(true);
             return Outcome.Refund.REFUNDED;
         } catch (PortOneException e) {
@@ -177,7 +183,8 @@ public final class PaymentSync {
                 transaction.dao(PaymentDao.class).setRefundState(payment.impUid(), "failed", now);
                 recordRefund(transaction, payment, order, source, "refund_failed", e.getMessage(), now);
             });
-            log.error("REFUND FAILED imp_uid={} merchant_uid={}: {}", payment.impUid(), order.merchantUid(), e.getMessage());
+            log.error("REFUND FAILED imp_uid={} merchant_uid={}: {}", LogSafe.of(payment.impUid()), order.merchantUid(),
+                    LogSafe.of(e.getMessage()));
             observer.refunded(false);
             return Outcome.Refund.FAILED;
         }
@@ -188,10 +195,6 @@ public final class PaymentSync {
         transaction.dao(HistoryDao.class).insert(new HistoryEntry(0, payment.impUid(), order.merchantUid(),
                 source.wire(), payment.rawStatus(), payment.amount(), payment.currency(), order.amount(),
                 order.currency(), outcome, false, detail, now));
-    }
-
-    private void record(HistoryEntry entry) {
-        transactions.useTransaction(transaction -> transaction.dao(HistoryDao.class).insert(entry));
     }
 
     /** The transaction holds the order's lock, so a guarded update that matches no row is a bug, not a race. */

@@ -31,6 +31,7 @@ public final class WebhookHandler {
         RequestLog.note(ctx, RequestLog.IMP_UID, impUid);
         Outcome outcome = sync.sync(impUid, Source.WEBHOOK);
         RequestLog.note(ctx, RequestLog.MERCHANT_UID, outcome.merchantUid());
+        RequestLog.note(ctx, RequestLog.VERDICT, outcome.verdict().wire());
         if (outcome.refund() == Outcome.Refund.FAILED) {
             ctx.status(503).json(new StatusMessage("refund_failed", "refund not completed; send again"));
             return;

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portoneverify.text.LogSafe;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -20,7 +21,6 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,6 +28,11 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -50,6 +55,14 @@ public final class PortOneClient {
     /** PortOne messages are short Korean sentences; a long one is not a message and stays out of logs. */
     private static final int MAX_MESSAGE_CHARS = 200;
     private static final Duration READ_RETRY_PAUSE = Duration.ofMillis(200);
+    /** A payment answer is a few kilobytes; anything past this is not PortOne's. */
+    private static final int MAX_ANSWER_BYTES = 1024 * 1024;
+    /** How long an imp_uid PortOne called unknown is answered unknown without asking again. */
+    static final Duration UNKNOWN_PAYMENT_REMEMBERED = Duration.ofSeconds(10);
+    /** {@link #checkCredentials()} asks PortOne for a token at most this often. */
+    private static final Duration CREDENTIAL_CHECK_INTERVAL = Duration.ofMinutes(1);
+    /** A failed read is retried only when no other read failed this recently. */
+    private static final Duration RETRY_QUIET = Duration.ofSeconds(5);
 
     private final HttpClient http;
     private final ObjectMapper json;
@@ -66,6 +79,14 @@ public final class PortOneClient {
     private final ReentrantLock tokenRefresh = new ReentrantLock();
 
     private record AccessToken(String value, Instant refreshAt) {}
+
+    /** The outcome of the last credentials check that had to ask PortOne; failure null when it worked. */
+    private record CredentialCheck(Instant at, PortOneException failure) {}
+
+    private final PaymentLookups lookups;
+    private final AtomicReference<CredentialCheck> lastCheck = new AtomicReference<>();
+    /** When a read last failed with a 5xx or a dropped connection. */
+    private final AtomicLong lastUnavailableNanos = new AtomicLong(System.nanoTime() - RETRY_QUIET.toNanos() * 2);
 
     /** A successful answer: the envelope's {@code response}, plus what error messages need to name. */
     private record Reply(String call, int status, JsonNode response) {}
@@ -93,6 +114,7 @@ public final class PortOneClient {
         this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.includeSandbox = includeSandbox;
+        this.lookups = new PaymentLookups(clock, UNKNOWN_PAYMENT_REMEMBERED);
         // BigDecimal for every fraction, whatever the shared mapper says: amounts can be 14.2 USD.
         // Keep the scale PortOne sent (10000.0 stays 10000.0, not 1E+4), so amounts print as sent.
         this.reader = json.reader()
@@ -114,7 +136,7 @@ public final class PortOneClient {
             throw new IllegalArgumentException("impUid must not be blank");
         }
         String query = includeSandbox ? "include_sandbox=true" : null;
-        return parsePayment(read("getPayment", "/payments/" + encodePathSegment(impUid), query));
+        return lookups.get(impUid, id -> parsePayment(read("getPayment", "/payments/" + encodePathSegment(id), query)));
     }
 
     /**
@@ -122,7 +144,26 @@ public final class PortOneClient {
      * costs no request at all, and at most one getToken per token lifetime.
      */
     public void checkCredentials() {
-        currentToken();
+        if (isFresh(token.get())) {
+            return;
+        }
+        // Without a usable token (a rejected key, PortOne down) each probe would be a getToken: a
+        // load balancer or anyone else probing /health must not make PortOne throttle the key (issue 15).
+        CredentialCheck last = lastCheck.get();
+        Instant now = clock.instant();
+        if (last != null && now.isBefore(last.at().plus(CREDENTIAL_CHECK_INTERVAL))) {
+            if (last.failure() != null) {
+                throw last.failure();
+            }
+            return;
+        }
+        try {
+            currentToken();
+            lastCheck.set(new CredentialCheck(now, null));
+        } catch (PortOneException e) {
+            lastCheck.set(new CredentialCheck(now, e));
+            throw e;
+        }
     }
 
     /**
@@ -196,6 +237,11 @@ public final class PortOneClient {
         } catch (PortOneTimeoutException e) {
             throw e;
         } catch (PortOneUnavailableException e) {
+            long now = System.nanoTime();
+            if (now - lastUnavailableNanos.getAndSet(now) < RETRY_QUIET.toNanos()) {
+                // PortOne is failing for every caller: a retry would only double what it receives (issue 15)
+                throw e;
+            }
             log.debug("PortOne GET {} failed ({}); trying once more", path, e.getMessage());
             pause(READ_RETRY_PAUSE);
             return authorized(endpoint, "GET", path, query, null);
@@ -338,15 +384,29 @@ public final class PortOneClient {
         }
 
         HttpResponse<String> response;
+        // The whole exchange, headers and body, within requestTimeout: the request's own timeout ends
+        // when the headers arrive, and a body trickled a byte a second would hold the caller for
+        // minutes (issue 15). Cancelling the future aborts the exchange and frees the connection.
+        CompletableFuture<HttpResponse<String>> pending = http.sendAsync(request.build(), BoundedBody.handler(MAX_ANSWER_BYTES));
         try {
-            response = http.send(request.build(), BodyHandlers.ofString(UTF_8));
-        } catch (HttpConnectTimeoutException e) {
-            throw new PortOneTimeoutException("PortOne " + call + " timed out connecting", e);
-        } catch (HttpTimeoutException e) {
-            throw new PortOneTimeoutException("PortOne " + call + " gave no answer within " + requestTimeout.toMillis() + " ms", e);
-        } catch (IOException e) {
-            throw new PortOneUnavailableException("PortOne " + call + " failed: " + e, 0, e);
+            response = pending.get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            pending.cancel(true);
+            throw new PortOneTimeoutException("PortOne " + call + " gave no complete answer within " + requestTimeout.toMillis() + " ms", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof HttpConnectTimeoutException) {
+                throw new PortOneTimeoutException("PortOne " + call + " timed out connecting", cause);
+            }
+            if (cause instanceof HttpTimeoutException) {
+                throw new PortOneTimeoutException("PortOne " + call + " gave no answer within " + requestTimeout.toMillis() + " ms", cause);
+            }
+            if (cause instanceof BoundedBody.TooLargeException) {
+                throw new PortOneBadResponseException("PortOne " + call + " sent an " + cause.getMessage(), 0);
+            }
+            throw new PortOneUnavailableException("PortOne " + call + " failed: " + cause, 0, cause);
         } catch (InterruptedException e) {
+            pending.cancel(true);
             Thread.currentThread().interrupt();
             throw new PortOneUnavailableException("interrupted while calling PortOne " + call, 0, e);
         }
@@ -407,7 +467,8 @@ public final class PortOneClient {
         if (m == null || !m.isTextual()) {
             return null;
         }
-        String text = m.asText();
+        // it ends up in logs and answers: one line, no bidi tricks (issue 15)
+        String text = LogSafe.of(m.asText());
         return text.length() <= MAX_MESSAGE_CHARS ? text : text.substring(0, MAX_MESSAGE_CHARS) + "…";
     }
 
@@ -463,7 +524,12 @@ public final class PortOneClient {
         if (!v.isNumber()) {
             throw bad(reply, "a payment whose `" + field + "` is missing or not a number");
         }
-        return v.decimalValue();
+        BigDecimal amount = v.decimalValue();
+        // checked on the compact form: 1e9999999 would be ten million digits once printed (issue 15)
+        if (amount.precision() > 30 || amount.scale() > 8 || (long) amount.precision() - amount.scale() > 15) {
+            throw bad(reply, "a payment whose `" + field + "` is no plausible amount");
+        }
+        return amount;
     }
 
     private static String optionalText(Reply reply, JsonNode p, String field) {

@@ -92,7 +92,7 @@ final class ControlRoutes {
                 : confirmUrl == null ? null : confirmProcess.ask(confirmUrl, impUid, merchantUid, amount);
         SandboxPayments.NewPayment order = new SandboxPayments.NewPayment(impUid, merchantUid, amount, currency,
                 payMethod, orDefault(body.optionalText("name", 40), "sandbox order"),
-                orDefault(body.optionalText("buyer_name", 16), "홍길동"), body.optionalText("buyer_tel", 16),
+                orDefault(body.optionalText("buyer_name", 40), "홍길동"), body.optionalText("buyer_tel", 20),
                 body.jsonText("custom_data"), declineReason, body.flag("test_channel"));
         PaymentSnapshot p = refusalsAsAnswers(() -> payments.create(order));
         if (!order.declined()) {

@@ -11,11 +11,15 @@ public final class UserHandler {
     private static final Pattern PHONE = Pattern.compile("\\+?[0-9][0-9 -]{6,18}[0-9]");
 
     private final UserDao users;
+    private final BuyerTokenDao tokens;
+    private final BuyerAccess access;
     private final ObjectMapper json;
     private final Clock clock;
 
-    public UserHandler(UserDao users, ObjectMapper json, Clock clock) {
+    public UserHandler(UserDao users, BuyerTokenDao tokens, BuyerAccess access, ObjectMapper json, Clock clock) {
         this.users = users;
+        this.tokens = tokens;
+        this.access = access;
         this.json = json;
         this.clock = clock;
     }
@@ -28,12 +32,17 @@ public final class UserHandler {
             throw ApiException.badRequest("phone must be a phone number such as 010-1234-5678");
         }
         long id = users.insert(name, phone, clock.instant());
-        ctx.status(201).json(users.find(id).orElseThrow());
+        String token = access.newToken();
+        tokens.insert(id, BuyerAccess.hash(token));
+        ctx.status(201).json(UserView.of(users.find(id).orElseThrow(), token));
     }
 
+    /** {@code GET /users/{id}}, for the buyer's own token (or ADMIN_TOKEN) only. */
     public void get(Context ctx) {
         long id = pathId(ctx);
-        ctx.json(users.find(id).orElseThrow(() -> ApiException.notFound("unknown_user", "no user with id " + id)));
+        ApiException unknown = ApiException.notFound("unknown_user", "no user with this id for this token");
+        access.check(ctx, id, unknown);
+        ctx.json(UserView.of(users.find(id).orElseThrow(() -> unknown), null));
     }
 
     private static long pathId(Context ctx) {

@@ -30,12 +30,19 @@ public final class JsonErrorHandler extends ErrorHandler {
 
     /** A fixed text: the reason Jetty gives may quote the request. */
     private static byte[] body(int code) {
+        String status = switch (code) {
+            case 408 -> "request_timeout";
+            case 413 -> "body_too_large";
+            default -> "http_" + code;
+        };
         String message = switch (code) {
             case 400 -> "malformed request";
+            case 408 -> "the request body did not arrive in time";
+            case 413 -> "the request body is too large";
             case 414 -> "URI too long";
             case 431 -> "request headers too large";
             default -> "request refused";
         };
-        return ("{\"status\":\"http_" + code + "\",\"message\":\"" + message + "\"}").getBytes(StandardCharsets.UTF_8);
+        return ("{\"status\":\"" + status + "\",\"message\":\"" + message + "\"}").getBytes(StandardCharsets.UTF_8);
     }
 }

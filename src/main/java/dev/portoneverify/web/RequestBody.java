@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portoneverify.text.LogSafe;
 import io.javalin.http.Context;
 import java.math.BigDecimal;
 import java.util.List;
@@ -21,8 +22,16 @@ public final class RequestBody {
         this.fields = fields;
     }
 
-    /** Reads a JSON object body. */
+    /**
+     * Reads a JSON object body, sent as {@code application/json}. Any other type is refused with 415:
+     * a foreign web page can post text/plain or a form without asking, but application/json needs a
+     * CORS preflight, which this server never grants (issue 15).
+     */
     public static RequestBody json(Context ctx, ObjectMapper json) {
+        String mime = mimeType(ctx.header("Content-Type"));
+        if (!"application/json".equals(mime)) {
+            throw new ApiException(415, "unsupported_media_type", "send the body as Content-Type: application/json");
+        }
         byte[] bytes = ctx.bodyAsBytes();
         if (bytes.length == 0) {
             throw ApiException.badRequest("the request body is empty; send a JSON object");
@@ -63,6 +72,14 @@ public final class RequestBody {
         return new RequestBody(node);
     }
 
+    private static String mimeType(String contentType) {
+        if (contentType == null) {
+            return null;
+        }
+        int semicolon = contentType.indexOf(';');
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip().toLowerCase(java.util.Locale.ROOT);
+    }
+
     public String text(String name, int maxLength) {
         JsonNode value = fields.get(name);
         if (value == null || value.isNull()) {
@@ -85,13 +102,13 @@ public final class RequestBody {
     }
 
     /**
-     * No control characters (they would forge lines in the log or break PortOne's URLs) and no
-     * lone surrogates (they cannot be stored as UTF-8 and would come back changed).
+     * No control characters, line separators or bidi overrides (they would forge or disguise lines in
+     * the log, or break PortOne's URLs) and no lone surrogates (they cannot be stored as UTF-8 and would come back changed).
      */
     public static boolean isPlainText(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (Character.isISOControl(c)) {
+            if (LogSafe.isUnsafe(c)) {
                 return false;
             }
             if (Character.isHighSurrogate(c)) {
@@ -136,6 +153,6 @@ public final class RequestBody {
         if (!value.isNumber()) {
             throw ApiException.badRequest(name + " must be a JSON number, not a string (httpie: " + name + ":=15000)");
         }
-        return value.decimalValue();
+        return Money.sane(name, value.decimalValue());
     }
 }

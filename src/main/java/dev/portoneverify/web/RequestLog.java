@@ -1,5 +1,6 @@
 package dev.portoneverify.web;
 
+import dev.portoneverify.text.LogSafe;
 import io.javalin.http.Context;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -16,6 +17,8 @@ public final class RequestLog {
     private static final String ID = "request-id";
     public static final String IMP_UID = "imp_uid";
     public static final String MERCHANT_UID = "merchant_uid";
+    /** The outcome word a handler answered with (e.g. {@code unknown_payment}); rate limits read it too. */
+    public static final String VERDICT = "verdict";
 
     private final SecureRandom random = new SecureRandom();
 
@@ -34,6 +37,7 @@ public final class RequestLog {
                 .append(ctx.statusCode()).append(' ').append(Math.round(millis)).append("ms");
         appendIfSet(line, ctx, IMP_UID);
         appendIfSet(line, ctx, MERCHANT_UID);
+        appendIfSet(line, ctx, VERDICT);
         log.info("{}", line);
     }
 
@@ -47,7 +51,8 @@ public final class RequestLog {
     private static void appendIfSet(StringBuilder line, Context ctx, String key) {
         Object value = ctx.attribute(key);
         if (value != null) {
-            line.append(' ').append(key).append('=').append(value);
+            // merchant_uid may be PortOne's, which the buyer chose
+            line.append(' ').append(key).append('=').append(LogSafe.of(value));
         }
     }
 }

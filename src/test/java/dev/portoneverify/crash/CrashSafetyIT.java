@@ -145,7 +145,9 @@ class CrashSafetyIT {
     }
 
     private List<Placed> placeOrders(JarProcess server, FakePortOne portone) throws Exception {
-        long userId = post(server, "/users", "{\"name\":\"홍길동\",\"phone\":\"010-1234-5678\"}").get("id").asLong();
+        JsonNode buyer = post(server, "/users", "{\"name\":\"홍길동\",\"phone\":\"010-1234-5678\"}");
+        long userId = buyer.get("id").asLong();
+        buyerToken = buyer.get("token").asText();
         List<Placed> placed = new ArrayList<>();
         for (int i = 0; i < ORDERS; i++) {
             int amount = 1000 + i;
@@ -176,9 +178,13 @@ class CrashSafetyIT {
         }
     }
 
+    /** The buyer's token from POST /users; orders for the buyer need it. */
+    private String buyerToken = "none";
+
     private JsonNode post(JarProcess server, String path, String body) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(server.url(path)))
                 .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + buyerToken)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         return json.readTree(response.body());
     }

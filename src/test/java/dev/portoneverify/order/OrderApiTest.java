@@ -79,7 +79,9 @@ class OrderApiTest {
 
     @Test
     void an_order_for_a_user_that_does_not_exist_answers_422() {
-        Answer answer = server.postJson("/orders", Map.of("user_id", 9999, "name", "x", "amount", 1000));
+        long someone = server.createUser("홍길동", "010-1234-5678");
+        Answer answer = server.postJson("/orders", Map.of("user_id", 9999, "name", "x", "amount", 1000),
+                Map.of("Authorization", "Bearer " + server.buyerToken(someone)));
 
         assertEquals(422, answer.status());
         assertEquals("unknown_user", answer.text("status"));

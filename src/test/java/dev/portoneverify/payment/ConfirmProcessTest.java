@@ -51,7 +51,8 @@ class ConfirmProcessTest {
         Answer answer = confirm(100);
 
         assertEquals(400, answer.status());
-        assertTrue(answer.text("reason").contains("15000") && answer.text("reason").contains("100"), answer.raw());
+        // the order's amount, never the one sent (issue 15)
+        assertTrue(answer.text("reason").contains("order 15000 KRW") && !answer.text("reason").contains("100"), answer.raw());
         assertNull(answer.body().get("status"));
         assertEquals("confirm_refused", awaitHistory(1).get(0).outcome());
     }
@@ -62,7 +63,7 @@ class ConfirmProcessTest {
                 Map.of("imp_uid", "imp_900000000001", "merchant_uid", order, "amount", 15000, "currency", "USD"));
 
         assertEquals(400, answer.status());
-        assertTrue(answer.text("reason").contains("USD"));
+        assertTrue(answer.text("reason").contains("KRW") && !answer.text("reason").contains("USD"), answer.raw());
     }
 
     @Test

@@ -224,7 +224,10 @@ class PortOneClientTest {
 
     @Test
     void fifty_concurrent_lookups_with_an_empty_cache_fetch_one_token() throws Exception {
-        putPaid("imp_1", 1000);
+        // fifty different payments: lookups of one imp_uid would share one call (PaymentLookups)
+        for (int i = 0; i < 50; i++) {
+            putPaid("imp_" + i, 1000);
+        }
         fake.delayMillis(50);   // keep getToken in flight while the others arrive
         PortOneClient client = client();
         ExecutorService pool = Executors.newFixedThreadPool(50);
@@ -232,21 +235,24 @@ class PortOneClientTest {
             CountDownLatch start = new CountDownLatch(1);
             List<Future<Payment>> results = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
+                String impUid = "imp_" + i;
                 results.add(pool.submit(() -> {
                     start.await();
-                    return client.getPayment("imp_1");
+                    return client.getPayment(impUid);
                 }));
             }
             start.countDown();
-            for (Future<Payment> r : results) {
-                assertEquals("imp_1", r.get().impUid());
+            for (int i = 0; i < 50; i++) {
+                assertEquals("imp_" + i, results.get(i).get().impUid());
             }
         } finally {
             pool.shutdownNow();
         }
 
         assertEquals(1, tokenRequests());
-        assertEquals(50, fake.count("GET", "/payments/imp_1"));
+        for (int i = 0; i < 50; i++) {
+            assertEquals(1, fake.count("GET", "/payments/imp_" + i));
+        }
     }
 
     @Test

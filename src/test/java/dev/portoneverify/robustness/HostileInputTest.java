@@ -15,6 +15,8 @@ import dev.portoneverify.robustness.Hostile.Kind;
 import dev.portoneverify.robustness.Hostile.Value;
 import dev.portoneverify.testsupport.FakePortOne.Recorded;
 import dev.portoneverify.testsupport.TestServer;
+import dev.portoneverify.sms.Phones;
+import dev.portoneverify.text.LogSafe;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -73,6 +75,7 @@ class HostileInputTest {
     private static final Pattern CANONICAL_ID = Pattern.compile("[1-9][0-9]{0,17}");
     private static final Pattern NUMBERISH = Pattern.compile("\\s*[+-]?\\p{Nd}+\\s*");
     private static final String JSON = "application/json";
+    private static final String ADMIN_TOKEN = "hostile-input-test-admin-token-0123456789";
     private static final String JSON_UTF8 = "application/json; charset=utf-8";
     private static final String FORM = "application/x-www-form-urlencoded";
     private static final List<String> ODD_CONTENT_TYPES = List.of(
@@ -117,7 +120,12 @@ class HostileInputTest {
         System.out.println("HostileInputTest seed=" + SEED + ", " + CASES + " generated cases per endpoint"
                 + " (replay with -Drobustness.seed=" + SEED + ")");
         // no background reconciliation calling PortOne mid-case; no 1 s PortOne timeout to trip on a busy machine
-        server = TestServer.start(Map.of("RECONCILE_INTERVAL_SECONDS", "0", "PORTONE_TIMEOUT_MS", "10000"));
+        // The per-source limits are off: these thousands of requests all come from one address, and
+        // AmplificationTest covers the limits. Every request carries ADMIN_TOKEN, as the shop's backend
+        // would, so that buyers and orders are judged on their content (PrivacyTest covers the tokens).
+        server = TestServer.start(Map.of("RECONCILE_INTERVAL_SECONDS", "0", "PORTONE_TIMEOUT_MS", "10000",
+                "ADMIN_TOKEN", ADMIN_TOKEN, "LIMIT_UNKNOWN_REPORTS_PER_MINUTE", "0", "LIMIT_ORDERS_PER_MINUTE", "0",
+                "LIMIT_HEALTH_PER_MINUTE", "0"));
         port = URI.create(server.url("/")).getPort();
         // its own connection, held for the whole class: server.db() lends one connection per thread at a time
         database = Database.open(server.database());
@@ -619,7 +627,7 @@ class HostileInputTest {
     }
 
     private static boolean hasControl(String s) {
-        return s.chars().anyMatch(Character::isISOControl);
+        return s.chars().anyMatch(c -> LogSafe.isUnsafe((char) c));
     }
 
     /** A required string: blank or absent is refused; up to 40 chars accepted, up to 200 a judgement call. */
@@ -797,7 +805,8 @@ class HostileInputTest {
             expectations.merge(c.expect(), 1, Integer::sum);
             RawHttp.Response r;
             try {
-                r = RawHttp.send(port, c.method(), c.target(), c.contentType(), c.body(), c.chunked());
+                r = RawHttp.send(port, c.method(), c.target(), c.contentType(), c.body(), c.chunked(),
+                        "Bearer " + ADMIN_TOKEN);
             } catch (UncheckedIOException e) {
                 failures.add(c.describe() + "\n    -> no HTTP answer: " + e.getMessage());
                 before = snapshot();
@@ -938,7 +947,8 @@ class HostileInputTest {
             }
             if (json.path("id").asLong() != ((Number) row.get("id")).longValue()
                     || !Objects.equals(json.path("name").asText(), row.get("name"))
-                    || !Objects.equals(json.path("phone").asText(), row.get("phone"))) {
+                    // the answer shows the phone masked (issue 15), the row holds it whole
+                    || !Objects.equals(json.path("phone").asText(), Phones.mask((String) row.get("phone")))) {
                 problems.add("the answer " + json + " is not the stored row " + row);
             }
             if (row.get("vbank_num") != null || row.get("vbank_name") != null) {
@@ -1057,7 +1067,8 @@ class HostileInputTest {
 
     /**
      * The browser's report and the webhook. The fake PortOne knows no payment, so valid input is
-     * answered "unknown_payment" after exactly one lookup, which appends one history row and nothing else.
+     * answered "unknown_payment" after at most one lookup (none when PortOne called the same imp_uid
+     * unknown a moment ago), and stores nothing at all (issue 15).
      */
     private final class PaymentReport implements Effect {
         private final String source;
@@ -1088,21 +1099,18 @@ class HostileInputTest {
             List<Recorded> others = calls.stream()
                     .filter(x -> !lookups.contains(x) && !(x.method().equals("POST") && x.path().equals("/users/getToken")))
                     .toList();
-            if (lookups.size() != 1 || !others.isEmpty()) {
-                problems.add("expected exactly one payment lookup at PortOne, got " + paths(calls));
+            if (lookups.size() > 1 || !others.isEmpty()) {
+                problems.add("expected at most one payment lookup at PortOne, got " + paths(calls));
+                return;
+            }
+            List<Map<String, Object>> history = after.addedTo("payment_history", before);
+            if (!history.isEmpty()) {
+                problems.add("an unknown payment (reported by " + source + ") left history rows: " + history);
+            }
+            if (lookups.isEmpty()) {
                 return;
             }
             String asked = URLDecoder.decode(lookups.get(0).path().substring("/payments/".length()), UTF_8);
-            List<Map<String, Object>> history = after.addedTo("payment_history", before);
-            if (history.size() != 1 || !after.sameAs(before, PAYMENT_SIDE_TABLES)) {
-                problems.add("expected one payment_history row, got " + history.size());
-                return;
-            }
-            Map<String, Object> row = history.get(0);
-            if (!"unknown_payment".equals(row.get("outcome")) || !source.equals(row.get("source"))
-                    || !asked.equals(row.get("imp_uid"))) {
-                problems.add("history row does not record the unknown payment that was asked for (" + asked + "): " + row);
-            }
             Value impUid = c.fields() == null ? null : c.fields().get("imp_uid");
             if (impUid != null && impUid.kind() == Kind.STRING && !Hostile.hasLoneSurrogate(impUid.text())
                     && !impUid.text().strip().equals(asked)) {
@@ -1113,8 +1121,9 @@ class HostileInputTest {
     }
 
     /**
-     * Confirm Process: never calls PortOne and never changes an order; a well-formed call appends one
-     * history row (source confirm) just after answering, a malformed one nothing.
+     * Confirm Process: never calls PortOne and never changes an order; a well-formed call about one of
+     * our orders appends one history row (source confirm) just after answering, unless the same
+     * payment already has one with that outcome; any other call nothing (issue 15).
      */
     private final class ConfirmCall implements Effect {
         @Override
@@ -1135,6 +1144,10 @@ class HostileInputTest {
                     && !seededOrders.contains(merchantUid.text().strip())) {
                 return;
             }
+            String sent = new String(c.body(), UTF_8);
+            if (seededOrders.stream().noneMatch(sent::contains)) {
+                return;   // no order of ours: no row will come
+            }
             long wait = c.expect() == Expect.ACCEPT || r.status() != 400 ? 3_000 : 150;
             long deadline = System.nanoTime() + wait * 1_000_000;
             int rows = before.tables().get("payment_history").size();
@@ -1145,7 +1158,10 @@ class HostileInputTest {
 
         @Override
         public boolean accepted(RawHttp.Response r, JsonNode json, Snapshot before, Snapshot after) {
-            return after.tables().get("payment_history").size() > before.tables().get("payment_history").size();
+            // decided: confirmed, or refused for a reason other than its format ("잘못된 요청입니다 (...)")
+            String reason = json == null ? null : json.path("reason").asText(null);
+            return r.status() == 200 && json != null && "confirmed".equals(json.path("status").asText())
+                    || Set.of(400, 404, 409).contains(r.status()) && reason != null && !reason.startsWith("잘못된 요청입니다");
         }
 
         @Override
@@ -1163,8 +1179,14 @@ class HostileInputTest {
                 return;
             }
             List<Map<String, Object>> rows = after.addedTo("payment_history", before);
-            if (rows.size() != 1) {
-                problems.add("expected one history row, got " + rows.size());
+            // by the body's text: with a duplicate key, the parser takes another merchant_uid than fields() holds
+            String body = new String(c.body(), UTF_8);
+            boolean ours = seededOrders.stream().anyMatch(body::contains);
+            if (rows.size() > (ours ? 1 : 0)) {
+                problems.add("expected " + (ours ? "at most one history row" : "no history row") + ", got " + rows.size());
+                return;
+            }
+            if (rows.isEmpty()) {
                 return;
             }
             Map<String, Object> row = rows.get(0);
@@ -1281,7 +1303,8 @@ class HostileInputTest {
     }
 
     private RawHttp.Response send(String method, String target, String contentType, String body) {
-        return RawHttp.send(port, method, target, contentType, body == null ? null : body.getBytes(UTF_8), false);
+        return RawHttp.send(port, method, target, contentType, body == null ? null : body.getBytes(UTF_8), false,
+                "Bearer " + ADMIN_TOKEN);
     }
 
     private void assertClientError(RawHttp.Response r, String what) {

@@ -37,6 +37,12 @@ final class RawHttp {
      * 8 KiB chunks without a length).
      */
     static Response send(int port, String method, String target, String contentType, byte[] body, boolean chunked) {
+        return send(port, method, target, contentType, body, chunked, null);
+    }
+
+    /** {@code authorization}: an {@code Authorization} header's value, or null for none. */
+    static Response send(int port, String method, String target, String contentType, byte[] body, boolean chunked,
+                         String authorization) {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(TIMEOUT_MILLIS);
             StringBuilder head = new StringBuilder()
@@ -46,6 +52,9 @@ final class RawHttp {
                     .append("Accept: */*\r\n");
             if (contentType != null) {
                 head.append("Content-Type: ").append(contentType).append("\r\n");
+            }
+            if (authorization != null) {
+                head.append("Authorization: ").append(authorization).append("\r\n");
             }
             if (body != null && chunked) {
                 head.append("Transfer-Encoding: chunked\r\n");

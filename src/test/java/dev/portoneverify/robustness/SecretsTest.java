@@ -108,7 +108,9 @@ class SecretsTest {
     }
 
     private void flow(ServerProcess server) throws InterruptedException {
-        long userId = post(server, "/users", Map.of("name", "홍길동", "phone", PHONE)).body().path("id").asLong();
+        Answer buyer = post(server, "/users", Map.of("name", "홍길동", "phone", PHONE));
+        long userId = buyer.body().path("id").asLong();
+        buyerToken = buyer.body().path("token").asText();
 
         // a card payment, paid
         String card = order(server, userId, 15000);
@@ -340,7 +342,13 @@ class SecretsTest {
         return send(HttpRequest.newBuilder(URI.create(server.url(path))).GET());
     }
 
+    /** The buyer's token from POST /users: every later request carries it, as the checkout page's do. */
+    private String buyerToken;
+
     private Answer send(HttpRequest.Builder request) {
+        if (buyerToken != null) {
+            request.header("Authorization", "Bearer " + buyerToken);
+        }
         try {
             HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(20)).build(), BodyHandlers.ofString(UTF_8));
             answers.add(response.statusCode() + " " + response.headers().map() + "\n" + response.body());

@@ -33,6 +33,8 @@ class SolapiDeliveryTest {
     Path dir;
 
     private final ObjectMapper json = Json.newMapper();
+    /** Ordering for a buyer needs the token POST /users gave them. */
+    private String buyerToken;
 
     @Test
     void the_virtual_account_notice_goes_to_solapi_and_one_it_refuses_is_listed_for_the_owner() throws Exception {
@@ -46,7 +48,9 @@ class SolapiDeliveryTest {
             Server server = Main.build(config, Main.smsSender(config, Clock.systemUTC()), Clock.systemUTC()).start(0);
             try {
                 String base = "http://localhost:" + server.port();
-                long user = post(http, base + "/users", Map.of("name", "홍길동", "phone", "010-1234-5678")).get("id").asLong();
+                JsonNode buyer = post(http, base + "/users", Map.of("name", "홍길동", "phone", "010-1234-5678"));
+                long user = buyer.get("id").asLong();
+                buyerToken = buyer.path("token").asText();
 
                 payByVirtualAccount(http, base, user, 89000);
                 await(() -> solapi.requests().size() == 1);
@@ -98,7 +102,11 @@ class SolapiDeliveryTest {
     }
 
     private JsonNode post(UnirestInstance http, String url, Map<String, Object> body) throws Exception {
-        var answer = http.post(url).header("Content-Type", "application/json").body(json.writeValueAsString(body)).asString();
+        var request = http.post(url).header("Content-Type", "application/json");
+        if (buyerToken != null && url.endsWith("/orders")) {
+            request = request.header("Authorization", "Bearer " + buyerToken);
+        }
+        var answer = request.body(json.writeValueAsString(body)).asString();
         assertTrue(answer.getStatus() < 300, url + " answered " + answer.getStatus() + " " + answer.getBody());
         return json.readTree(answer.getBody());
     }

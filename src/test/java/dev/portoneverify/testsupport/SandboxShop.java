@@ -91,11 +91,21 @@ public final class SandboxShop implements AutoCloseable {
         return "http://localhost:" + server.port() + path;
     }
 
+    /** The buyer tokens POST /users answered, by user id; orders for them carry theirs, as the checkout page's do. */
+    private final Map<Long, String> buyerTokens = new java.util.concurrent.ConcurrentHashMap<>();
+
     public Answer post(String path, Map<String, Object> body) {
         try {
+            Object userId = path.equals("/orders") ? body.get("user_id") : null;
+            String token = userId instanceof Number n ? buyerTokens.get(n.longValue()) : null;
             HttpResponse<String> response = http.post(url(path)).header("Content-Type", "application/json")
+                    .headers(token == null ? Map.of() : Map.of("Authorization", "Bearer " + token))
                     .body(json.writeValueAsString(body)).asString();
-            return new Answer(response.getStatus(), json.readTree(response.getBody()));
+            Answer answer = new Answer(response.getStatus(), json.readTree(response.getBody()));
+            if (path.equals("/users") && answer.status() == 201) {
+                buyerTokens.put(answer.body().get("id").asLong(), answer.text("token"));
+            }
+            return answer;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -112,7 +122,9 @@ public final class SandboxShop implements AutoCloseable {
 
     public JsonNode get(String path) {
         try {
-            return json.readTree(http.get(url(path)).asString().getBody());
+            String token = path.matches("/users/[0-9]{1,18}") ? buyerTokens.get(Long.parseLong(path.substring(7))) : null;
+            return json.readTree(http.get(url(path)).headers(token == null ? Map.of() : Map.of("Authorization", "Bearer " + token))
+                    .asString().getBody());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

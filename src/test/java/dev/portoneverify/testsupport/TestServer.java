@@ -138,12 +138,45 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /** As the checkout page does: an order for a buyer this server created carries that buyer's token. */
     public Answer postJson(String path, Object body) {
-        return parse(http.post(url(path)).header("Content-Type", "application/json").body(write(body)).asString());
+        return parse(http.post(url(path)).header("Content-Type", "application/json").headers(buyerAuth(path, body))
+                .body(write(body)).asString());
+    }
+
+    /** The buyer tokens POST /users answered, by user id. */
+    private final Map<Long, String> buyerTokens = new java.util.concurrent.ConcurrentHashMap<>();
+
+    public String buyerToken(long userId) {
+        return buyerTokens.get(userId);
+    }
+
+    private Map<String, String> buyerAuth(String path, Object body) {
+        Object userId = null;
+        if (path.equals("/orders") && body instanceof Map<?, ?> fields) {
+            userId = fields.get("user_id");
+        } else if (path.matches("/users/[0-9]{1,18}")) {
+            userId = path.substring("/users/".length());
+        }
+        String token = null;
+        if (userId instanceof Number || userId instanceof String) {
+            try {
+                token = buyerTokens.get(Long.parseLong(userId.toString()));
+            } catch (NumberFormatException ignored) {
+                // not a buyer of ours
+            }
+        }
+        return token == null ? Map.of() : Map.of("Authorization", "Bearer " + token);
     }
 
     public Answer postRaw(String path, String contentType, String body) {
         return parse(http.post(url(path)).header("Content-Type", contentType).body(body).asString());
+    }
+
+    /** A raw body with {@code Authorization: Bearer <bearer>}. */
+    public Answer postRaw(String path, String contentType, String body, String bearer) {
+        return parse(http.post(url(path)).header("Content-Type", contentType).header("Authorization", "Bearer " + bearer)
+                .body(body).asString());
     }
 
     public Answer postJson(String path, Object body, Map<String, String> headers) {
@@ -156,7 +189,7 @@ public final class TestServer implements AutoCloseable {
     }
 
     public Answer get(String path) {
-        return parse(http.get(url(path)).asString());
+        return parse(http.get(url(path)).headers(buyerAuth(path, null)).asString());
     }
 
     public Answer get(String path, Map<String, String> headers) {
@@ -170,7 +203,9 @@ public final class TestServer implements AutoCloseable {
         if (answer.status() != 201) {
             throw new AssertionError("POST /users answered " + answer.status() + " " + answer.raw());
         }
-        return answer.body().get("id").asLong();
+        long id = answer.body().get("id").asLong();
+        buyerTokens.put(id, answer.text("token"));
+        return id;
     }
 
     /** Creates a user and a KRW order for them; returns the order's merchant_uid. */

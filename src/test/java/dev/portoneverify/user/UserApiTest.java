@@ -29,10 +29,14 @@ class UserApiTest {
         Answer created = server.postJson("/users", Map.of("name", "홍길동", "phone", "010-1234-5678"));
 
         assertEquals(201, created.status());
-        Answer read = server.get("/users/" + created.body().get("id").asLong());
+        assertEquals("*******5678", created.text("phone"));
+        Answer read = server.get("/users/" + created.body().get("id").asLong(),
+                Map.of("Authorization", "Bearer " + created.text("token")));
         assertEquals(200, read.status());
         assertEquals("홍길동", read.text("name"));
-        assertEquals("010-1234-5678", read.text("phone"));
+        // masked: only the admin API shows a buyer's whole number (issue 15)
+        assertEquals("*******5678", read.text("phone"));
+        assertTrue(read.body().path("token").isMissingNode(), "the token is shown only once");
         assertTrue(read.body().get("vbank_num").isNull());
         assertTrue(read.body().get("vbank_date").isNull());
     }
@@ -53,8 +57,10 @@ class UserApiTest {
 
     @Test
     void unknown_and_malformed_user_ids_answer_404_and_400() {
-        assertEquals(404, server.get("/users/12345").status());
-        assertEquals("unknown_user", server.get("/users/12345").text("status"));
+        long someone = server.createUser("홍길동", "010-1234-5678");
+        Map<String, String> auth = Map.of("Authorization", "Bearer " + server.buyerToken(someone));
+        assertEquals(404, server.get("/users/12345", auth).status());
+        assertEquals("unknown_user", server.get("/users/12345", auth).text("status"));
         assertEquals(400, server.get("/users/abc").status());
         assertEquals(400, server.get("/users/-1").status());
         assertEquals(400, server.get("/users/%EF%BC%91").status());   // a fullwidth "1"

@@ -19,6 +19,9 @@ public final class HealthHandler {
     private final Jdbi jdbi;
     private final PortOneClient portone;
     private final Metrics metrics;
+    /** When a write last failed for want of space or I/O; a plain SELECT still works on a full disk. */
+    private volatile long storageFailedAt = Long.MIN_VALUE;
+    private static final long STORAGE_FAILURE_SHOWN_NANOS = 60_000_000_000L;
 
     public HealthHandler(Jdbi jdbi, PortOneClient portone, Metrics metrics) {
         this.jdbi = jdbi;
@@ -43,7 +46,15 @@ public final class HealthHandler {
         ctx.contentType(metrics.contentType()).result(metrics.scrape());
     }
 
+    /** A write failed because the disk is full or the file cannot be written: not ready for a minute. */
+    public void storageFailed() {
+        storageFailedAt = System.nanoTime();
+    }
+
     private String database() {
+        if (storageFailedAt != Long.MIN_VALUE && System.nanoTime() - storageFailedAt < STORAGE_FAILURE_SHOWN_NANOS) {
+            return "cannot_store";
+        }
         try {
             jdbi.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
             return "ok";

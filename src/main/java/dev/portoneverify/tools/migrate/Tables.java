@@ -39,6 +39,7 @@ public final class Tables {
                     "id", Kind.WHOLE, "name", Kind.TEXT, "phone", Kind.TEXT, "vbank_num", Kind.TEXT,
                     "vbank_name", Kind.TEXT, "vbank_holder", Kind.TEXT, "vbank_date", Kind.TIME,
                     "created_at", Kind.TIME),
+            table("buyer_tokens", "user_id", "user_id", Kind.WHOLE, "token_hash", Kind.TEXT),
             table("orders", "merchant_uid",
                     "merchant_uid", Kind.TEXT, "user_id", Kind.WHOLE, "name", Kind.TEXT, "amount", Kind.MONEY,
                     "currency", Kind.TEXT, "status", Kind.TEXT, "imp_uid", Kind.TEXT, "created_at", Kind.TIME,

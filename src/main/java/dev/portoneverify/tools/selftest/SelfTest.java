@@ -97,8 +97,10 @@ public final class SelfTest {
 
     private void walk() {
         expect(call("GET", "/health", null), 200, "status", "ok", "health");
-        long userId = expect(call("POST", "/users", "{\"name\":\"셀프테스트\",\"phone\":\"010-0000-0000\"}"),
-                201, null, null, "create a buyer").get("id").asLong();
+        JsonNode buyer = expect(call("POST", "/users", "{\"name\":\"셀프테스트\",\"phone\":\"010-0000-0000\"}"),
+                201, null, null, "create a buyer");
+        long userId = buyer.get("id").asLong();
+        buyerToken = buyer.get("token").asText();
 
         String card = newOrder(userId, 15000);
         String impUid = pay(card, 15000, "card", false);
@@ -159,9 +161,13 @@ public final class SelfTest {
 
     private record Reply(String request, int status, String body) {}
 
+    /** The buyer's token from POST /users: orders for the buyer carry it, as the checkout page's do. */
+    private String buyerToken = "none";
+
     private Reply call(String method, String path, String body) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT)
                 .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + buyerToken)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .build();
         try {
