@@ -65,6 +65,17 @@ CREATE TABLE IF NOT EXISTS payments (
 );
 CREATE INDEX IF NOT EXISTS payments_by_order ON payments (merchant_uid);
 
+-- PortOne V2: the paymentIds this server issued (POST /orders/{merchant_uid}/checkout), one per attempt,
+-- and the order each belongs to. V2 lets the browser name the payment, so this binding, not anything
+-- PortOne echoes back (customData), decides which order a V2 payment pays. A V2 payment's row in
+-- payments (and payment_history) carries its paymentId in the imp_uid column; a row here marks it as V2.
+CREATE TABLE IF NOT EXISTS payment_attempts (
+    payment_id   TEXT PRIMARY KEY,
+    merchant_uid TEXT NOT NULL REFERENCES orders (merchant_uid),
+    created_at   TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS payment_attempts_by_order ON payment_attempts (merchant_uid, created_at);
+
 -- One row per verification attempt and per refund attempt: who reported it, what PortOne
 -- said, what was expected, and what was decided. Never updated, only appended.
 CREATE TABLE IF NOT EXISTS payment_history (

@@ -93,10 +93,19 @@ async function init() {
   $("products").innerHTML = PRODUCTS.map((p, i) =>
     `<label><input type="radio" name="product" value="${i}" ${i === 0 ? "checked" : ""}> ${p.name} · ${p.amount.toLocaleString("ko-KR")}원</label>`
   ).join("");
-  if (config.mode === "live") {
+  // V1, V2 or both: with both, the buyer (or a shop testing its migration) picks one
+  $("versions").hidden = !(config.portone_v1 && config.portone_v2);
+  $("version-v1").hidden = !config.portone_v1;
+  if (!config.portone_v1) document.querySelector("input[name=portone-version][value=v2]").checked = true;
+  if (config.mode === "live" && config.portone_v1) {
     const sdk = document.createElement("script");
     sdk.src = "https://cdn.iamport.kr/v1/iamport.js";
     sdk.onload = () => window.IMP.init(config.merchant_code);
+    document.head.appendChild(sdk);
+  }
+  if (config.mode === "live" && config.portone_v2) {
+    const sdk = document.createElement("script");
+    sdk.src = "https://cdn.portone.io/v2/browser-sdk.js";
     document.head.appendChild(sdk);
   }
   $("checkout").addEventListener("submit", (event) => {
@@ -118,6 +127,9 @@ async function checkout() {
     buyerToken = user.data.token;
     const order = await api("POST", "/orders", { user_id: user.data.id, name: product.name, amount: product.amount });
     if (!order.ok) return show("bad", "주문을 만들 수 없습니다", say(order.data));
+    if (document.querySelector("input[name=portone-version]:checked").value === "v2") {
+      return await checkoutV2(order.data, user.data, payMethod);
+    }
 
     const request = {
       merchant_uid: order.data.merchant_uid,
@@ -157,6 +169,51 @@ function paySandbox(request) {
   });
 }
 
+/**
+ * PortOne V2: the server issues the paymentId and answers requestPayment's arguments; the browser adds only
+ * the pay method and the buyer, then reports {paymentId}. The server decides which order it pays.
+ */
+async function checkoutV2(order, user, payMethod) {
+  const args = await api("POST", `/orders/${order.merchant_uid}/checkout`);
+  if (!args.ok) return show("bad", "결제를 시작할 수 없습니다", say(args.data), order.merchant_uid);
+  const request = { ...args.data, payMethod: payMethod === "vbank" ? "VIRTUAL_ACCOUNT" : "CARD" };
+  const paid = config.mode === "sandbox" ? await paySandboxV2(request, user) : await payLiveV2(request, user);
+  if (!paid.paymentId) return show("bad", "결제가 진행되지 않았습니다", paid.message, order.merchant_uid);
+  const verdict = await api("POST", "/payments/complete", { paymentId: paid.paymentId });
+  await showVerdict(verdict, order.merchant_uid, user.id, paid.paymentId, "v2");
+}
+
+/** The sandbox's stand-in for V2's window; a declined card is a FAILED payment, reported like any other. */
+function paySandboxV2(request, user) {
+  const tampered = $("tamper").checked;
+  const totalAmount = tampered ? Math.max(100, Math.round(request.totalAmount / 100)) : request.totalAmount;
+  $("window-name").textContent = request.orderName;
+  $("window-amount").textContent = `${totalAmount.toLocaleString("ko-KR")}원` + (tampered ? " (위조된 금액)" : "");
+  const dialog = $("sandbox-window");
+  dialog.showModal();
+  return new Promise((resolve) => {
+    const choose = async (fail) => {
+      dialog.close();
+      const created = await api("POST", "/sandbox/v2/payments", { ...request, totalAmount, fail, phone: user.phone });
+      resolve(created.ok ? { paymentId: created.data.id } : { message: say(created.data) });
+    };
+    $("window-pay").onclick = () => choose(false);
+    $("window-decline").onclick = () => choose(true);
+  });
+}
+
+/** PortOne V2's own window, through its browser SDK, with the server's arguments as they are. */
+async function payLiveV2(request, user) {
+  const response = await window.PortOne.requestPayment({
+    ...request,
+    customer: { fullName: user.name, phoneNumber: user.phone },
+    ...(request.payMethod === "VIRTUAL_ACCOUNT" ? { virtualAccount: { accountExpiry: { validHours: 72 } } } : {}),
+  });
+  // a failure (or the buyer closing the window) comes back with a code; the server is still told, and asks PortOne
+  if (response && response.code !== undefined && response.code !== null) return { paymentId: request.paymentId };
+  return response && response.paymentId ? response : { message: "결제창이 닫혔습니다" };
+}
+
 /** PortOne's own window, through its browser SDK. */
 function payLive(request) {
   return new Promise((resolve) => {
@@ -167,7 +224,7 @@ function payLive(request) {
   });
 }
 
-async function showVerdict(verdict, merchantUid, userId, impUid) {
+async function showVerdict(verdict, merchantUid, userId, impUid, version) {
   const { status } = verdict.data;
   const message = say(verdict.data);
   $("deposit").hidden = true;
@@ -184,6 +241,7 @@ async function showVerdict(verdict, merchantUid, userId, impUid) {
     if (config.mode === "sandbox") {
       $("deposit").hidden = false;
       $("deposit").dataset.impUid = impUid;
+      $("deposit").dataset.version = version || "v1";
       $("deposit").dataset.merchantUid = merchantUid;
     }
     show("", "가상계좌 발급", `${message}. 아래 계좌로 입금해 주세요.`, merchantUid, true);
@@ -196,9 +254,9 @@ async function showVerdict(verdict, merchantUid, userId, impUid) {
 
 /** Sandbox only: the buyer deposits; PortOne's webhook tells the server, and the page waits for it. */
 async function deposit() {
-  const { impUid, merchantUid } = $("deposit").dataset;
+  const { impUid, merchantUid, version } = $("deposit").dataset;
   $("deposit").disabled = true;
-  await api("POST", `/sandbox/payments/${impUid}/deposit`);
+  await api("POST", version === "v2" ? `/sandbox/v2/payments/${impUid}/deposit` : `/sandbox/payments/${impUid}/deposit`);
   for (let i = 0; i < 50; i++) {
     const order = (await api("GET", `/orders/${merchantUid}`)).data;
     if (order.status === "paid") {

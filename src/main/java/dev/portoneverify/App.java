@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portoneverify.admin.AdminGuard;
 import dev.portoneverify.admin.AdminHandler;
 import dev.portoneverify.checkout.CheckoutHandler;
+import dev.portoneverify.checkout.V2CheckoutHandler;
 import dev.portoneverify.limits.RateLimiter;
 import dev.portoneverify.ops.health.HealthHandler;
 import dev.portoneverify.order.AmountRegistrationFailedException;
@@ -22,6 +23,7 @@ import dev.portoneverify.order.OrderHandler;
 import dev.portoneverify.payment.CompleteHandler;
 import dev.portoneverify.payment.ConfirmHandler;
 import dev.portoneverify.payment.RefundRefusedException;
+import dev.portoneverify.payment.V2WebhookHandler;
 import dev.portoneverify.payment.WebhookHandler;
 import dev.portoneverify.payment.WebhookSourceFilter;
 import dev.portoneverify.portone.PortOneApiException;
@@ -68,7 +70,10 @@ public final class App {
     /** {@code sandbox} is null in live mode, so that nothing of the sandbox is reachable then. */
     public record Handlers(UserHandler users, OrderHandler orders, CompleteHandler complete, ConfirmHandler confirm,
                            WebhookHandler webhook, WebhookSourceFilter webhookSources, CheckoutHandler checkout,
-                           HealthHandler health, Admin admin, EndpointGroup sandbox) {}
+                           HealthHandler health, Admin admin, EndpointGroup sandbox, V2 v2) {}
+
+    /** PortOne V2's own endpoints; null when V2 is off, so that they do not exist. */
+    public record V2(V2CheckoutHandler checkout, V2WebhookHandler webhook) {}
 
     /** The admin API; null when ADMIN_TOKEN is not set, so that it does not exist. */
     public record Admin(AdminGuard guard, AdminHandler handler) {}
@@ -112,6 +117,8 @@ public final class App {
                 get("metrics", handlers.health()::metrics);
                 before("users", limits::admitCreation);
                 before("orders", limits::admitCreation);
+                // each V2 checkout writes a paymentId row (and may pre-register it at PortOne)
+                before("orders/{merchantUid}/checkout", limits::admitCreation);
                 // not payments/confirm: a refusal there fails a buyer's payment, so PortOne's calls are
                 // never refused; it costs no PortOne call, and writes at most a row per payment and outcome
                 for (String report : List.of("payments/complete", "portone-webhook")) {
@@ -125,11 +132,19 @@ public final class App {
                 path("orders", () -> {
                     post(handlers.orders()::create);
                     get("{merchantUid}", handlers.orders()::get);
+                    if (handlers.v2() != null) {
+                        post("{merchantUid}/checkout", handlers.v2().checkout()::checkout);
+                    }
                 });
                 post("payments/complete", handlers.complete()::handle);
                 post("payments/confirm", handlers.confirm()::handle);
                 before("portone-webhook", handlers.webhookSources()::check);
                 post("portone-webhook", handlers.webhook()::handle);
+                if (handlers.v2() != null) {
+                    // signed: the signature, not the caller's address, is what counts (WEBHOOK_ALLOWED_IPS is V1's),
+                    // and without the secret no caller can make it ask PortOne anything, so no report limit either
+                    post("portone-webhook/v2", handlers.v2().webhook()::handle);
+                }
                 get("checkout/config", handlers.checkout()::config);
                 if (handlers.admin() != null) {
                     AdminHandler admin = handlers.admin().handler();

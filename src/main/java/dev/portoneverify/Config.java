@@ -51,6 +51,7 @@ public record Config(
         URI sandboxWebhookUrl,
         boolean allowLiveOnSandboxDatabase,
         Hardening hardening,
+        PortOneV2 portoneV2,
         SmsSettings sms) {
 
     /**
@@ -76,6 +77,23 @@ public record Config(
             "PORTONE_V2_API_SECRET", "PORTONE_V2_API_URL", "PORTONE_STORE_ID", "PORTONE_V2_WEBHOOK_SECRET",
             "PORTONE_V2_CHANNEL_KEY");
 
+    /**
+     * PortOne V2 in live mode (null when PORTONE_V2_API_SECRET is unset, and in the sandbox, which brings
+     * its own test values). {@code webhookSecrets}: one, or two while the console rotates them.
+     */
+    public record PortOneV2(String apiSecret, URI apiUrl, String storeId, List<String> webhookSecrets, String channelKey) {
+        @Override
+        public String toString() {
+            return "PortOneV2[apiSecret=***, apiUrl=" + apiUrl + ", storeId=" + storeId + ", webhookSecrets=***, channelKey="
+                    + channelKey + "]";
+        }
+    }
+
+    /** V1 is on in the sandbox, and in live mode when its key is set; a V2 secret alone means V2 only. */
+    public boolean v1Enabled() {
+        return sandbox || portoneApiKey != null;
+    }
+
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|[0-9a-fA-F:]*:[0-9a-fA-F:.]*");
     public static final String DEFAULT_DATABASE_URL = "jdbc:sqlite:data/portone-verify.db";
     /** Sandbox mode's own default: test orders never land in the file a shop later goes live on. */
@@ -86,13 +104,17 @@ public record Config(
     public static Config fromEnv(Map<String, String> env) {
         refuseUnknownPortoneVariables(env);
         boolean sandbox = sandboxMode(env);
+        PortOneV2 v2 = sandbox ? null : portoneV2(env);
+        // live V1 needs its key pair, unless V2 alone is configured
+        boolean v1 = !sandbox && (value(env, "PORTONE_API_KEY") != null || value(env, "PORTONE_API_SECRET") != null
+                || v2 == null);
         return new Config(
                 intIn(env, "PORT", 7070, 0, 65535),
                 database(env, sandbox),
                 sandbox,
                 httpUrl(env, "PORTONE_API_URL", "https://api.iamport.kr"),
-                sandbox ? null : required(env, "PORTONE_API_KEY"),
-                sandbox ? null : required(env, "PORTONE_API_SECRET"),
+                v1 ? required(env, "PORTONE_API_KEY") : null,
+                v1 ? required(env, "PORTONE_API_SECRET") : null,
                 Duration.ofMillis(intIn(env, "PORTONE_TIMEOUT_MS", 10_000, 100, 120_000)),
                 bool(env, "PORTONE_ALLOW_TEST_PAYMENTS", false),
                 bool(env, "AUTO_CANCEL_FORGERIES", true),
@@ -116,6 +138,7 @@ public record Config(
                 value(env, "SANDBOX_WEBHOOK_URL") == null ? null : httpUrl(env, "SANDBOX_WEBHOOK_URL", null),
                 bool(env, "ALLOW_LIVE_ON_SANDBOX_DATABASE", false),
                 hardening(env),
+                v2,
                 sms(env));
     }
 
@@ -251,6 +274,67 @@ public record Config(
         return url.toString().replace(url.getRawUserInfo() + "@", "***@");
     }
 
+    private static final Pattern PRINTABLE = Pattern.compile("[\\x21-\\x7e]{1,500}");
+    private static final Pattern STORE_ID = Pattern.compile("store-[0-9a-fA-F-]{1,64}");
+
+    /** PORTONE_V2_*: on when the API secret is set; then the store id and the webhook secret are required. */
+    private static PortOneV2 portoneV2(Map<String, String> env) {
+        String secret = value(env, "PORTONE_V2_API_SECRET");
+        if (secret == null) {
+            for (String name : List.of("PORTONE_STORE_ID", "PORTONE_V2_WEBHOOK_SECRET", "PORTONE_V2_CHANNEL_KEY",
+                    "PORTONE_V2_API_URL")) {
+                if (value(env, name) != null) {
+                    throw new ConfigException(name + " is set but PORTONE_V2_API_SECRET is not: V2 is turned on by its API "
+                            + "secret (PortOne console > 결제 연동 > 연동 정보 > V2 API)");
+                }
+            }
+            return null;
+        }
+        if (!PRINTABLE.matcher(secret).matches()) {
+            throw new ConfigException("PORTONE_V2_API_SECRET is not a V2 API secret (printable characters without spaces)");
+        }
+        String storeId = value(env, "PORTONE_STORE_ID");
+        if (storeId == null) {
+            throw new ConfigException("PORTONE_STORE_ID is not set: V2 needs the store id (store-...) from PortOne's console");
+        }
+        if (!STORE_ID.matcher(storeId).matches()) {
+            throw new ConfigException("PORTONE_STORE_ID=" + storeId + " is not a store id such as store-4ef2b4b4-...");
+        }
+        String webhookSecrets = value(env, "PORTONE_V2_WEBHOOK_SECRET");
+        if (webhookSecrets == null) {
+            throw new ConfigException("PORTONE_V2_WEBHOOK_SECRET is not set: V2 webhooks are verified with the console's "
+                    + "webhook secret (whsec_...); two, separated by a comma, during a rotation");
+        }
+        List<String> secrets = new ArrayList<>();
+        for (String part : webhookSecrets.split(",", -1)) {
+            String s = part.trim();
+            if (!webhookSecret(s)) {
+                throw new ConfigException("PORTONE_V2_WEBHOOK_SECRET holds a value that is not a webhook secret "
+                        + "(base64, optionally prefixed with whsec_)");
+            }
+            secrets.add(s);
+        }
+        if (secrets.size() > 2) {
+            throw new ConfigException("PORTONE_V2_WEBHOOK_SECRET holds " + secrets.size()
+                    + " secrets; PortOne keeps at most two at once (during a rotation)");
+        }
+        String channelKey = value(env, "PORTONE_V2_CHANNEL_KEY");
+        if (channelKey != null && !PRINTABLE.matcher(channelKey).matches()) {
+            throw new ConfigException("PORTONE_V2_CHANNEL_KEY is not a channel key (channel-key-...)");
+        }
+        return new PortOneV2(secret, httpUrl(env, "PORTONE_V2_API_URL", "https://api.portone.io"), storeId,
+                List.copyOf(secrets), channelKey);
+    }
+
+    private static boolean webhookSecret(String s) {
+        String base64 = s.startsWith("whsec_") ? s.substring("whsec_".length()) : s;
+        try {
+            return !base64.isEmpty() && java.util.Base64.getDecoder().decode(base64).length > 0;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     /** PortOne's console lets the shop choose JSON or form-encoded webhooks; the sandbox can send either. */
     private static boolean formWebhooks(Map<String, String> env) {
         String format = value(env, "SANDBOX_WEBHOOK_FORMAT");
@@ -308,7 +392,7 @@ public record Config(
                 + "allowLiveOnSandboxDatabase=%s, ".formatted(allowLiveOnSandboxDatabase)
                 + "hardening=[http=%s, rates=%s, metricsToken=%s, sandboxControlOpen=%s]".formatted(hardening.http(),
                         hardening.rates(), hardening.metricsToken() == null ? "unset" : "***", hardening.sandboxControlOpen())
-                + ", sms=%s]".formatted(sms);
+                + ", portoneV2=%s, sms=%s]".formatted(portoneV2 == null ? "off" : portoneV2, sms);
     }
 
     private static String value(Map<String, String> env, String name) {
@@ -320,7 +404,8 @@ public record Config(
         String v = value(env, name);
         if (v == null) {
             throw new ConfigException(name + " is not set: live mode needs your PortOne REST API key and secret "
-                    + "(PortOne console > 상점·계정 관리 > 내 식별코드·API Keys); leave every PORTONE_* setting unset (or set PORTONE_MODE=sandbox) to run the sandbox");
+                    + "(PortOne console > 상점·계정 관리 > 내 식별코드·API Keys), or PORTONE_V2_API_SECRET for V2 alone; "
+                    + "leave every PORTONE_* setting unset (or set PORTONE_MODE=sandbox) to run the sandbox");
         }
         return v;
     }
@@ -388,7 +473,7 @@ public record Config(
         } catch (URISyntaxException ignored) {
             // reported below
         }
-        throw new ConfigException(name + "=" + raw + " is not an http(s) URL such as https://api.iamport.kr");
+        throw new ConfigException(name + "=" + raw + " is not an http(s) URL such as " + fallback);
     }
 
     private static DatabaseSettings database(Map<String, String> env, boolean sandbox) {

@@ -9,6 +9,7 @@ import dev.portoneverify.admin.AdminDao;
 import dev.portoneverify.admin.AdminGuard;
 import dev.portoneverify.admin.AdminHandler;
 import dev.portoneverify.checkout.CheckoutHandler;
+import dev.portoneverify.checkout.V2CheckoutHandler;
 import dev.portoneverify.ops.health.HealthHandler;
 import dev.portoneverify.ops.metrics.Metrics;
 import dev.portoneverify.tools.migrate.MigrateCommand;
@@ -17,6 +18,8 @@ import dev.portoneverify.order.AmountRegistrationFailedException;
 import dev.portoneverify.order.MerchantUids;
 import dev.portoneverify.order.OrderDao;
 import dev.portoneverify.order.OrderHandler;
+import dev.portoneverify.order.PaymentAttemptDao;
+import dev.portoneverify.order.PaymentIds;
 import dev.portoneverify.payment.CompleteHandler;
 import dev.portoneverify.payment.HistoryDao;
 import dev.portoneverify.payment.PaymentDao;
@@ -24,17 +27,24 @@ import dev.portoneverify.payment.Refunds;
 import dev.portoneverify.payment.ConfirmHandler;
 import dev.portoneverify.payment.PaymentSync;
 import dev.portoneverify.payment.Policy;
+import dev.portoneverify.payment.PortOneRouter;
+import dev.portoneverify.payment.V2Reports;
+import dev.portoneverify.payment.V2WebhookHandler;
 import dev.portoneverify.payment.WebhookHandler;
 import dev.portoneverify.payment.WebhookSourceFilter;
 import dev.portoneverify.portone.PortOneClient;
 import dev.portoneverify.portone.PortOneCredentials;
 import dev.portoneverify.portone.PortOneException;
+import dev.portoneverify.portone.v2.PortOneV2Client;
+import dev.portoneverify.portone.v2.V2Credentials;
+import dev.portoneverify.portone.v2.WebhookVerifier;
 import dev.portoneverify.reconcile.LeaseDao;
 import dev.portoneverify.reconcile.Reconciler;
 import dev.portoneverify.sandbox.PortOneSandbox;
 import dev.portoneverify.sandbox.SandboxMarkDao;
 import dev.portoneverify.sandbox.SandboxStoreException;
 import dev.portoneverify.sandbox.WebhookFormat;
+import dev.portoneverify.sandbox.v2.PortOneV2Sandbox;
 import dev.portoneverify.tools.selftest.SelfTest;
 import dev.portoneverify.ops.LiveStartCheck;
 import dev.portoneverify.sms.LogSmsSender;
@@ -47,6 +57,8 @@ import dev.portoneverify.user.BuyerAccess;
 import dev.portoneverify.user.BuyerTokenDao;
 import dev.portoneverify.user.UserDao;
 import dev.portoneverify.user.UserHandler;
+import static io.javalin.apibuilder.ApiBuilder.path;
+
 import io.javalin.util.JavalinBindException;
 import java.net.BindException;
 import java.net.http.HttpClient;
@@ -92,7 +104,7 @@ public final class Main {
         try {
             config = Config.fromEnv(System.getenv());
             // before the database is touched: wrong keys stop the start with nothing but one line
-            warnings = config.sandbox() || args.length > 0 ? List.of() : checkLiveStart(config, clock);
+            warnings = config.sandbox() || !config.v1Enabled() || args.length > 0 ? List.of() : checkLiveStart(config, clock);
             assembled = build(config, smsSender(config, clock), clock);
         } catch (ConfigException | DatabaseSetupException | SandboxStoreException e) {
             exit2(e.getMessage());
@@ -116,16 +128,20 @@ public final class Main {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "shutdown"));
         if (server.sandbox() != null) {
-            log.info("SANDBOX MODE: no PORTONE_API_KEY is set, so payments go to the embedded PortOne simulator; "
-                    + "no real money moves. Try http://localhost:{}/ or the walkthrough in README.md", server.port());
+            log.info("SANDBOX MODE: no PortOne setting is present, so payments go to the embedded PortOne simulators, "
+                    + "V1 and V2; no real money moves. Try http://localhost:{}/ or the walkthrough in README.md", server.port());
             log.info("{}; any PortOne V1 client can use it", server.sandbox().describe());
+            log.info("{}; webhooks signed to /portone-webhook/v2", server.sandboxV2().describe());
         }
         for (String warning : warnings) {
             log.warn("{}", warning);
         }
-        log.info("portone-verify listening on http://localhost:{} (PortOne API {}, database {}, test payments {}, "
+        log.info("portone-verify listening on http://localhost:{} (PortOne V1 API {}, V2 API {}, database {}, test payments {}, "
                         + "auto-cancel forgeries {}, prepare amounts {}, SMS {})", server.port(),
-                server.sandbox() == null ? Config.redactUrl(config.portoneApiUrl()) : server.sandbox().apiUrl(),
+                server.sandbox() != null ? server.sandbox().apiUrl()
+                        : config.v1Enabled() ? Config.redactUrl(config.portoneApiUrl()) : "off",
+                server.sandboxV2() != null ? server.sandboxV2().apiUrl()
+                        : config.portoneV2() != null ? Config.redactUrl(config.portoneV2().apiUrl()) : "off",
                 config.database().redactedUrl(),
                 config.allowTestPayments() ? "allowed" : "refused", config.autoCancelForgeries() ? "on" : "off",
                 config.prepareAmounts() ? "on" : "off", config.sms().provider());
@@ -187,6 +203,8 @@ public final class Main {
         if (sandbox != null && config.sandboxFormWebhooks()) {
             sandbox.webhookFormat(WebhookFormat.FORM);
         }
+        // the sandbox simulates both generations; V2's API gets a port of its own, its paths being V1's
+        PortOneV2Sandbox sandboxV2 = config.sandbox() ? PortOneV2Sandbox.start(0, clock) : null;
         HttpClient http = HttpClient.newBuilder()
                 .connectTimeout(min(config.portoneTimeout(), Duration.ofSeconds(5)))
                 // Finish each exchange on the client's selector thread instead of handing it to a
@@ -196,44 +214,68 @@ public final class Main {
                 .build();
         SmsOutboxDao outbox = jdbi.onDemand(SmsOutboxDao.class);
         Metrics metrics = new Metrics(outbox::unsentCount, database.transactions()::waiting);
-        PortOneClient portone = sandbox == null
+        PortOneClient portone = !config.v1Enabled() ? null : sandbox == null
                 ? new PortOneClient(http, json, config.portoneApiUrl(),
                         new PortOneCredentials(config.portoneApiKey(), config.portoneApiSecret()),
                         config.portoneTimeout(), config.allowTestPayments(), clock, metrics)
                 : new PortOneClient(http, json, sandbox.apiUrl(),
                         new PortOneCredentials(sandbox.apiKey(), sandbox.apiSecret()),
                         config.portoneTimeout(), config.allowTestPayments(), clock, metrics);
+        Config.PortOneV2 v2 = sandboxV2 == null ? config.portoneV2()
+                : new Config.PortOneV2(PortOneV2Sandbox.API_SECRET, sandboxV2.apiUrl(), PortOneV2Sandbox.STORE_ID,
+                        List.of(PortOneV2Sandbox.WEBHOOK_SECRET), PortOneV2Sandbox.CHANNEL_KEY);
+        PortOneV2Client portoneV2 = v2 == null ? null : new PortOneV2Client(http, json, v2.apiUrl(),
+                new V2Credentials(v2.apiSecret(), v2.storeId()), config.portoneTimeout(), metrics);
+        PaymentAttemptDao attempts = jdbi.onDemand(PaymentAttemptDao.class);
+        // the core holds ids only; the router sends each to its generation's client
+        PortOneRouter router = new PortOneRouter(portone, portoneV2, attempts);
 
         SmsDispatcher sms = new SmsDispatcher(outbox, smsSender, clock, metrics);
-        PaymentSync sync = new PaymentSync(portone, database.transactions(), sms,
+        PaymentSync sync = new PaymentSync(router, database.transactions(), sms,
                 new Policy(config.allowTestPayments(), config.autoCancelForgeries()), clock,
-                config.portoneTimeout().multipliedBy(2), metrics);
+                // a V2 refund may spend four calls: a lookup, the cancel, its one retry, the lookup after
+                config.portoneTimeout().multipliedBy(4), metrics);
+        V2Reports v2Reports = portoneV2 == null ? null
+                : new V2Reports(router, sync, database.transactions(), clock, metrics);
         UserDao users = jdbi.onDemand(UserDao.class);
         OrderDao orders = jdbi.onDemand(OrderDao.class);
 
         ConfirmHandler confirm = new ConfirmHandler(orders, jdbi, json, clock);
         Reconciler reconciler = new Reconciler(orders, jdbi.onDemand(PaymentDao.class), jdbi.onDemand(LeaseDao.class),
-                portone, sync, clock, config.reconcileWindow());
+                portone, sync, clock, config.reconcileWindow(),
+                v2Reports == null ? null : new Reconciler.V2Attempts(attempts, v2Reports));
         App.Admin admin = config.adminToken() == null ? null : new App.Admin(new AdminGuard(config.adminToken()),
                 new AdminHandler(jdbi.onDemand(AdminDao.class), orders, jdbi.onDemand(HistoryDao.class), reconciler,
-                        new Refunds(portone, sync, orders, jdbi, clock), json, outbox));
+                        new Refunds(router, sync, orders, jdbi, clock), json, outbox));
         BuyerTokenDao buyerTokens = jdbi.onDemand(BuyerTokenDao.class);
         BuyerAccess buyers = new BuyerAccess(buyerTokens, config.adminToken());
+        App.V2 v2Handlers = portoneV2 == null ? null : new App.V2(
+                new V2CheckoutHandler(orders, attempts, new PaymentIds(), preRegistration(config, portoneV2),
+                        v2.storeId(), v2.channelKey(), buyers, clock),
+                new V2WebhookHandler(new WebhookVerifier(v2.webhookSecrets(), clock), v2Reports, v2.storeId(), json,
+                        metrics));
         App.Handlers handlers = new App.Handlers(
                 new UserHandler(users, buyerTokens, buyers, json, clock),
                 new OrderHandler(orders, users, buyers, new MerchantUids(), amountRegistration(config, portone), json,
                         clock),
-                new CompleteHandler(sync, json),
+                new CompleteHandler(sync, v2Reports, json),
                 confirm,
                 new WebhookHandler(sync, json, metrics),
                 new WebhookSourceFilter(config.webhookAllowedIps(), config.webhookTrustForwardedFor()),
-                new CheckoutHandler(config.sandbox(), config.merchantCode(), config.pg(), config.confirmProcess()),
+                new CheckoutHandler(config.sandbox(), config.merchantCode(), config.pg(), config.confirmProcess(),
+                        portone != null, portoneV2 != null),
                 new HealthHandler(jdbi, portone, metrics),
                 admin,
-                sandbox == null ? null : sandbox.controlRoutes());
+                sandbox == null ? null : () -> {
+                    sandbox.controlRoutes().addEndpoints();
+                    path("v2", sandboxV2.controlRoutes());
+                },
+                v2Handlers);
         // in this order: the confirm handler's pending history writes still need the database
-        List<AutoCloseable> closeOnStop = sandbox == null ? List.of(confirm, database) : List.of(confirm, sandbox, database);
-        return new Server(App.create(json, handlers, config.hardening()), sms, reconciler, config.reconcileInterval(), sandbox, closeOnStop);
+        List<AutoCloseable> closeOnStop = sandbox == null ? List.of(confirm, database)
+                : List.of(confirm, sandbox, sandboxV2, database);
+        return new Server(App.create(json, handlers, config.hardening()), sms, reconciler, config.reconcileInterval(), sandbox,
+                sandboxV2, closeOnStop);
     }
 
     /**
@@ -330,8 +372,22 @@ public final class Main {
         };
     }
 
-    private static AmountRegistration amountRegistration(Config config, PortOneClient portone) {
+    /** V2's pre-register, for each paymentId POST /orders/{merchant_uid}/checkout issues. */
+    private static AmountRegistration preRegistration(Config config, PortOneV2Client portone) {
         if (!config.prepareAmounts()) {
+            return AmountRegistration.OFF;
+        }
+        return (paymentId, amount, currency) -> {
+            try {
+                portone.preRegister(paymentId, amount, currency);
+            } catch (PortOneException e) {
+                throw new AmountRegistrationFailedException(e.getMessage(), e);
+            }
+        };
+    }
+
+    private static AmountRegistration amountRegistration(Config config, PortOneClient portone) {
+        if (!config.prepareAmounts() || portone == null) {
             return AmountRegistration.OFF;
         }
         return (merchantUid, amount, currency) -> {

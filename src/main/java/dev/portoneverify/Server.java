@@ -2,6 +2,7 @@ package dev.portoneverify;
 
 import dev.portoneverify.reconcile.Reconciler;
 import dev.portoneverify.sandbox.PortOneSandbox;
+import dev.portoneverify.sandbox.v2.PortOneV2Sandbox;
 import dev.portoneverify.sms.SmsDispatcher;
 import io.javalin.Javalin;
 import java.net.URI;
@@ -15,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * sandbox (null in live mode), and everything that must be closed when it stops.
  */
 public record Server(Javalin app, SmsDispatcher sms, Reconciler reconciler, Duration reconcileInterval,
-                     PortOneSandbox sandbox, List<AutoCloseable> closeOnStop) {
+                     PortOneSandbox sandbox, PortOneV2Sandbox sandboxV2, List<AutoCloseable> closeOnStop) {
     private static final Logger log = LoggerFactory.getLogger(Server.class);
     /** How often the SMS outbox is checked for retries whose backoff has passed. */
     private static final Duration SMS_RETRY_CHECK = Duration.ofSeconds(15);
@@ -36,6 +37,9 @@ public record Server(Javalin app, SmsDispatcher sms, Reconciler reconciler, Dura
         if (sandbox != null) {
             // the sandbox calls our webhook the way PortOne would: over HTTP, from outside
             sandbox.webhookUrl(URI.create("http://127.0.0.1:" + app.port() + "/portone-webhook"));
+        }
+        if (sandboxV2 != null) {
+            sandboxV2.webhookUrl(URI.create("http://127.0.0.1:" + app.port() + "/portone-webhook/v2"));
         }
         sms.start(SMS_RETRY_CHECK);
         if (!reconcileInterval.isZero()) {

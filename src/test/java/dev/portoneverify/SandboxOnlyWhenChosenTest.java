@@ -30,12 +30,17 @@ class SandboxOnlyWhenChosenTest {
 
     @Test
     void any_live_setting_at_all_means_live_mode_and_a_missing_key_is_an_error_not_a_sandbox() {
-        for (String setting : new String[] {"PORTONE_API_SECRET", "PORTONE_API_URL", "PORTONE_MERCHANT_CODE", "PORTONE_PG",
-                "PORTONE_STORE_ID", "PORTONE_V2_API_SECRET"}) {
+        for (String setting : new String[] {"PORTONE_API_SECRET", "PORTONE_API_URL", "PORTONE_MERCHANT_CODE", "PORTONE_PG"}) {
             String value = setting.endsWith("URL") ? "https://api.iamport.kr" : "x";
             ConfigException e = assertThrows(ConfigException.class, () -> Config.fromEnv(Map.of(setting, value)), setting);
             assertTrue(e.getMessage().contains("PORTONE_API_KEY is not set"), setting + ": " + e.getMessage());
         }
+        // V2's settings (issue 20): a part of V2 without its secret, or the secret without its store, is an error too
+        ConfigException storeAlone = assertThrows(ConfigException.class, () -> Config.fromEnv(Map.of("PORTONE_STORE_ID", "x")));
+        assertTrue(storeAlone.getMessage().contains("PORTONE_V2_API_SECRET is not"), storeAlone.getMessage());
+        ConfigException secretAlone = assertThrows(ConfigException.class,
+                () -> Config.fromEnv(Map.of("PORTONE_V2_API_SECRET", "x")));
+        assertTrue(secretAlone.getMessage().contains("PORTONE_STORE_ID is not set"), secretAlone.getMessage());
     }
 
     @Test
@@ -43,8 +48,9 @@ class SandboxOnlyWhenChosenTest {
         assertTrue(Config.fromEnv(Map.of()).sandbox());
         assertTrue(Config.fromEnv(Map.of("PORTONE_MODE", "sandbox", "PORTONE_API_KEY", "k", "PORTONE_API_SECRET", "s")).sandbox());
         assertFalse(Config.fromEnv(Map.of("PORTONE_API_KEY", "k", "PORTONE_API_SECRET", "s",
+                "PORTONE_V2_API_SECRET", "v2-secret", "PORTONE_STORE_ID", "store-0000",
                 "PORTONE_V2_API_URL", "https://api.portone.io", "PORTONE_V2_CHANNEL_KEY", "c",
-                "PORTONE_V2_WEBHOOK_SECRET", "w")).sandbox());
+                "PORTONE_V2_WEBHOOK_SECRET", "d2hzZWM=")).sandbox());
     }
 
     @Test

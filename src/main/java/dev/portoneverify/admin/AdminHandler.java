@@ -115,7 +115,7 @@ public final class AdminHandler {
             amount = Money.amount("amount", amount, order.currency());
         }
         String holder = body.optionalText("refund_holder", 40);
-        String bank = body.optionalText("refund_bank", 10);
+        String bank = body.optionalText("refund_bank", 40);
         String account = body.optionalText("refund_account", 40);
         CancelRequest.RefundAccount refundAccount = null;
         if (holder != null || bank != null || account != null) {

@@ -44,9 +44,13 @@ public interface OrderDao {
             """)
     List<Order> open(@Bind("since") Instant since, @Bind("limit") int limit);
 
+    /** A V2 payment's id (in the imp_uid column) is one of our payment_attempts. */
     @SqlQuery("""
-            SELECT imp_uid, status, pay_method, amount, cancel_amount, currency, paid_at
-              FROM payments WHERE imp_uid = :impUid
+            SELECT CASE WHEN a.payment_id IS NULL THEN 'v1' ELSE 'v2' END AS portone_version,
+                   CASE WHEN a.payment_id IS NULL THEN p.imp_uid END AS imp_uid, a.payment_id,
+                   p.status, p.pay_method, p.amount, p.cancel_amount, p.currency, p.paid_at
+              FROM payments p LEFT JOIN payment_attempts a ON a.payment_id = p.imp_uid
+             WHERE p.imp_uid = :impUid
             """)
     @RegisterConstructorMapper(VerifiedPayment.class)
     Optional<VerifiedPayment> findPayment(@Bind("impUid") String impUid);

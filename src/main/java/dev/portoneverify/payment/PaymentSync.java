@@ -6,7 +6,7 @@ import dev.portoneverify.order.Order;
 import dev.portoneverify.order.OrderDao;
 import dev.portoneverify.portone.CancelRequest;
 import dev.portoneverify.portone.Payment;
-import dev.portoneverify.portone.PortOneClient;
+import dev.portoneverify.portone.PortOneApi;
 import dev.portoneverify.portone.PortOneException;
 import dev.portoneverify.portone.PortOneNotFoundException;
 import dev.portoneverify.portone.Vbank;
@@ -47,7 +47,7 @@ public final class PaymentSync {
     private static final DateTimeFormatter KST_MINUTES =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.of("Asia/Seoul"));
 
-    private final PortOneClient portone;
+    private final PortOneApi portone;
     private final Transactions transactions;
     private final SmsDispatcher sms;
     private final Policy policy;
@@ -56,7 +56,7 @@ public final class PaymentSync {
     private final VerificationObserver observer;
 
     /** {@code refundCallLimit}: a refund call still unanswered after this long was cut short by a crash. */
-    public PaymentSync(PortOneClient portone, Transactions transactions, SmsDispatcher sms, Policy policy, Clock clock,
+    public PaymentSync(PortOneApi portone, Transactions transactions, SmsDispatcher sms, Policy policy, Clock clock,
                        Duration refundCallLimit, VerificationObserver observer) {
         this.observer = observer;
         this.portone = portone;
@@ -93,7 +93,7 @@ public final class PaymentSync {
         log.info("sync imp_uid={} merchant_uid={} source={} portone_status={}: {} ({}){}", LogSafe.of(payment.impUid()),
                 LogSafe.of(payment.merchantUid()), source.wire(), LogSafe.of(payment.rawStatus()), decision.verdict().wire(),
                 decision.transition(), decision.detail() == null ? "" : " - " + LogSafe.of(decision.detail()));
-        observer.verified(source, decision.verdict());
+        observer.verified(source, decision.verdict(), payment.version());
         if (applied.smsQueued()) {
             sms.wake();
         }

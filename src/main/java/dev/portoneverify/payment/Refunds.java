@@ -5,7 +5,9 @@ import dev.portoneverify.order.OrderDao;
 import dev.portoneverify.portone.CancelRequest;
 import dev.portoneverify.portone.Payment;
 import dev.portoneverify.portone.PaymentStatus;
-import dev.portoneverify.portone.PortOneClient;
+import dev.portoneverify.portone.PortOneApi;
+import dev.portoneverify.portone.PortOneVersion;
+import dev.portoneverify.portone.v2.Banks;
 import java.math.BigDecimal;
 import java.time.Clock;
 import org.jdbi.v3.core.Jdbi;
@@ -21,13 +23,13 @@ import org.slf4j.LoggerFactory;
 public final class Refunds {
     private static final Logger log = LoggerFactory.getLogger(Refunds.class);
 
-    private final PortOneClient portone;
+    private final PortOneApi portone;
     private final PaymentSync sync;
     private final OrderDao orders;
     private final Jdbi jdbi;
     private final Clock clock;
 
-    public Refunds(PortOneClient portone, PaymentSync sync, OrderDao orders, Jdbi jdbi, Clock clock) {
+    public Refunds(PortOneApi portone, PaymentSync sync, OrderDao orders, Jdbi jdbi, Clock clock) {
         this.portone = portone;
         this.sync = sync;
         this.orders = orders;
@@ -61,6 +63,10 @@ public final class Refunds {
             throw new RefundRefusedException("refund_account_required",
                     "a deposited virtual account is refunded to the buyer's bank account: send refund_holder, "
                             + "refund_bank and refund_account");
+        }
+        if (payment.version() == PortOneVersion.V2 && refundAccount != null && !Banks.known(refundAccount.bank())) {
+            throw new RefundRefusedException("invalid_refund_bank", "a PortOne V2 refund names the bank by its V2 code, "
+                    + "such as KOOKMIN or NONGHYUP");
         }
         Payment after = portone.cancel(new CancelRequest(payment.impUid(), amount, payment.balance(), reason, refundAccount));
         jdbi.useHandle(handle -> handle.attach(HistoryDao.class).insert(new HistoryEntry(0, after.impUid(), merchantUid,

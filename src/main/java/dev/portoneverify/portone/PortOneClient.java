@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * time. Every failure is a {@link PortOneException} subtype; bad arguments are
  * {@link IllegalArgumentException}s. Payment states such as failed or cancelled are data, not errors.
  */
-public final class PortOneClient {
+public final class PortOneClient implements PortOneApi {
     private static final Logger log = LoggerFactory.getLogger(PortOneClient.class);
 
     /** Refresh this long before expiry, so a token does not run out between our check and PortOne's. */

@@ -2,10 +2,12 @@ package dev.portoneverify.reconcile;
 
 import dev.portoneverify.order.Order;
 import dev.portoneverify.order.OrderDao;
+import dev.portoneverify.order.PaymentAttemptDao;
 import dev.portoneverify.payment.Outcome;
 import dev.portoneverify.payment.PaymentDao;
 import dev.portoneverify.payment.PaymentSync;
 import dev.portoneverify.payment.Source;
+import dev.portoneverify.payment.V2Reports;
 import dev.portoneverify.portone.Payment;
 import dev.portoneverify.portone.PaymentStatus;
 import dev.portoneverify.portone.PortOneClient;
@@ -44,6 +46,7 @@ public final class Reconciler implements AutoCloseable {
     private final LeaseDao leases;
     private final String holder = UUID.randomUUID().toString();
     private final PortOneClient portone;
+    private final V2Attempts v2;
     private final PaymentSync sync;
     private final Clock clock;
     private final Duration window;
@@ -56,8 +59,19 @@ public final class Reconciler implements AutoCloseable {
 
     public record Summary(int checked, int changed, int failed, boolean skipped) {}
 
+    /** V2's part: the order's newest paymentIds, and how a V2 report is verified. */
+    public record V2Attempts(PaymentAttemptDao attempts, V2Reports reports) {}
+
+    /** A buyer retries a few times at most; older attempts of an open order were looked at by earlier passes. */
+    private static final int V2_ATTEMPTS_PER_ORDER = 3;
+
+    /**
+     * @param portone V1's client, null when V1 is off
+     * @param v2      V2 reports and the paymentIds issued per order; null when V2 is off
+     */
     public Reconciler(OrderDao orders, PaymentDao payments, LeaseDao leases, PortOneClient portone, PaymentSync sync,
-                      Clock clock, Duration window) {
+                      Clock clock, Duration window, V2Attempts v2) {
+        this.v2 = v2;
         this.orders = orders;
         this.payments = payments;
         this.leases = leases;
@@ -148,12 +162,22 @@ public final class Reconciler implements AutoCloseable {
             // the bound payment: deposited, expired, cancelled or refunded meanwhile?
             sync.sync(order.impUid(), source);
         }
-        // a paid payment wins over the newest attempt, which may be a later failed retry
-        Optional<Payment> payment = portone.findPayment(order.merchantUid(), PaymentStatus.PAID)
-                .or(() -> portone.findPayment(order.merchantUid(), null));
-        if (payment.isPresent() && !payment.get().impUid().equals(order.impUid())) {
-            Outcome outcome = sync.apply(payment.get(), source);
-            log.debug("reconciled {} with {}: {}", order.merchantUid(), outcome.impUid(), outcome.verdict());
+        if (portone != null) {
+            // a paid payment wins over the newest attempt, which may be a later failed retry
+            Optional<Payment> payment = portone.findPayment(order.merchantUid(), PaymentStatus.PAID)
+                    .or(() -> portone.findPayment(order.merchantUid(), null));
+            if (payment.isPresent() && !payment.get().impUid().equals(order.impUid())) {
+                Outcome outcome = sync.apply(payment.get(), source);
+                log.debug("reconciled {} with {}: {}", order.merchantUid(), outcome.impUid(), outcome.verdict());
+            }
+        }
+        if (v2 != null) {
+            // V2 has no lookup by order: each paymentId issued for it is asked about (V2 sends no resend by default either)
+            for (String paymentId : v2.attempts().newestForOrder(order.merchantUid(), V2_ATTEMPTS_PER_ORDER)) {
+                if (!paymentId.equals(order.impUid())) {
+                    v2.reports().verify(paymentId, source);
+                }
+            }
         }
         return orders.find(order.merchantUid()).map(o -> !o.status().wire().equals(before)).orElse(false);
     }

@@ -9,16 +9,16 @@ import java.math.BigDecimal;
 
 /**
  * The JSON body of a control request; an empty body counts as {@code {}}, since most fields are optional.
- * Every check answers a 400 that names the field.
+ * Every check answers a 400 that names the field. Shared with the V2 simulator ({@code sandbox.v2}).
  */
-final class ControlBody {
+public final class ControlBody {
     private final JsonNode fields;
 
     private ControlBody(JsonNode fields) {
         this.fields = fields;
     }
 
-    static ControlBody of(Context ctx, ObjectMapper json) {
+    public static ControlBody of(Context ctx, ObjectMapper json) {
         byte[] bytes = ctx.bodyAsBytes();
         if (bytes.length == 0) {
             return new ControlBody(json.createObjectNode());
@@ -35,7 +35,7 @@ final class ControlBody {
         return new ControlBody(node);
     }
 
-    String text(String name, int maxLength) {
+    public String text(String name, int maxLength) {
         String text = optionalText(name, maxLength);
         if (text == null) {
             throw ApiException.badRequest(name + " is required");
@@ -43,7 +43,7 @@ final class ControlBody {
         return text;
     }
 
-    String optionalText(String name, int maxLength) {
+    public String optionalText(String name, int maxLength) {
         JsonNode v = present(name);
         if (v == null) {
             return null;
@@ -58,7 +58,7 @@ final class ControlBody {
     }
 
     /** Money: a positive JSON number, never a string (httpie: {@code amount:=15000}). */
-    BigDecimal optionalAmount(String name) {
+    public BigDecimal optionalAmount(String name) {
         JsonNode v = present(name);
         if (v == null) {
             return null;
@@ -69,7 +69,7 @@ final class ControlBody {
         return v.decimalValue();
     }
 
-    BigDecimal amount(String name) {
+    public BigDecimal amount(String name) {
         BigDecimal amount = optionalAmount(name);
         if (amount == null) {
             throw ApiException.badRequest(name + " is required");
@@ -77,7 +77,7 @@ final class ControlBody {
         return amount;
     }
 
-    boolean flag(String name) {
+    public boolean flag(String name) {
         JsonNode v = present(name);
         if (v == null) {
             return false;
@@ -88,7 +88,7 @@ final class ControlBody {
         return v.booleanValue();
     }
 
-    int whole(String name, int fallback, int min, int max) {
+    public int whole(String name, int fallback, int min, int max) {
         JsonNode v = present(name);
         if (v == null) {
             return fallback;
@@ -100,7 +100,7 @@ final class ControlBody {
     }
 
     /** PortOne keeps custom_data as a string: a string is kept, an object or array becomes its JSON text. */
-    String jsonText(String name) {
+    public String jsonText(String name) {
         JsonNode v = present(name);
         if (v == null) {
             return null;

@@ -23,6 +23,7 @@ public final class HealthHandler {
     private volatile long storageFailedAt = Long.MIN_VALUE;
     private static final long STORAGE_FAILURE_SHOWN_NANOS = 60_000_000_000L;
 
+    /** @param portone V1's client, null when V1 is off */
     public HealthHandler(Jdbi jdbi, PortOneClient portone, Metrics metrics) {
         this.jdbi = jdbi;
         this.portone = portone;
@@ -64,6 +65,10 @@ public final class HealthHandler {
     }
 
     private String portone() {
+        if (portone == null) {
+            // V2 alone: its secret is sent with every call, so there is no token to prove it with for free
+            return "ok";
+        }
         try {
             portone.checkCredentials();
             return "ok";

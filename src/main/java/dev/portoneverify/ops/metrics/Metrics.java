@@ -4,6 +4,7 @@ import dev.portoneverify.payment.Source;
 import dev.portoneverify.payment.Verdict;
 import dev.portoneverify.payment.VerificationObserver;
 import dev.portoneverify.portone.PortOneObserver;
+import dev.portoneverify.portone.PortOneVersion;
 import dev.portoneverify.sms.SmsObserver;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -30,6 +31,10 @@ public final class Metrics implements PortOneObserver, VerificationObserver, Sms
             .name("portone_verify_verifications_total")
             .help("Verifications by who reported the payment (browser, webhook, reconciliation) and outcome")
             .labelNames("source", "outcome").register(registry);
+    private final Counter verificationsByVersion = Counter.builder()
+            .name("portone_verify_verifications_by_version_total")
+            .help("Verifications by PortOne generation (v1, v2) and outcome")
+            .labelNames("portone_version", "outcome").register(registry);
     private final Counter forgeries = Counter.builder()
             .name("portone_verify_forgeries_total")
             .help("Payments whose amount or currency differed from their order's").register(registry);
@@ -84,7 +89,13 @@ public final class Metrics implements PortOneObserver, VerificationObserver, Sms
 
     @Override
     public void verified(Source source, Verdict verdict) {
+        verified(source, verdict, PortOneVersion.V1);
+    }
+
+    @Override
+    public void verified(Source source, Verdict verdict, PortOneVersion version) {
         verifications.labelValues(source.wire(), verdict.wire()).inc();
+        verificationsByVersion.labelValues(version.wire(), verdict.wire()).inc();
         if (verdict == Verdict.FORGERY) {
             forgeries.inc();
         }

@@ -49,6 +49,8 @@ public final class Tables {
                     "cancel_amount", Kind.MONEY, "currency", Kind.TEXT, "pay_method", Kind.TEXT,
                     "sandbox", Kind.FLAG, "paid_at", Kind.TIME, "refund_state", Kind.TEXT,
                     "refund_requested_at", Kind.TIME, "first_seen_at", Kind.TIME, "updated_at", Kind.TIME),
+            table("payment_attempts", "payment_id",
+                    "payment_id", Kind.TEXT, "merchant_uid", Kind.TEXT, "created_at", Kind.TIME),
             table("payment_history", "id",
                     "id", Kind.WHOLE, "imp_uid", Kind.TEXT, "merchant_uid", Kind.TEXT, "source", Kind.TEXT,
                     "portone_status", Kind.TEXT, "portone_amount", Kind.MONEY, "portone_currency", Kind.TEXT,

@@ -68,6 +68,10 @@ class MigrateDbTest {
         try (Database shop = Database.open(DatabaseSettings.sqlite(sqliteUrl))) {
             shop.jdbi().useHandle(h -> h.createUpdate("INSERT INTO database_marks (name, set_at) VALUES ('example', :at)")
                     .bind("at", java.time.Instant.parse("2026-11-30T12:00:00Z")).execute());
+            // a V2 paymentId issued for an order (POST /orders/{merchant_uid}/checkout)
+            shop.jdbi().useHandle(h -> h.createUpdate("INSERT INTO payment_attempts (payment_id, merchant_uid, created_at) "
+                    + "SELECT 'pay_0123456789abcdef0123456789abcdef', merchant_uid, :at FROM orders ORDER BY merchant_uid LIMIT 1")
+                    .bind("at", java.time.Instant.parse("2026-11-30T12:00:01Z")).execute());
         }
     }
 
