@@ -33,7 +33,7 @@ CREATE TABLE IF NOT EXISTS orders (
     amount       NUMERIC NOT NULL,
     currency     TEXT NOT NULL,
     status       TEXT NOT NULL DEFAULT 'pending'
-                 CHECK (status IN ('pending', 'awaiting_deposit', 'paid', 'cancelled')),
+                 CHECK (status IN ('pending', 'awaiting_deposit', 'paid', 'partially_refunded', 'cancelled')),
     -- the one payment this order is bound to; UNIQUE: one payment can never settle two orders
     imp_uid      TEXT UNIQUE,
     created_at   TIMESTAMPTZ NOT NULL,
@@ -51,10 +51,11 @@ CREATE TABLE IF NOT EXISTS payments (
     sandbox       BOOLEAN NOT NULL,
     paid_at       TIMESTAMPTZ,
     -- see schema.sql
-    refund_state  TEXT CHECK (refund_state IN ('requested', 'refunded', 'failed')),
+    refund_state  TEXT CHECK (refund_state IN ('requested', 'refunded', 'failed', 'awaiting_account')),
     refund_requested_at TIMESTAMPTZ,
     first_seen_at TIMESTAMPTZ NOT NULL,
-    updated_at    TIMESTAMPTZ NOT NULL
+    updated_at    TIMESTAMPTZ NOT NULL,
+    vbank_due     TIMESTAMPTZ
 );
 CREATE INDEX IF NOT EXISTS payments_by_order ON payments (merchant_uid);
 
@@ -113,4 +114,13 @@ CREATE TABLE IF NOT EXISTS job_leases (
 CREATE TABLE IF NOT EXISTS database_marks (
     name   TEXT PRIMARY KEY,
     set_at TIMESTAMPTZ NOT NULL
+);
+
+-- How far reconciliation has listed PortOne's payment changes (GET /payments/status/all with from/to):
+-- the next pass lists from here (less a margin for clock skew) to now, so a missed pass or a server
+-- that was down for a day is covered in full. One row, shared by every instance on the database.
+CREATE TABLE IF NOT EXISTS reconcile_position (
+    name         TEXT PRIMARY KEY,
+    listed_until TIMESTAMPTZ NOT NULL,
+    updated_at   TIMESTAMPTZ NOT NULL
 );

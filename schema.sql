@@ -35,7 +35,7 @@ CREATE TABLE IF NOT EXISTS orders (
     amount       TEXT NOT NULL,
     currency     TEXT NOT NULL,
     status       TEXT NOT NULL DEFAULT 'pending'
-                 CHECK (status IN ('pending', 'awaiting_deposit', 'paid', 'cancelled')),
+                 CHECK (status IN ('pending', 'awaiting_deposit', 'paid', 'partially_refunded', 'cancelled')),
     -- the one payment this order is bound to (a ready virtual account or a paid payment);
     -- UNIQUE: one payment can never settle two orders
     imp_uid      TEXT UNIQUE,
@@ -57,11 +57,16 @@ CREATE TABLE IF NOT EXISTS payments (
     paid_at       TEXT,
     -- NULL: no refund wanted; 'requested': claimed by one sync, call in flight (a claim older
     -- than the PortOne timeout was cut short by a crash and may be taken again);
-    -- 'refunded' / 'failed': outcome of our cancel call
-    refund_state  TEXT CHECK (refund_state IN ('requested', 'refunded', 'failed')),
+    -- 'refunded' / 'failed': outcome of our cancel call, or what PortOne's record later showed;
+    -- 'awaiting_account': a deposited virtual account, refunded only to a bank account the buyer
+    -- names, so it waits for the shop (POST /admin/payments/{imp_uid}/refund) and is never retried
+    refund_state  TEXT CHECK (refund_state IN ('requested', 'refunded', 'failed', 'awaiting_account')),
     refund_requested_at TEXT,
     first_seen_at TEXT NOT NULL,
-    updated_at    TEXT NOT NULL
+    updated_at    TEXT NOT NULL,
+    -- a virtual account's deposit deadline, as PortOne last reported it: reconciliation looks up
+    -- an order still awaiting a deposit past it (an expiry is no change PortOne would list)
+    vbank_due     TEXT
 );
 CREATE INDEX IF NOT EXISTS payments_by_order ON payments (merchant_uid);
 
@@ -132,4 +137,13 @@ CREATE TABLE IF NOT EXISTS job_leases (
 CREATE TABLE IF NOT EXISTS database_marks (
     name   TEXT PRIMARY KEY,
     set_at TEXT NOT NULL
+);
+
+-- How far reconciliation has listed PortOne's payment changes (GET /payments/status/all with from/to):
+-- the next pass lists from here (less a margin for clock skew) to now, so a missed pass or a server
+-- that was down for a day is covered in full. One row, shared by every instance on the database.
+CREATE TABLE IF NOT EXISTS reconcile_position (
+    name         TEXT PRIMARY KEY,
+    listed_until TEXT NOT NULL,
+    updated_at   TEXT NOT NULL
 );

@@ -14,6 +14,7 @@ const ORDER_STATUS = {
   pending: "결제 대기",
   awaiting_deposit: "입금 대기",
   paid: "결제 완료",
+  partially_refunded: "부분 환불",
   cancelled: "취소",
 };
 const SOURCE = {
@@ -40,13 +41,15 @@ const OUTCOME = {
   refund_failed: "환불 실패",
   confirmed: "승인 허용",
   confirm_refused: "승인 거부",
+  vbank_closed: "가상계좌 닫음",
+  vbank_close_failed: "가상계좌 닫기 실패",
 };
 // The rows an owner must not miss: money that should not have arrived, or did not go back.
-const ALARMING = new Set(["forgery", "refund_failed", "confirm_refused", "paid_by_other"]);
+const ALARMING = new Set(["forgery", "refund_failed", "confirm_refused", "paid_by_other", "vbank_close_failed"]);
 const GOOD = new Set(["paid", "vbank_issued", "confirmed"]);
 const REFUND_OUTCOME = {
   cancelled: "전액 환불되었습니다. 주문이 취소되었습니다.",
-  partially_cancelled: "일부 환불되었습니다. 주문은 결제 완료로 남습니다.",
+  partially_cancelled: "일부 환불되었습니다. 주문은 부분 환불 상태가 됩니다.",
 };
 // The API's refusals ({status, message}) in the owner's words; the server's message follows.
 const API_ERROR = {
@@ -55,6 +58,7 @@ const API_ERROR = {
   amount_too_large: "남은 금액보다 많이 환불할 수 없습니다.",
   refund_account_required: "가상계좌 결제는 환불받을 계좌(예금주, 은행, 계좌번호)가 필요합니다.",
   unknown_order: "그런 주문이 없습니다.",
+  unknown_payment: "이 상점의 주문에 보고된 적 없는 결제입니다.",
   bad_request: "요청을 확인해 주세요.",
   portone_timeout: "PortOne이 제때 답하지 않았습니다. 잠시 후 다시 시도하세요.",
   portone_unavailable: "PortOne에 연결할 수 없습니다. 잠시 후 다시 시도하세요.",
@@ -219,14 +223,17 @@ async function loadOrders() {
 }
 
 async function loadProblems() {
-  const [forgeries, failed, sms] = await Promise.all([admin("GET", "/admin/forgeries?limit=20"),
-    admin("GET", "/admin/refunds/failed"), admin("GET", "/admin/sms/failed?limit=20")]);
-  if (forgeries.status === 401 || failed.status === 401 || sms.status === 401) return;
-  const broken = [forgeries, failed, sms].find((answer) => !answer.ok);
+  const [forgeries, failedOnly, waiting, sms] = await Promise.all([admin("GET", "/admin/forgeries?limit=20"),
+    admin("GET", "/admin/refunds/failed"), admin("GET", "/admin/refunds/waiting"), admin("GET", "/admin/sms/failed?limit=20")]);
+  const answers = [forgeries, failedOnly, waiting, sms];
+  if (answers.some((answer) => answer.status === 401)) return;
+  const broken = answers.find((answer) => !answer.ok);
   if (broken) {
     notice("problems-message", "bad", describe(broken));
     return;
   }
+  // refunds that failed, and those only the shop can make (a deposited virtual account needs the buyer's account)
+  const failed = { data: [...waiting.data, ...failedOnly.data] };
   notice("problems-message", "bad", "");
   // The API lists history rows, newest first; one forged payment is usually reported twice
   // (browser and webhook), so the page shows each payment once, with its latest report.
@@ -242,7 +249,8 @@ async function loadProblems() {
     el("div", { className: "small" }, `${h.imp_uid || "-"} · ${time(h.created_at)}${h.reports > 1 ? ` · ${h.reports}회 보고` : ""}`))));
   $("failed-refunds").replaceChildren(...failed.data.map((p) => el("li", { dataset: { impUid: p.imp_uid } },
     orderLink(p.merchant_uid),
-    el("div", { className: "bad-text" }, `${money(subtract(p.amount, p.cancel_amount), p.currency)} 환불 안 됨 (결제 ${money(p.amount, p.currency)})`),
+    el("div", { className: "bad-text" }, `${money(subtract(p.amount, p.cancel_amount), p.currency)} 환불 안 됨 (결제 ${money(p.amount, p.currency)})`
+      + (p.refund_state === "awaiting_account" ? " · 계좌 필요" : p.refund_state === "requested" ? " · 확인 중" : "")),
     el("div", { className: "small" }, `${p.imp_uid} · ${time(p.updated_at)}`))));
   $("forgeries-count").textContent = String(forged.size);
   $("failed-refunds-count").textContent = String(failed.data.length);
@@ -271,6 +279,7 @@ async function openOrder(merchantUid) {
     $("sync-result").hidden = true;
     $("refund-result").hidden = true;
     $("refund-form").reset();
+    state.refundTarget = null;
   }
   const answer = await admin("GET", `/admin/orders/${encodeURIComponent(merchantUid)}`);
   if (request !== state.detailRequest || answer.status === 401) return;
@@ -308,15 +317,33 @@ function showDetail(detail) {
     el("td", {}, p.status),
     el("td", { className: "num" }, money(p.amount, p.currency)),
     el("td", { className: "num" }, compare(p.cancel_amount, 0) > 0 ? money(p.cancel_amount, p.currency) : "-"),
-    el("td", { className: p.refund_state === "failed" ? "bad-text" : "" }, refundState(p.refund_state)))));
+    el("td", { className: p.refund_state === "failed" || p.refund_state === "awaiting_account" ? "bad-text" : "" },
+      refundState(p.refund_state)),
+    el("td", {}, canRefund(p) ? el("button", { type: "button", className: "secondary refund-payment",
+      onclick: () => chooseRefund(p.imp_uid) }, "환불") : ""))));
   $("payments-empty").hidden = payments.length > 0;
   $("payments").hidden = payments.length === 0;
 
   $("timeline").replaceChildren(...history.map(timelineEntry));
   $("timeline-empty").hidden = history.length > 0;
 
+  if (!payments.some((p) => p.imp_uid === state.refundTarget)) state.refundTarget = order.imp_uid;
   showRefundForm(order, payments);
   $("detail").hidden = false;
+}
+
+/** Money arrived and some of it is left: any such payment of the order can be refunded, bound or not. */
+function canRefund(p) {
+  const moneyArrived = p.status === "paid" || (p.status === "cancelled" && !(p.pay_method === "vbank" && !p.paid_at));
+  return moneyArrived && compare(subtract(p.amount, p.cancel_amount), 0) > 0;
+}
+
+function chooseRefund(impUid) {
+  state.refundTarget = impUid;
+  $("refund-result").hidden = true;
+  $("refund-form").reset();
+  showRefundForm(state.detail.order, state.detail.payments);
+  $("refund-form").scrollIntoView({ block: "nearest" });
 }
 
 /** One history row: when, who reported, what PortOne said against what the order expected, and why. */
@@ -367,9 +394,9 @@ async function sync() {
   }
 }
 
-/** The order's bound payment and what is left of it, as the server last stored it. */
+/** The payment chosen for a refund (the order's own one unless another's 환불 was pressed) and what is left of it. */
 function refundable(order, payments) {
-  const payment = payments.find((p) => p.imp_uid === order.imp_uid);
+  const payment = payments.find((p) => p.imp_uid === (state.refundTarget || order.imp_uid));
   if (!payment) return null;
   return { payment, balance: subtract(payment.amount, payment.cancel_amount) };
 }
@@ -377,6 +404,9 @@ function refundable(order, payments) {
 function showRefundForm(order, payments) {
   const r = refundable(order, payments);
   const form = $("refund-form");
+  const other = r && r.payment.imp_uid !== order.imp_uid;
+  $("refund-target").hidden = !r;
+  $("refund-target").textContent = r ? `${other ? "이 주문에 연결되지 않은 결제" : "주문의 결제"} ${r.payment.imp_uid}` : "";
   if (!r || compare(r.balance, 0) <= 0) {
     form.hidden = true;
     $("refund-none").hidden = false;
@@ -418,7 +448,8 @@ function refundRequest() {
     body.refund_bank = $("refund-bank").value.trim();
     body.refund_account = $("refund-account").value.replace(/[-\s]/g, "");
   }
-  return { body, amount: amount ?? r.balance, full: amount === null || compare(amount, r.balance) === 0, currency: r.payment.currency };
+  return { body, impUid: r.payment.imp_uid, amount: amount ?? r.balance,
+    full: amount === null || compare(amount, r.balance) === 0, currency: r.payment.currency };
 }
 
 function askRefund(event) {
@@ -441,29 +472,33 @@ function askRefund(event) {
   dialog.returnValue = "";
   // the request goes out only from the dialog's own button; Esc or 그만두기 sends nothing
   dialog.onclose = () => {
-    if (dialog.returnValue === "refund") refund(order.merchant_uid, request.body);
+    if (dialog.returnValue === "refund") refund(request.impUid, request.body, request.impUid !== order.imp_uid);
   };
   dialog.showModal();
 }
 
-async function refund(merchantUid, body) {
+async function refund(impUid, body, notTheOrders) {
   $("refund-submit").disabled = true;
   notice("refund-result", "", "환불 요청 중…");
   try {
-    const answer = await admin("POST", `/admin/orders/${encodeURIComponent(merchantUid)}/refund`, body);
+    // by payment: the order's own one, or a duplicate, forged or deposited-after-the-fact one
+    const answer = await admin("POST", `/admin/payments/${encodeURIComponent(impUid)}/refund`, body);
     if (answer.status === 401) return;
     if (!answer.ok) {
       notice("refund-result", "bad", describe(answer));
       return;
     }
     $("refund-form").reset();
+    state.refundTarget = null;   // back to the order's own payment
     // the answer carries the order as it is after the refund: the page shows that, not a guess
     showDetail(answer.data.order);
     const outcome = answer.data.outcome;
+    const expected = notTheOrders || outcome === "cancelled" || outcome === "partially_cancelled";
     $("refund-result").hidden = false;
-    $("refund-result").className = `notice ${outcome === "cancelled" || outcome === "partially_cancelled" ? "ok" : "bad"}`;
+    $("refund-result").className = `notice ${expected ? "ok" : "bad"}`;
     $("refund-result").replaceChildren(
-      el("p", { id: "refund-result-text" }, REFUND_OUTCOME[outcome] || `PortOne이 환불을 받았지만 검증 결과가 예상과 다릅니다: ${OUTCOME[outcome] || outcome}`),
+      el("p", { id: "refund-result-text" }, notTheOrders ? "이 결제를 환불했습니다. 주문 상태는 주문에 연결된 결제를 따릅니다."
+        : REFUND_OUTCOME[outcome] || `PortOne이 환불을 받았지만 검증 결과가 예상과 다릅니다: ${OUTCOME[outcome] || outcome}`),
       el("p", { className: "small" }, "결과 ", el("code", { id: "refund-outcome" }, outcome)));
     $("refund-result").scrollIntoView({ block: "nearest" });
   } finally {
@@ -526,7 +561,7 @@ function payMethod(method) {
 }
 
 function refundState(value) {
-  return { requested: "요청 중", refunded: "환불됨", failed: "실패" }[value] || value || "-";
+  return { requested: "요청 중", refunded: "환불됨", failed: "실패", awaiting_account: "계좌 필요" }[value] || value || "-";
 }
 
 /** Local time as 2026-11-24 19:00:24: sortable, and the same width in every row. */

@@ -156,8 +156,10 @@ public final class App {
                         post("orders/{merchantUid}/sync", admin::sync);
                         post("orders/{merchantUid}/refund", admin::refund);
                         get("forgeries", admin::forgeries);
+                        post("payments/{impUid}/refund", admin::refundPayment);
                         get("refunds/failed", admin::failedRefunds);
                         get("sms/failed", admin::failedSms);
+                        get("refunds/waiting", admin::waitingRefunds);
                     });
                 }
                 if (handlers.sandbox() != null) {
@@ -199,7 +201,8 @@ public final class App {
             default -> "http_" + e.getStatus();
         }, e.getMessage()));
 
-        routes.exception(RefundRefusedException.class, (e, ctx) -> answer(ctx, 409, e.status(), e.getMessage()));
+        routes.exception(RefundRefusedException.class, (e, ctx) -> answer(ctx, e.status().startsWith("unknown_") ? 404 : 409,
+                e.status(), e.getMessage()));
         routes.exception(AmountRegistrationFailedException.class, (e, ctx) -> portoneFailed(ctx, e, 502,
                 "prepare_failed", "PortOne did not register the order amount; the order was not created"));
 

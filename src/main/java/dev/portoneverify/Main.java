@@ -39,6 +39,7 @@ import dev.portoneverify.portone.v2.PortOneV2Client;
 import dev.portoneverify.portone.v2.V2Credentials;
 import dev.portoneverify.portone.v2.WebhookVerifier;
 import dev.portoneverify.reconcile.LeaseDao;
+import dev.portoneverify.reconcile.PositionDao;
 import dev.portoneverify.reconcile.Reconciler;
 import dev.portoneverify.sandbox.PortOneSandbox;
 import dev.portoneverify.sandbox.SandboxMarkDao;
@@ -231,10 +232,11 @@ public final class Main {
         PortOneRouter router = new PortOneRouter(portone, portoneV2, attempts);
 
         SmsDispatcher sms = new SmsDispatcher(outbox, smsSender, clock, metrics);
+        // a refund call still unanswered after this long was cut short by a crash; a V2 refund may spend
+        // four calls: a lookup, the cancel, its one retry, the lookup after
+        Duration refundCallLimit = config.portoneTimeout().multipliedBy(4);
         PaymentSync sync = new PaymentSync(router, database.transactions(), sms,
-                new Policy(config.allowTestPayments(), config.autoCancelForgeries()), clock,
-                // a V2 refund may spend four calls: a lookup, the cancel, its one retry, the lookup after
-                config.portoneTimeout().multipliedBy(4), metrics);
+                new Policy(config.allowTestPayments(), config.autoCancelForgeries()), clock, refundCallLimit, metrics);
         V2Reports v2Reports = portoneV2 == null ? null
                 : new V2Reports(router, sync, database.transactions(), clock, metrics);
         UserDao users = jdbi.onDemand(UserDao.class);
@@ -242,11 +244,11 @@ public final class Main {
 
         ConfirmHandler confirm = new ConfirmHandler(orders, jdbi, json, clock);
         Reconciler reconciler = new Reconciler(orders, jdbi.onDemand(PaymentDao.class), jdbi.onDemand(LeaseDao.class),
-                portone, sync, clock, config.reconcileWindow(),
+                jdbi.onDemand(PositionDao.class), portone, sync, clock, config.reconcileWindow(), refundCallLimit,
                 v2Reports == null ? null : new Reconciler.V2Attempts(attempts, v2Reports));
         App.Admin admin = config.adminToken() == null ? null : new App.Admin(new AdminGuard(config.adminToken()),
                 new AdminHandler(jdbi.onDemand(AdminDao.class), orders, jdbi.onDemand(HistoryDao.class), reconciler,
-                        new Refunds(router, sync, orders, jdbi, clock), json, outbox));
+                        new Refunds(router, sync, orders, jdbi.onDemand(PaymentDao.class), jdbi, clock), json, outbox));
         BuyerTokenDao buyerTokens = jdbi.onDemand(BuyerTokenDao.class);
         BuyerAccess buyers = new BuyerAccess(buyerTokens, config.adminToken());
         App.V2 v2Handlers = portoneV2 == null ? null : new App.V2(

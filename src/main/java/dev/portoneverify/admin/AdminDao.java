@@ -5,9 +5,11 @@ import dev.portoneverify.order.OrderMapper;
 import dev.portoneverify.payment.HistoryEntry;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 
 /** Read-only queries for the shop's admin: orders by status and date, payments, forgeries, failed refunds. */
@@ -36,6 +38,10 @@ public interface AdminDao {
             """)
     int countOrders(@Bind("status") String status, @Bind("from") Instant from, @Bind("to") Instant to);
 
+    /** The order a payment PortOne reported belongs to; empty for a payment never reported for one of ours. */
+    @SqlQuery("SELECT o.* FROM orders o JOIN payments p ON p.merchant_uid = o.merchant_uid WHERE p.imp_uid = :impUid")
+    Optional<Order> orderOfPayment(@Bind("impUid") String impUid);
+
     @SqlQuery("SELECT * FROM payments WHERE merchant_uid = :merchantUid ORDER BY first_seen_at")
     List<PaymentRow> payments(@Bind("merchantUid") String merchantUid);
 
@@ -47,6 +53,20 @@ public interface AdminDao {
             """)
     List<HistoryEntry> forgeries(@Bind("limit") int limit);
 
-    @SqlQuery("SELECT * FROM payments WHERE refund_state = 'failed' ORDER BY updated_at DESC")
-    List<PaymentRow> failedRefunds();
+    /**
+     * Refunds in {@code states}, newest first, each with the latest history row's detail as its reason:
+     * failed or still claimed ('requested': in flight, or cut short by a crash until the next pass
+     * settles it), or waiting for the shop ('awaiting_account').
+     */
+    @SqlQuery("""
+            SELECT p.imp_uid, p.merchant_uid, p.status, p.amount, p.cancel_amount, p.currency, p.pay_method,
+                   p.refund_state, p.refund_requested_at, p.updated_at,
+                   (SELECT h.detail FROM payment_history h WHERE h.imp_uid = p.imp_uid ORDER BY h.id DESC LIMIT 1) AS reason
+              FROM payments p
+             WHERE p.refund_state IN (<states>)
+             ORDER BY p.updated_at DESC
+             LIMIT 1000
+            """)
+    @RegisterConstructorMapper(RefundRow.class)
+    List<RefundRow> refunds(@BindList("states") List<String> states);
 }

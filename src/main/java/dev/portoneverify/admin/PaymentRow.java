@@ -14,6 +14,7 @@ public record PaymentRow(
         String payMethod,
         boolean sandbox,
         Instant paidAt,
+        Instant vbankDue,
         String refundState,
         Instant firstSeenAt,
         Instant updatedAt) {}

@@ -2,11 +2,13 @@ package dev.portoneverify.order;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -36,13 +38,21 @@ public interface OrderDao {
     @SqlQuery("SELECT * FROM orders WHERE merchant_uid = :merchantUid <forUpdate>")
     Optional<Order> findForUpdate(@Bind("merchantUid") String merchantUid);
 
-    /** Orders that may still be paid, oldest first: what reconciliation looks at. */
+    /**
+     * Orders that may still be paid and for which a V2 paymentId was issued, oldest first: what
+     * reconciliation asks PortOne V2 about (V2 has no listing of changes, so these are looked up one by one).
+     */
     @SqlQuery("""
-            SELECT * FROM orders
-             WHERE status IN ('pending', 'awaiting_deposit') AND created_at >= :since
-             ORDER BY created_at LIMIT :limit
+            SELECT * FROM orders o
+             WHERE o.status IN ('pending', 'awaiting_deposit') AND o.created_at >= :since
+               AND EXISTS (SELECT 1 FROM payment_attempts a WHERE a.merchant_uid = o.merchant_uid)
+             ORDER BY o.created_at LIMIT :limit
             """)
-    List<Order> open(@Bind("since") Instant since, @Bind("limit") int limit);
+    List<Order> openWithV2Attempts(@Bind("since") Instant since, @Bind("limit") int limit);
+
+    /** Which of these merchant_uids are orders of ours (PortOne lists every payment of the merchant). */
+    @SqlQuery("SELECT merchant_uid FROM orders WHERE merchant_uid IN (<merchantUids>)")
+    List<String> existing(@BindList("merchantUids") Collection<String> merchantUids);
 
     /** A V2 payment's id (in the imp_uid column) is one of our payment_attempts. */
     @SqlQuery("""
@@ -70,9 +80,22 @@ public interface OrderDao {
     int markAwaitingDeposit(@Bind("merchantUid") String merchantUid, @Bind("impUid") String impUid,
                             @Bind("now") Instant now);
 
+    /**
+     * Part of the payment was refunded: the order's own payment (paid, or a virtual account deposited
+     * into), or a payment that binds an order still waiting for one and was partly refunded already.
+     */
+    @SqlUpdate("""
+            UPDATE orders SET status = 'partially_refunded', imp_uid = :impUid, updated_at = :now
+             WHERE merchant_uid = :merchantUid
+               AND (status IN ('pending', 'awaiting_deposit') OR (status = 'paid' AND imp_uid = :impUid))
+            """)
+    int markPartiallyRefunded(@Bind("merchantUid") String merchantUid, @Bind("impUid") String impUid,
+                              @Bind("now") Instant now);
+
     @SqlUpdate("""
             UPDATE orders SET status = 'cancelled', updated_at = :now
-             WHERE merchant_uid = :merchantUid AND imp_uid = :impUid AND status IN ('paid', 'awaiting_deposit')
+             WHERE merchant_uid = :merchantUid AND imp_uid = :impUid
+               AND status IN ('paid', 'partially_refunded', 'awaiting_deposit')
             """)
     int markCancelled(@Bind("merchantUid") String merchantUid, @Bind("impUid") String impUid,
                       @Bind("now") Instant now);

@@ -7,7 +7,11 @@ import java.util.Locale;
 public enum OrderStatus {
     PENDING,
     AWAITING_DEPOSIT,
+    /** Paid in full: the bound payment's balance (amount - cancel_amount) is the order's amount. */
     PAID,
+    /** Part of the bound payment was refunded; some of it is still held. */
+    PARTIALLY_REFUNDED,
+    /** Closed: refunded in full, or its virtual account was revoked before any deposit. */
     CANCELLED;
 
     @JsonValue

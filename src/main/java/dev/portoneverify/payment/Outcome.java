@@ -2,15 +2,19 @@ package dev.portoneverify.payment;
 
 /**
  * What {@link PaymentSync#sync} tells its caller. {@code merchantUid} is the payment's own order
- * id as PortOne reports it (null when PortOne knows no such payment).
+ * id as PortOne reports it (null when PortOne knows no such payment); {@code orderChanged} says
+ * whether this report moved the order to another state.
  */
-public record Outcome(Verdict verdict, String impUid, String merchantUid, Refund refund, String failReason) {
+public record Outcome(Verdict verdict, String impUid, String merchantUid, Refund refund, String failReason,
+                      boolean orderChanged) {
 
     public enum Refund {
         /** No refund was due, or another report of the same payment already handled it. */
         NONE,
         REFUNDED,
         /** Due, but PortOne did not carry it out; the next report of this payment tries again. */
-        FAILED
+        FAILED,
+        /** Due, but only the shop can make it: a deposited virtual account needs the buyer's bank account. */
+        WAITING
     }
 }

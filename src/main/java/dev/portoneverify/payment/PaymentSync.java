@@ -9,6 +9,8 @@ import dev.portoneverify.portone.Payment;
 import dev.portoneverify.portone.PortOneApi;
 import dev.portoneverify.portone.PortOneException;
 import dev.portoneverify.portone.PortOneNotFoundException;
+import dev.portoneverify.portone.PortOneTimeoutException;
+import dev.portoneverify.portone.PortOneUnavailableException;
 import dev.portoneverify.portone.Vbank;
 import dev.portoneverify.sms.SmsDispatcher;
 import dev.portoneverify.sms.SmsOutboxDao;
@@ -36,7 +38,8 @@ import org.slf4j.LoggerFactory;
  *       the previous one left: the change happens once. On SQLite the transaction is shared with
  *       other reports queued meanwhile ({@link Transactions}), each still deciding on what the one
  *       before it left.</li>
- *   <li>After commit: refund if this report claimed it, and wake the SMS dispatcher.</li>
+ *   <li>After commit: refund if this report claimed it, close a virtual account nobody should pay into
+ *       any more, and wake the SMS dispatcher.</li>
  * </ol>
  *
  * <p>Thread-safe. Throws {@link PortOneException} (other than not-found) when PortOne cannot
@@ -75,7 +78,7 @@ public final class PaymentSync {
             // no history row: anyone can make up imp_uids, and each would be a row (issue 15)
             log.info("sync imp_uid={} source={}: unknown to PortOne", LogSafe.of(impUid), source.wire());
             observer.verified(source, Verdict.UNKNOWN_PAYMENT);
-            return new Outcome(Verdict.UNKNOWN_PAYMENT, impUid, null, Outcome.Refund.NONE, null);
+            return new Outcome(Verdict.UNKNOWN_PAYMENT, impUid, null, Outcome.Refund.NONE, null, false);
         }
 
         return apply(payment, source);
@@ -98,8 +101,13 @@ public final class PaymentSync {
             sms.wake();
         }
         Outcome.Refund refund = applied.refundClaimed() ? refund(payment, applied.order(), decision, source)
+                : decision.refund() && decision.refundWaitsForShop() ? Outcome.Refund.WAITING
                 : Outcome.Refund.NONE;
-        return new Outcome(decision.verdict(), payment.impUid(), payment.merchantUid(), refund, payment.failReason());
+        if (decision.closeVbank() != null) {
+            closeVbank(decision.closeVbank(), applied.order(), payment, decision, source);
+        }
+        return new Outcome(decision.verdict(), payment.impUid(), payment.merchantUid(), refund, payment.failReason(),
+                decision.transition() != Transition.NONE);
     }
 
     private record Applied(Order order, Decision decision, boolean refundClaimed, boolean smsQueued) {}
@@ -112,14 +120,14 @@ public final class PaymentSync {
         Order order = orders.findForUpdate(payment.merchantUid()).orElse(null);
         Decision decision = PaymentRules.decide(order, payment, policy, now);
         if (order != null) {
-            payments.upsert(payment.impUid(), order.merchantUid(), payment.rawStatus(), payment.amount(),
-                    payment.cancelAmount(), payment.currency(), payment.payMethod(), payment.sandbox(),
-                    payment.paidAt(), now);
+            payments.upsert(order.merchantUid(), payment, now);
         }
         boolean smsQueued = false;
         switch (decision.transition()) {
             case NONE -> { }
             case TO_PAID -> applied(orders.markPaid(order.merchantUid(), payment.impUid(), now), decision);
+            case TO_PARTIALLY_REFUNDED ->
+                    applied(orders.markPartiallyRefunded(order.merchantUid(), payment.impUid(), now), decision);
             case TO_CANCELLED -> applied(orders.markCancelled(order.merchantUid(), payment.impUid(), now), decision);
             case REOPENED -> applied(orders.reopen(order.merchantUid(), payment.impUid(), now), decision);
             case TO_AWAITING_DEPOSIT -> {
@@ -127,8 +135,13 @@ public final class PaymentSync {
                 smsQueued = vbankIssued(transaction, order, payment, now);
             }
         }
-        boolean refundClaimed = decision.refund()
-                && payments.claimRefund(payment.impUid(), now, now.minus(refundCallLimit)) == 1;
+        boolean refundClaimed = false;
+        if (decision.refund() && decision.refundWaitsForShop()) {
+            // only the shop can name the buyer's bank account: no PortOne call now, nor on any later pass
+            payments.awaitShop(payment.impUid(), now);
+        } else if (decision.refund()) {
+            refundClaimed = payments.claimRefund(payment.impUid(), now, now.minus(refundCallLimit)) == 1;
+        }
         HistoryDao history = transaction.dao(HistoryDao.class);
         // a payment for no order of ours is recorded once, however often it is reported (issue 15)
         if (order != null || !history.exists(payment.impUid(), payment.merchantUid(), decision.verdict().wire())) {
@@ -136,6 +149,15 @@ public final class PaymentSync {
                     source.wire(), payment.rawStatus(), payment.amount(), payment.currency(),
                     order == null ? null : order.amount(), order == null ? null : order.currency(),
                     decision.verdict().wire(), decision.transition() != Transition.NONE, decision.detail(), now));
+        }
+        if (order != null && payment.balance().signum() <= 0
+                && payments.settleRefunded(payment.impUid(), now, now.minus(refundCallLimit)) == 1) {
+            // a refund whose answer was lost, or that a crash cut short, or that the shop made elsewhere
+            history.insert(new HistoryEntry(0, payment.impUid(), order.merchantUid(), source.wire(),
+                    payment.rawStatus(), payment.amount(), payment.currency(), order.amount(), order.currency(),
+                    "refunded", false, "PortOne's record settles the refund: " + payment.cancelAmount().toPlainString()
+                    + " of " + payment.amount().toPlainString() + " " + payment.currency() + " refunded, nothing left",
+                    now));
         }
         return new Applied(order, decision, refundClaimed, smsQueued);
     }
@@ -167,9 +189,7 @@ public final class PaymentSync {
                 Instant now = clock.instant();
                 PaymentDao payments = transaction.dao(PaymentDao.class);
                 payments.setRefundState(payment.impUid(), "refunded", now);
-                payments.upsert(after.impUid(), order.merchantUid(), after.rawStatus(),
-                        after.amount(), after.cancelAmount(), after.currency(), after.payMethod(), after.sandbox(),
-                        after.paidAt(), now);
+                payments.upsert(order.merchantUid(), after, now);
                 recordRefund(transaction, after, order, source, "refunded",
                         "refunded " + payment.balance().toPlainString() + " " + payment.currency(), now);
             });
@@ -178,15 +198,48 @@ public final class PaymentSync {
             observer.refunded(true);
             return Outcome.Refund.REFUNDED;
         } catch (PortOneException e) {
+            // PortOne may have refunded and only its answer was lost (a reset, a 5xx, a timeout): the
+            // next reconciliation pass settles it from the payment's balance, or retries with checksum
+            String detail = e instanceof PortOneUnavailableException || e instanceof PortOneTimeoutException
+                    ? e.getMessage() + "; PortOne's answer was lost: the next reconciliation pass settles the refund "
+                            + "from PortOne's record" : e.getMessage();
             transactions.useTransaction(transaction -> {
                 Instant now = clock.instant();
                 transaction.dao(PaymentDao.class).setRefundState(payment.impUid(), "failed", now);
-                recordRefund(transaction, payment, order, source, "refund_failed", e.getMessage(), now);
+                recordRefund(transaction, payment, order, source, "refund_failed", detail, now);
             });
             log.error("REFUND FAILED imp_uid={} merchant_uid={}: {}", LogSafe.of(payment.impUid()), order.merchantUid(),
                     LogSafe.of(e.getMessage()));
             observer.refunded(false);
             return Outcome.Refund.FAILED;
+        }
+    }
+
+    /**
+     * Revokes a virtual account nobody should pay into any more (its order is paid, closed, or it was
+     * forged), so the buyer cannot deposit money the shop would have to send back by bank transfer.
+     * A PortOne refusal (a PG that cannot revoke, an account already paid) is recorded, never thrown.
+     */
+    private void closeVbank(String impUid, Order order, Payment reported, Decision decision, Source source) {
+        String why = !impUid.equals(reported.impUid()) ? "order " + order.merchantUid() + " is now paid by " + reported.impUid()
+                : decision.verdict() == Verdict.FORGERY ? "its amount does not match the order's"
+                : "order " + order.merchantUid() + " is already " + order.status().wire() + " by " + order.impUid();
+        try {
+            Payment after = portone.closeVbank(impUid);
+            transactions.useTransaction(transaction -> {
+                Instant now = clock.instant();
+                transaction.dao(PaymentDao.class).upsert(order.merchantUid(), after, now);
+                recordRefund(transaction, after, order, source, "vbank_closed",
+                        "virtual account closed at PortOne (" + why + "): nobody can deposit into it any more", now);
+            });
+            log.info("closed virtual account imp_uid={} merchant_uid={}: {}", impUid, order.merchantUid(), why);
+        } catch (PortOneException e) {
+            transactions.useTransaction(transaction -> transaction.dao(HistoryDao.class).insert(new HistoryEntry(0,
+                    impUid, order.merchantUid(), source.wire(), null, null, null, order.amount(), order.currency(),
+                    "vbank_close_failed", false, "could not close the virtual account (" + why + "): " + e.getMessage()
+                    + "; a deposit into it waits for the shop to refund it to the buyer's bank account", clock.instant())));
+            log.warn("could not close virtual account imp_uid={} merchant_uid={}: {}", impUid, order.merchantUid(),
+                    e.getMessage());
         }
     }
 

@@ -47,6 +47,15 @@ public final class PortOneRouter implements PortOneApi {
         return v1().cancel(request);
     }
 
+    @Override
+    public Payment closeVbank(String id) {
+        Optional<String> order = v2Order(id);
+        if (order.isPresent()) {
+            return v2.closeVbank(id).boundTo(order.get());
+        }
+        return v1().closeVbank(id);
+    }
+
     private PortOneApi v1() {
         if (v1 == null) {
             // V2 only: an id that is not one of our paymentIds names no payment of this shop

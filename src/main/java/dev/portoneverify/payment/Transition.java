@@ -5,6 +5,8 @@ public enum Transition {
     NONE,
     TO_PAID,
     TO_AWAITING_DEPOSIT,
+    /** Part of the bound payment was refunded (or the payment that binds the order already was). */
+    TO_PARTIALLY_REFUNDED,
     TO_CANCELLED,
     /** The bound virtual account failed: the order is payable again. */
     REOPENED

@@ -39,7 +39,7 @@ public final class V2Reports {
         if (order.isEmpty()) {
             log.info("sync payment_id={} source={}: not a paymentId issued here", paymentId, source.wire());
             observer.verified(source, Verdict.UNKNOWN_ORDER, PortOneVersion.V2);
-            return new Outcome(Verdict.UNKNOWN_ORDER, paymentId, null, Outcome.Refund.NONE, null);
+            return new Outcome(Verdict.UNKNOWN_ORDER, paymentId, null, Outcome.Refund.NONE, null, false);
         }
         Payment payment;
         try {
@@ -54,7 +54,7 @@ public final class V2Reports {
             }
             log.info("sync payment_id={} source={}: unknown to PortOne", paymentId, source.wire());
             observer.verified(source, Verdict.UNKNOWN_PAYMENT, PortOneVersion.V2);
-            return new Outcome(Verdict.UNKNOWN_PAYMENT, paymentId, null, Outcome.Refund.NONE, null);
+            return new Outcome(Verdict.UNKNOWN_PAYMENT, paymentId, null, Outcome.Refund.NONE, null, false);
         }
         return sync.apply(payment, source);
     }

@@ -19,4 +19,15 @@ public interface PortOneApi {
      * refunds twice.
      */
     Payment cancel(CancelRequest request);
+
+    /**
+     * Revokes a virtual account nobody has paid into yet, so the buyer can no longer deposit into it;
+     * returns the payment as it is afterwards. Only V1 has it here ({@code DELETE /vbanks/{imp_uid}}): a
+     * generation without it refuses like PortOne refuses a PG that cannot revoke, and the caller records
+     * that refusal as it records any other.
+     */
+    default Payment closeVbank(String id) {
+        throw new PortOneApiException("closeVbank: this PortOne generation's client cannot revoke a virtual account",
+                0, 0, null);
+    }
 }

@@ -25,6 +25,8 @@ import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -40,8 +42,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Client for the PortOne V1 calls this project makes: the access token, a payment by {@code imp_uid}
- * or by {@code merchant_uid}, registering an order's amount in advance ({@code prepare}) and cancel
- * (PortOne's V1 API reference; what we rely on is summed up in README "The verification rules").
+ * or by {@code merchant_uid}, the payments that changed in a time window ({@code GET /payments/status}),
+ * registering an order's amount in advance ({@code prepare}), cancel, and revoking a virtual account
+ * ({@code DELETE /vbanks}) (PortOne's V1 API reference; what we rely on is summed up in README "The
+ * verification rules").
  *
  * <p>Thread-safe; share one instance. The access token is cached and refreshed by one caller at a
  * time. Every failure is a {@link PortOneException} subtype; bad arguments are
@@ -55,8 +59,12 @@ public final class PortOneClient implements PortOneApi {
     /** PortOne messages are short Korean sentences; a long one is not a message and stays out of logs. */
     private static final int MAX_MESSAGE_CHARS = 200;
     private static final Duration READ_RETRY_PAUSE = Duration.ofMillis(200);
+    /** PortOne's largest page of {@code GET /payments/status/{status}}. */
+    public static final int MAX_PAGE_LIMIT = 1000;
     /** A payment answer is a few kilobytes; anything past this is not PortOne's. */
     private static final int MAX_ANSWER_BYTES = 1024 * 1024;
+    /** A page of {@link #listPayments} holds up to {@link #MAX_PAGE_LIMIT} payments: this much for each. */
+    private static final int MAX_LISTED_PAYMENT_BYTES = 8 * 1024;
     /** How long an imp_uid PortOne called unknown is answered unknown without asking again. */
     static final Duration UNKNOWN_PAYMENT_REMEMBERED = Duration.ofSeconds(10);
     /** {@link #checkCredentials()} asks PortOne for a token at most this often. */
@@ -76,6 +84,8 @@ public final class PortOneClient implements PortOneApi {
     private final PortOneObserver observer;
 
     private final AtomicReference<AccessToken> token = new AtomicReference<>();
+    /** PortOne's clock minus ours, as the latest getToken's {@code now} showed it (to the second). */
+    private final AtomicReference<Duration> clockOffset = new AtomicReference<>(Duration.ZERO);
     private final ReentrantLock tokenRefresh = new ReentrantLock();
 
     private record AccessToken(String value, Instant refreshAt) {}
@@ -227,6 +237,63 @@ public final class PortOneClient implements PortOneApi {
     }
 
     /**
+     * PortOne's time now, by its own clock: ours corrected by the {@code now} its latest access token
+     * came with (ours as it is before any token was fetched). For time windows PortOne filters by its
+     * own timestamps, such as {@link #listPayments}.
+     */
+    public Instant portoneNow() {
+        return clock.instant().plus(clockOffset.get());
+    }
+
+    /**
+     * {@code GET /payments/status/{payment_status}}: one page of the payments whose current status is
+     * {@code status} ({@code null}: every status, PortOne's {@code all}) and whose time for that status
+     * (started for ready, paid, cancelled, failed) lies in {@code [from, to]}, both inclusive. PortOne
+     * allows at most 90 days between them, and at most 1,000 per page.
+     *
+     * @param page    from 1
+     * @param sorting PortOne's {@code sorting} ({@code -started}, {@code updated}, ...), or null for its default
+     */
+    public PaymentPage listPayments(PaymentStatus status, Instant from, Instant to, int page, int limit, String sorting) {
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
+        if (page < 1 || limit < 1 || limit > MAX_PAGE_LIMIT || from.isAfter(to)) {
+            throw new IllegalArgumentException("page from 1, limit 1.." + MAX_PAGE_LIMIT + ", from not after to");
+        }
+        String path = "/payments/status/" + (status == null ? "all" : status.name().toLowerCase(Locale.ROOT));
+        String query = "page=" + page + "&limit=" + limit + "&from=" + from.getEpochSecond() + "&to=" + to.getEpochSecond()
+                + (sorting == null ? "" : "&sorting=" + URLEncoder.encode(sorting, UTF_8));
+        Reply reply = read("listPayments", path, query);
+        JsonNode r = reply.response();
+        JsonNode list = r.path("list");
+        if (!r.isObject() || !isLong(r.path("total")) || !isLong(r.path("previous")) || !isLong(r.path("next"))
+                || !(list.isArray() || list.isMissingNode() || list.isNull())) {
+            throw bad(reply, "a payment list without integer `total`, `previous`, `next` and an array `list`");
+        }
+        List<Payment> payments = new ArrayList<>();
+        for (JsonNode p : list) {
+            payments.add(parsePayment(reply, p));
+        }
+        return new PaymentPage(r.path("total").longValue(), r.path("previous").intValue(), r.path("next").intValue(),
+                List.copyOf(payments));
+    }
+
+    /**
+     * {@code DELETE /vbanks/{imp_uid}}: revokes a virtual account nobody has paid into yet, so that the
+     * buyer can no longer deposit into it. Returns the payment as it is afterwards. PortOne refuses an
+     * account that is not awaiting a deposit, and PGs that cannot revoke, with a {@link PortOneApiException}
+     * (or 400/404 as a {@link PortOneBadResponseException} / {@link PortOneNotFoundException}).
+     */
+    @Override
+    public Payment closeVbank(String impUid) {
+        Objects.requireNonNull(impUid, "impUid");
+        if (impUid.isBlank()) {
+            throw new IllegalArgumentException("impUid must not be blank");
+        }
+        return parsePayment(authorized("closeVbank", "DELETE", "/vbanks/" + encodePathSegment(impUid), null, null));
+    }
+
+    /**
      * Reads are safe to repeat, so one that PortOne refused or dropped (5xx, connection reset) is
      * tried once more after a short pause. Not after a timeout: that already spent the caller's time.
      * A cancel is never repeated here: its callers retry it, with {@code checksum}, after a fresh lookup.
@@ -330,6 +397,7 @@ public final class PortOneClient implements PortOneApi {
         }
         // PortOne's clock and ours may disagree by hours; only the difference of its own two numbers is
         // meaningful, so the expiry is measured from when we received the token.
+        clockOffset.set(Duration.ofSeconds(now.longValue() - receivedAt.getEpochSecond()));
         long lifetime = Math.max(0, expiredAt.longValue() - now.longValue());
         long margin = Math.min(REFRESH_MARGIN_SECONDS, lifetime / 2);
         Instant refreshAt = receivedAt.plusSeconds(lifetime - margin);
@@ -342,7 +410,8 @@ public final class PortOneClient implements PortOneApi {
         long started = System.nanoTime();
         String result = "error";
         try {
-            Reply reply = exchange(method, path, query, body, accessToken);
+            Reply reply = exchange(method, path, query, body, accessToken,
+                    endpoint.equals("listPayments") ? MAX_PAGE_LIMIT * MAX_LISTED_PAYMENT_BYTES : MAX_ANSWER_BYTES);
             result = "ok";
             return reply;
         } catch (PortOneTimeoutException e) {
@@ -369,7 +438,8 @@ public final class PortOneClient implements PortOneApi {
      * The one way to PortOne. Checks the HTTP status and the envelope's integer {@code code}, because
      * PortOne uses both: 401/404 with code -1, and refusals as HTTP 200 with a non-zero code.
      */
-    private Reply exchange(String method, String path, String query, JsonNode body, String accessToken) {
+    private Reply exchange(String method, String path, String query, JsonNode body, String accessToken,
+                           int maxAnswerBytes) {
         String call = method + " " + path;
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path + (query == null ? "" : "?" + query)))
                 .timeout(requestTimeout)
@@ -387,7 +457,7 @@ public final class PortOneClient implements PortOneApi {
         // The whole exchange, headers and body, within requestTimeout: the request's own timeout ends
         // when the headers arrive, and a body trickled a byte a second would hold the caller for
         // minutes (issue 15). Cancelling the future aborts the exchange and frees the connection.
-        CompletableFuture<HttpResponse<String>> pending = http.sendAsync(request.build(), BoundedBody.handler(MAX_ANSWER_BYTES));
+        CompletableFuture<HttpResponse<String>> pending = http.sendAsync(request.build(), BoundedBody.handler(maxAnswerBytes));
         try {
             response = pending.get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -474,7 +544,10 @@ public final class PortOneClient implements PortOneApi {
 
     /** Hand-parsed so that a missing or mistyped required field fails loudly instead of defaulting. */
     private static Payment parsePayment(Reply reply) {
-        JsonNode p = reply.response();
+        return parsePayment(reply, reply.response());
+    }
+
+    private static Payment parsePayment(Reply reply, JsonNode p) {
         if (!p.isObject()) {
             throw bad(reply, "no payment object in `response`");
         }

@@ -131,10 +131,12 @@ class AdminApiTest {
     }
 
     @Test
-    void a_partial_refund_keeps_the_order_paid_and_a_second_one_checks_the_new_balance() {
+    void a_partial_refund_makes_the_order_partly_refunded_and_a_second_one_checks_the_new_balance() {
         String order = paidOrder("imp_964000000001", 15000);
 
         Answer first = post("/admin/orders/" + order + "/refund", Map.of("reason", "부분 환불", "amount", 5000));
+        assertEquals("partially_refunded", server.orderStatus(order));
+        assertEquals(5000, server.get("/orders/" + order).body().get("refunded_amount").asInt());
         Answer tooMuch = post("/admin/orders/" + order + "/refund", Map.of("reason", "너무 많이", "amount", 12000));
         Answer rest = post("/admin/orders/" + order + "/refund", Map.of("reason", "나머지"));
 
@@ -175,6 +177,38 @@ class AdminApiTest {
         assertEquals(409, answer.status());
         assertEquals("nothing_to_refund", answer.text("status"));
         assertEquals(404, post("/admin/orders/order_unknown/refund", Map.of("reason", "x")).status());
+    }
+
+    @Test
+    void a_duplicate_is_refunded_by_its_own_imp_uid_and_the_order_keeps_its_payment() {
+        try (TestServer manual = TestServer.start(Map.of("ADMIN_TOKEN", TOKEN, "AUTO_CANCEL_FORGERIES", "false"))) {
+            String order = manual.createOrder(15000);
+            manual.portone.putPayment(FakePortOne.payment("imp_968000000001", order, 15000, "paid"));
+            manual.complete("imp_968000000001", order);
+            manual.portone.putPayment(FakePortOne.payment("imp_968000000002", order, 15000, "paid"));
+            assertEquals("already_paid", manual.complete("imp_968000000002", order).text("status"));
+
+            Answer refund = manual.postJson("/admin/payments/imp_968000000002/refund", Map.of("reason", "중복 결제"), AUTH);
+
+            assertEquals(200, refund.status(), refund.raw());
+            assertEquals("paid", refund.body().at("/order/order/status").asText());
+            assertEquals("imp_968000000001", refund.body().at("/order/order/imp_uid").asText());
+            assertEquals(1, manual.portone.cancels().size());
+            assertTrue(manual.portone.cancels().get(0).body().contains("\"imp_uid\":\"imp_968000000002\""));
+            assertEquals(0, manual.get("/orders/" + order).body().get("refunded_amount").asInt());
+        }
+    }
+
+    @Test
+    void a_payment_never_reported_for_one_of_our_orders_cannot_be_refunded_by_payment() {
+        server.portone.putPayment(FakePortOne.payment("imp_969000000001", "order_elsewhere", 15000, "paid"));
+
+        Answer unknown = post("/admin/payments/imp_969000000001/refund", Map.of("reason", "x"));
+
+        assertEquals(404, unknown.status());
+        assertEquals("unknown_payment", unknown.text("status"));
+        assertEquals(0, server.portone.cancels().size());
+        assertEquals(400, post("/admin/payments/" + "i".repeat(65) + "/refund", Map.of("reason", "x")).status());
     }
 
     @Test

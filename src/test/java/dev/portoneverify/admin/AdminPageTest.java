@@ -165,7 +165,7 @@ class AdminPageTest {
         WebElement refund = browser.find("#timeline li[data-outcome=refunded]");
         assertTrue(refund.getText().contains("환불"), refund.getText());
         assertEquals("pending", browser.find("#order-status").getDomAttribute("data-status"));
-        assertEquals("환불됨", browser.text("#payments-body tr td:last-child"));
+        assertEquals("환불됨", browser.text("#payments-body tr td:nth-child(6)"));
         assertFalse(browser.find("#refund-form").isDisplayed(), "a forged payment is not the order's to refund");
         browser.screenshot("admin-forgery-timeline");
     }
@@ -232,10 +232,49 @@ class AdminPageTest {
         browser.click("#confirm-refund");
 
         browser.awaitText("#refund-outcome", "partially_cancelled");
-        assertEquals("paid", shop.get("/orders/" + order).path("status").asText());
+        assertEquals("partially_refunded", shop.get("/orders/" + order).path("status").asText());
+        assertEquals("부분 환불", browser.text("#order-status"));
         assertEquals(9000, shop.get("/sandbox/payments/" + impUid).path("cancel_amount").asInt());
         assertEquals("전액 80,000 KRW", browser.find("#refund-amount").getDomProperty("placeholder"));
         browser.screenshot("admin-vbank-partial-refund");
+    }
+
+    @Test
+    void a_deposit_after_a_card_paid_waits_for_the_shop_who_refunds_that_payment_from_its_own_button() {
+        // every webhook lost, so the abandoned account is still open when the buyer deposits into it
+        shop.close();
+        shop = SandboxShop.start(Map.of("ADMIN_TOKEN", TOKEN, "WEBHOOK_ALLOWED_IPS", "203.0.113.9"));
+        browser.open(shop.url("/admin.html"));
+        String order = shop.order("기계식 키보드", 89000);
+        String vbank = shop.ok("/sandbox/payments", Map.of("merchant_uid", order, "amount", 89000, "pay_method", "vbank"))
+                .get("imp_uid").asText();
+        String card = shop.ok("/sandbox/payments", Map.of("merchant_uid", order, "amount", 89000)).get("imp_uid").asText();
+        shop.ok("/payments/complete", Map.of("imp_uid", card, "merchant_uid", order));
+        shop.ok("/sandbox/payments/" + vbank + "/deposit", Map.of());
+        shop.reconciler().runOnce();
+
+        signIn(TOKEN);
+        awaitOrders("all:1");
+        await("the refund waiting for an account", () -> browser.text("#failed-refunds").contains("계좌 필요"));
+        browser.click("#orders-body a[data-merchant-uid='" + order + "']");
+        awaitDetail(order);
+        browser.click("#payments-body tr[data-imp-uid='" + vbank + "'] button.refund-payment");
+        await("the form for the deposited account", () -> browser.text("#refund-target").contains(vbank)
+                && browser.find("#refund-vbank").isDisplayed());
+        type("#refund-reason", "중복 입금");
+        type("#refund-holder", "홍길동");
+        type("#refund-bank", "004");
+        type("#refund-account", "123-456-789012");
+        browser.click("#refund-submit");
+        await("the confirmation dialog", () -> browser.find("#refund-dialog").isDisplayed());
+        assertEquals("전액 89000 KRW 환불", browser.text("#confirm-amount").replace(",", ""));
+        browser.click("#confirm-refund");
+
+        browser.awaitText("#refund-result-text", "이 결제를 환불했습니다. 주문 상태는 주문에 연결된 결제를 따릅니다.");
+        assertEquals(89000, shop.get("/sandbox/payments/" + vbank).path("cancel_amount").asInt());
+        assertEquals(0, shop.get("/sandbox/payments/" + card).path("cancel_amount").asInt());
+        assertEquals("paid", shop.get("/orders/" + order).path("status").asText());
+        browser.screenshot("admin-refund-by-payment");
     }
 
     @Test

@@ -291,7 +291,7 @@ class CompletePaymentTest {
     }
 
     @Test
-    void a_full_cancel_of_the_paid_payment_cancels_the_order_and_a_partial_one_keeps_it_paid() {
+    void a_full_cancel_of_the_paid_payment_cancels_the_order_and_a_partial_one_makes_it_partly_refunded() {
         String order = server.createOrder(15000);
         Map<String, Object> payment = FakePortOne.payment("imp_100000000020", order, 15000, "paid");
         server.portone.putPayment(payment);
@@ -301,12 +301,14 @@ class CompletePaymentTest {
         payment.put("cancel_amount", 5000);
         server.portone.putPayment(payment);
         assertEquals("partially_cancelled", server.webhook("imp_100000000020", order, "cancelled").text("status"));
-        assertEquals("paid", server.orderStatus(order));
+        assertEquals("partially_refunded", server.orderStatus(order));
+        assertEquals(5000, server.get("/orders/" + order).body().get("refunded_amount").asInt());
 
         payment.put("cancel_amount", 15000);
         server.portone.putPayment(payment);
         assertEquals("cancelled", server.webhook("imp_100000000020", order, "cancelled").text("status"));
         assertEquals("cancelled", server.orderStatus(order));
+        assertEquals(15000, server.get("/orders/" + order).body().get("refunded_amount").asInt());
     }
 
     @Test

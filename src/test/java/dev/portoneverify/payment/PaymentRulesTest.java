@@ -138,11 +138,13 @@ class PaymentRulesTest {
     }
 
     @Test
-    void only_a_full_cancel_of_the_bound_payment_cancels_the_order() {
+    void only_a_full_cancel_of_the_bound_payment_cancels_the_order_and_a_partial_one_makes_it_partly_refunded() {
         assertEquals(Transition.TO_CANCELLED, PaymentRules.decide(order(OrderStatus.PAID, "imp_1"),
                 payment("imp_1", PaymentStatus.CANCELLED, "15000", "15000"), STRICT, NOW).transition());
-        assertEquals(Verdict.PARTIALLY_CANCELLED, PaymentRules.decide(order(OrderStatus.PAID, "imp_1"),
-                payment("imp_1", PaymentStatus.CANCELLED, "15000", "5000"), STRICT, NOW).verdict());
+        Decision partial = PaymentRules.decide(order(OrderStatus.PAID, "imp_1"),
+                payment("imp_1", PaymentStatus.CANCELLED, "15000", "5000"), STRICT, NOW);
+        assertEquals(Verdict.PARTIALLY_CANCELLED, partial.verdict());
+        assertEquals(Transition.TO_PARTIALLY_REFUNDED, partial.transition());
         Decision refundedDuplicate = PaymentRules.decide(order(OrderStatus.PAID, "imp_1"),
                 payment("imp_2", PaymentStatus.CANCELLED, "15000", "15000"), STRICT, NOW);
         assertEquals(Transition.NONE, refundedDuplicate.transition());
@@ -158,6 +160,63 @@ class PaymentRulesTest {
         assertEquals(Verdict.FORGERY, d.verdict());
         assertFalse(d.refund());
         assertTrue(d.detail().contains("nothing left to refund"), d.detail());
+    }
+
+    @Test
+    void a_pending_order_whose_payment_says_paid_with_most_of_it_refunded_is_partly_refunded_not_paid() {
+        Decision d = PaymentRules.decide(order(OrderStatus.PENDING, null),
+                payment("imp_1", PaymentStatus.PAID, "15000", "14000"), STRICT, NOW);
+
+        assertEquals(Verdict.PARTIALLY_CANCELLED, d.verdict());
+        assertEquals(Transition.TO_PARTIALLY_REFUNDED, d.transition());
+        assertFalse(d.refund());
+        assertTrue(d.detail().contains("1000 KRW held"), d.detail());
+    }
+
+    @Test
+    void a_pending_order_whose_payment_says_cancelled_with_money_left_binds_it_as_partly_refunded() {
+        Decision d = PaymentRules.decide(order(OrderStatus.PENDING, null),
+                payment("imp_1", PaymentStatus.CANCELLED, "15000", "1000"), STRICT, NOW);
+
+        assertEquals(Transition.TO_PARTIALLY_REFUNDED, d.transition());
+        assertTrue(d.detail().contains("14000 KRW held"), d.detail());
+    }
+
+    @Test
+    void a_deposit_partly_refunded_before_it_was_reported_leaves_the_order_partly_refunded_not_cancelled() {
+        Decision d = PaymentRules.decide(order(OrderStatus.AWAITING_DEPOSIT, "imp_v"),
+                deposited(withVbank(payment("imp_v", PaymentStatus.CANCELLED, "15000", "5000"))), STRICT, NOW);
+
+        assertEquals(Transition.TO_PARTIALLY_REFUNDED, d.transition());
+    }
+
+    @Test
+    void money_never_comes_back_so_an_older_report_does_not_undo_a_partial_refund() {
+        Decision d = PaymentRules.decide(order(OrderStatus.PARTIALLY_REFUNDED, "imp_1"),
+                payment("imp_1", PaymentStatus.PAID, "15000", "0"), STRICT, NOW);
+
+        assertEquals(Transition.NONE, d.transition());
+        assertTrue(d.detail().contains("stale report"), d.detail());
+    }
+
+    @Test
+    void a_deposited_duplicate_account_waits_for_the_shop_instead_of_a_refund_portone_would_refuse() {
+        Decision d = PaymentRules.decide(order(OrderStatus.PAID, "imp_card"),
+                withVbank(payment("imp_v", PaymentStatus.PAID, "15000", "0")), STRICT, NOW);
+
+        assertEquals(Verdict.PAID_BY_OTHER, d.verdict());
+        assertTrue(d.refund());
+        assertTrue(d.refundWaitsForShop());
+    }
+
+    @Test
+    void a_card_that_pays_an_order_awaiting_a_deposit_closes_its_virtual_account_and_so_does_a_late_issued_one() {
+        assertEquals("imp_v", PaymentRules.decide(order(OrderStatus.AWAITING_DEPOSIT, "imp_v"),
+                payment("imp_card", PaymentStatus.PAID, "15000", "0"), STRICT, NOW).closeVbank());
+        assertEquals("imp_v2", PaymentRules.decide(order(OrderStatus.PAID, "imp_card"),
+                withVbank(payment("imp_v2", PaymentStatus.READY, "15000", "0")), STRICT, NOW).closeVbank());
+        assertEquals("imp_v3", PaymentRules.decide(order(OrderStatus.PENDING, null),
+                withVbank(payment("imp_v3", PaymentStatus.READY, "700", "0")), STRICT, NOW).closeVbank());
     }
 
     @Test
@@ -202,6 +261,13 @@ class PaymentRulesTest {
         return new Payment(p.impUid(), p.merchantUid(), p.amount(), p.cancelAmount(), p.currency(), p.status(),
                 p.rawStatus(), p.sandbox(), "vbank", p.pgProvider(), p.name(), p.paidAt(), p.failedAt(), p.cancelledAt(),
                 p.failReason(), p.cancelReason(), new Vbank("004", "KB국민은행", "123", "상점", deadline, NOW), p.receiptUrl());
+    }
+
+    /** A virtual account that was paid into: PortOne keeps its paid_at after a cancel. */
+    private static Payment deposited(Payment p) {
+        return new Payment(p.impUid(), p.merchantUid(), p.amount(), p.cancelAmount(), p.currency(), p.status(),
+                p.rawStatus(), p.sandbox(), p.payMethod(), p.pgProvider(), p.name(), NOW, p.failedAt(), p.cancelledAt(),
+                p.failReason(), p.cancelReason(), p.vbank(), p.receiptUrl());
     }
 
     private static Payment sandbox(Payment p) {

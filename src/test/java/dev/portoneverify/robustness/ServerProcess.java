@@ -104,6 +104,13 @@ final class ServerProcess {
         return List.copyOf(output);
     }
 
+    /** SIGKILL, as a crash or the OOM killer ends it: nothing of the process runs any more. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+        reader.join(5_000);
+    }
+
     /** SIGTERM, as an operator stops it: the shutdown hook runs and its last lines are kept. */
     void stop() throws InterruptedException {
         if (process.isAlive()) {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.portoneverify.web.Json;
 import dev.portoneverify.portone.CancelRequest;
 import dev.portoneverify.portone.Payment;
+import dev.portoneverify.portone.PaymentPage;
 import dev.portoneverify.portone.PaymentStatus;
 import dev.portoneverify.portone.PortOneApiException;
 import dev.portoneverify.portone.PortOneAuthException;
@@ -102,6 +103,47 @@ class PortOneClientAgainstSandboxTest {
         Payment full = client.cancel(new CancelRequest(impUid, null, partial.balance(), "rest"));
         assertTrue(full.fullyCancelled());
         assertEquals("rest", full.cancelReason());
+    }
+
+    @Test
+    void the_client_lists_the_payments_that_changed_in_a_window_a_page_at_a_time() {
+        Instant before = nowSeconds();
+        h.clock.advance(Duration.ofMinutes(10));
+        String first = h.payByCard("order_e10", 1000);
+        h.clock.advance(Duration.ofSeconds(1));
+        h.payByCard("order_e11", 2000);
+        h.clock.advance(Duration.ofSeconds(1));
+        h.issueVbank("order_e12", 3000);
+        PortOneClient client = client(false);
+        Instant now = nowSeconds();
+
+        PaymentPage page1 = client.listPayments(null, now.minusSeconds(60), now, 1, 2, null);
+        PaymentPage page2 = client.listPayments(null, now.minusSeconds(60), now, 2, 2, null);
+
+        assertEquals(3, page1.total());
+        assertEquals(2, page1.list().size());
+        assertEquals(2, page1.next());
+        assertEquals(0, page1.previous());
+        assertEquals(1, page2.list().size());
+        assertEquals(0, page2.next());
+        assertEquals(first, page2.list().get(0).impUid(), "newest started first, PortOne's default sorting");
+        assertEquals(2, client.listPayments(PaymentStatus.PAID, now.minusSeconds(60), now, 1, 1000, null).total());
+        assertEquals(0, client.listPayments(null, before.minusSeconds(60), before, 1, 1000, null).total());
+        assertEquals(first, client.listPayments(null, now.minusSeconds(60), now, 1, 1, "started").list().get(0).impUid());
+    }
+
+    @Test
+    void the_client_closes_a_virtual_account_which_then_takes_no_deposit() {
+        String impUid = h.issueVbank("order_e13", 20000);
+        PortOneClient client = client(false);
+
+        Payment closed = client.closeVbank(impUid);
+
+        assertEquals(PaymentStatus.FAILED, closed.status());
+        assertEquals(0, closed.cancelAmount().signum(), "no money moved");
+        assertTrue(h.control("POST", "/payments/" + impUid + "/deposit", null).status() >= 400);
+        assertThrows(PortOneApiException.class, () -> client.closeVbank(impUid));
+        assertThrows(PortOneApiException.class, () -> client.closeVbank(h.payByCard("order_e14", 1000)));
     }
 
     @Test

@@ -31,7 +31,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Handlers only record and answer; assert on {@link #requests()} after the call, because an
  * assertion failing inside a handler would only become an HTTP 500. Thread-safe.
  *
- * <p>Routes: {@code POST /users/getToken}, {@code GET /payments/{imp_uid}}, {@code POST /payments/cancel}.
+ * <p>Routes: {@code POST /users/getToken}, {@code GET /payments/{imp_uid}}, {@code GET /payments/find/...},
+ * {@code GET /payments/status/{payment_status}}, {@code POST /payments/prepare}, {@code POST /payments/cancel},
+ * {@code DELETE /vbanks/{imp_uid}}.
  */
 public final class FakePortOne implements AutoCloseable {
     public static final String API_KEY = "test_imp_key";
@@ -59,6 +61,10 @@ public final class FakePortOne implements AutoCloseable {
     private final CountDownLatch closing = new CountDownLatch(1);
     private volatile long delayMillis;
     private volatile boolean refuseCancels;
+    private volatile boolean loseCancelAnswers;
+    private volatile CancelHold cancelHold = CancelHold.NONE;
+    private volatile CountDownLatch cancelRelease = new CountDownLatch(0);
+    private final java.util.concurrent.atomic.AtomicInteger heldCancels = new java.util.concurrent.atomic.AtomicInteger();
 
     private final Object lock = new Object();
     // guarded by lock
@@ -84,6 +90,8 @@ public final class FakePortOne implements AutoCloseable {
             config.routes.get("/payments/find/{merchant_uid}/{status}", guarded(true, this::findPayment));
             config.routes.post("/payments/cancel", guarded(true, this::cancel));
             config.routes.post("/payments/prepare", guarded(true, this::prepare));
+            config.routes.get("/payments/status/{payment_status}", guarded(true, this::listByStatus));
+            config.routes.delete("/vbanks/{imp_uid}", guarded(true, this::revokeVbank));
         });
         app.start("127.0.0.1", 0);
     }
@@ -100,6 +108,7 @@ public final class FakePortOne implements AutoCloseable {
     @Override
     public void close() {
         closing.countDown();
+        cancelRelease.countDown();
         app.stop();
     }
 
@@ -436,19 +445,148 @@ public final class FakePortOne implements AutoCloseable {
         }
     }
 
+    /**
+     * Where a cancel stops until {@link #releaseCancels()}: {@code BEFORE} PortOne acted (the call is in
+     * flight and nothing was refunded), or {@code AFTER} it refunded and before its answer is sent, as
+     * when the answer is lost on the way. A released cancel answers 503 either way: whoever sent it has
+     * usually been killed meanwhile.
+     */
+    public enum CancelHold { NONE, BEFORE, AFTER }
+
+    public void holdCancels(CancelHold hold) {
+        cancelRelease = new CountDownLatch(1);
+        cancelHold = hold;
+    }
+
+    /** Waits (bounded) until a cancel is being held; true if one is. */
+    public boolean awaitHeldCancel(long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (heldCancels.get() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        return heldCancels.get() > 0;
+    }
+
+    public void releaseCancels() {
+        cancelHold = CancelHold.NONE;
+        cancelRelease.countDown();
+    }
+
+    /** While on, a cancel is carried out and then answered with HTTP 500, as when PortOne fails after the fact. */
+    public void loseCancelAnswers(boolean lose) {
+        loseCancelAnswers = lose;
+    }
+
+    private void hold(Context ctx) throws InterruptedException {
+        heldCancels.incrementAndGet();
+        try {
+            cancelRelease.await(HANG_LIMIT_SECONDS, TimeUnit.SECONDS);
+        } finally {
+            heldCancels.decrementAndGet();
+        }
+        ctx.status(503).result("");
+    }
+
+    /**
+     * {@code GET /payments/status/{payment_status}} (docs §4): the payments in that status ({@code all}: any)
+     * whose time for their status (started, paid, cancelled or failed at) lies in [from, to], by default the
+     * 90 days up to now; {@code page} from 1, {@code limit} up to 1000 (default 20), sorted by {@code sorting}
+     * (default {@code -started}).
+     */
+    private void listByStatus(Context ctx) throws JsonProcessingException {
+        String status = ctx.pathParam("payment_status");
+        if (!List.of("all", "ready", "paid", "cancelled", "failed").contains(status)) {
+            envelope(ctx, 400, -1, "지원되지 않는 상태값입니다.", null);
+            return;
+        }
+        long to;
+        long from;
+        int page;
+        int limit;
+        try {
+            to = ctx.queryParam("to") == null ? portOneNow() : Long.parseLong(ctx.queryParam("to"));
+            from = ctx.queryParam("from") == null ? to - 90L * 24 * 3600 : Long.parseLong(ctx.queryParam("from"));
+            page = ctx.queryParam("page") == null ? 1 : Integer.parseInt(ctx.queryParam("page"));
+            limit = ctx.queryParam("limit") == null ? 20 : Integer.parseInt(ctx.queryParam("limit"));
+        } catch (NumberFormatException e) {
+            envelope(ctx, 400, -1, "page, limit, from, to 는 정수여야 합니다.", null);
+            return;
+        }
+        if (page < 1 || limit < 1 || limit > 1000 || from > to || to - from > 90L * 24 * 3600) {
+            envelope(ctx, 400, -1, "유효하지 않은 조회 범위입니다.", null);
+            return;
+        }
+        String sorting = ctx.queryParam("sorting") == null ? "-started" : ctx.queryParam("sorting");
+        synchronized (lock) {
+            List<Map<String, Object>> matching = new ArrayList<>();
+            for (Map<String, Object> p : payments.values()) {
+                String s = String.valueOf(p.get("status"));
+                long at = seconds(p.get(switch (s) {
+                    case "paid" -> "paid_at";
+                    case "cancelled" -> "cancelled_at";
+                    case "failed" -> "failed_at";
+                    default -> "started_at";
+                }));
+                if ((status.equals("all") || status.equals(s)) && at >= from && at <= to) {
+                    matching.add(p);
+                }
+            }
+            String key = sorting.replace("-", "");
+            java.util.Comparator<Map<String, Object>> order = java.util.Comparator.comparingLong(p -> seconds(p.get(
+                    key.equals("paid") ? "paid_at" : key.equals("updated") ? "cancelled_at" : "started_at")));
+            matching.sort(sorting.startsWith("-") ? order.reversed() : order);
+            int start = Math.min(matching.size(), (page - 1) * limit);
+            int end = Math.min(matching.size(), start + limit);
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("total", matching.size());
+            answer.put("previous", page > 1 ? page - 1 : 0);
+            answer.put("next", end < matching.size() ? page + 1 : 0);
+            answer.put("list", new ArrayList<>(matching.subList(start, end)));
+            envelope(ctx, 200, 0, null, answer);
+        }
+    }
+
+    /** {@code DELETE /vbanks/{imp_uid}}: an account awaiting a deposit is revoked (failed, nothing paid). */
+    private void revokeVbank(Context ctx) throws JsonProcessingException {
+        synchronized (lock) {
+            Map<String, Object> p = payments.get(ctx.pathParam("imp_uid"));
+            if (p == null) {
+                envelope(ctx, 404, -1, PAYMENT_NOT_FOUND, null);
+                return;
+            }
+            if (!"vbank".equals(p.get("pay_method")) || !"ready".equals(p.get("status"))) {
+                envelope(ctx, 400, -1, "가상계좌 결제건이 아니거나 입금대기 상태가 아닙니다.", null);
+                return;
+            }
+            // PortOne files a revoked account under failures ("계좌말소"), as the sandbox does
+            p.put("status", "failed");
+            p.put("failed_at", portOneNow());
+            p.put("fail_reason", "가상계좌 말소");
+            envelope(ctx, 200, 0, null, p);
+        }
+    }
+
+    private static long seconds(Object v) {
+        return v instanceof Number n ? n.longValue() : 0L;
+    }
+
     /** Refusals are HTTP 200 with code 1, as PortOne answers them (§1.3). */
     /** While on, every cancel is refused as a PG failure (HTTP 200, code 1), as PortOne reports them. */
     public void refuseCancels(boolean refuse) {
         refuseCancels = refuse;
     }
 
-    private void cancel(Context ctx) throws JsonProcessingException {
+    private void cancel(Context ctx) throws JsonProcessingException, InterruptedException {
         Map<String, String> params = params(ctx);
         if (params == null) {
             return;
         }
         if (refuseCancels) {
             envelope(ctx, 200, 1, "결제취소에 실패하였습니다.(PG사 응답 오류)", null);
+            return;
+        }
+        if (cancelHold == CancelHold.BEFORE) {
+            hold(ctx);
             return;
         }
         BigDecimal requested;
@@ -511,8 +649,16 @@ public final class FakePortOne implements AutoCloseable {
             p.put("cancel_reason", reason);
             p.put("cancel_history", history);
             p.put("cancel_receipt_urls", receipts);
-            envelope(ctx, 200, 0, null, p);
+            if (loseCancelAnswers) {
+                envelope(ctx, 500, -1, "Internal Server Error", null);
+                return;
+            }
+            if (cancelHold != CancelHold.AFTER) {
+                envelope(ctx, 200, 0, null, p);
+                return;
+            }
         }
+        hold(ctx);
     }
 
     private static Map<String, Object> cancelEntry(Map<String, Object> p, Object amount, long at, String reason,

@@ -8,6 +8,7 @@ import dev.portoneverify.Config;
 import dev.portoneverify.web.Json;
 import dev.portoneverify.Main;
 import dev.portoneverify.Server;
+import dev.portoneverify.reconcile.Reconciler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -109,6 +110,34 @@ public final class SandboxShop implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** POST with extra headers (e.g. the admin API's {@code Authorization}). */
+    public Answer post(String path, Map<String, Object> body, Map<String, String> headers) {
+        try {
+            HttpResponse<String> response = http.post(url(path)).header("Content-Type", "application/json")
+                    .headers(headers).body(json.writeValueAsString(body)).asString();
+            return new Answer(response.getStatus(), json.readTree(response.getBody()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public JsonNode get(String path, Map<String, String> headers) {
+        try {
+            return json.readTree(http.get(url(path)).headers(headers).asString().getBody());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The raw text of an endpoint that does not answer JSON ({@code /metrics}). */
+    public String text(String path) {
+        return http.get(url(path)).asString().getBody();
+    }
+
+    public Reconciler reconciler() {
+        return server.reconciler();
     }
 
     /** POST that must succeed; returns the body. */

@@ -84,6 +84,21 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /**
+     * A server on a database of the test's own ({@code env} names DATABASE_URL) and a fake PortOne the
+     * test keeps: e.g. the one a killed server process used, to start again where it stopped.
+     */
+    public static TestServer on(FakePortOne portone, Map<String, String> env) {
+        if (!env.containsKey("DATABASE_URL")) {
+            throw new IllegalArgumentException("env must name the DATABASE_URL to start on");
+        }
+        try {
+            return new TestServer(portone, Files.createTempDirectory("portone-verify-test"), false, env);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static Map<String, String> baseEnv(FakePortOne portone, String databaseUrl) {
         return Map.of(
                 "PORT", "0",

@@ -48,7 +48,8 @@ public final class Tables {
                     "imp_uid", Kind.TEXT, "merchant_uid", Kind.TEXT, "status", Kind.TEXT, "amount", Kind.MONEY,
                     "cancel_amount", Kind.MONEY, "currency", Kind.TEXT, "pay_method", Kind.TEXT,
                     "sandbox", Kind.FLAG, "paid_at", Kind.TIME, "refund_state", Kind.TEXT,
-                    "refund_requested_at", Kind.TIME, "first_seen_at", Kind.TIME, "updated_at", Kind.TIME),
+                    "refund_requested_at", Kind.TIME, "first_seen_at", Kind.TIME, "updated_at", Kind.TIME,
+                    "vbank_due", Kind.TIME),
             table("payment_attempts", "payment_id",
                     "payment_id", Kind.TEXT, "merchant_uid", Kind.TEXT, "created_at", Kind.TIME),
             table("payment_history", "id",
@@ -61,6 +62,10 @@ public final class Tables {
                     "message", Kind.TEXT, "created_at", Kind.TIME, "attempts", Kind.WHOLE,
                     "last_error", Kind.TEXT, "next_attempt_at", Kind.TIME, "sent_at", Kind.TIME,
                     "gave_up_at", Kind.TIME),
+            // how far reconciliation has listed PortOne's changes: without it the copy's first pass would
+            // start over from RECONCILE_WINDOW_HOURS ago
+            table("reconcile_position", "name",
+                    "name", Kind.TEXT, "listed_until", Kind.TIME, "updated_at", Kind.TIME),
             // the sandbox mark goes along: a migrated sandbox database must not pass for a live one
             table("database_marks", "name", "name", Kind.TEXT, "set_at", Kind.TIME));
 

@@ -17,7 +17,7 @@ class V2RefundsAndReconciliationTest {
     private static final Map<String, String> ADMIN = Map.of("ADMIN_TOKEN", TOKEN);
 
     @Test
-    void an_admin_refund_uses_v2_cancel_a_partial_one_keeps_the_order_paid_and_the_rest_cancels_it() {
+    void an_admin_refund_uses_v2_cancel_a_partial_one_leaves_the_order_partly_refunded_and_the_rest_cancels_it() {
         try (V2Shop shop = V2Shop.start(ADMIN)) {
             String order = shop.order(15000);
             String paymentId = paid(shop, order);
@@ -25,7 +25,9 @@ class V2RefundsAndReconciliationTest {
             V2Shop.Answer partial = admin(shop, "/admin/orders/" + order + "/refund", Map.of("reason", "부분 환불", "amount", 5000));
             assertEquals(200, partial.status(), String.valueOf(partial.body()));
             assertEquals("partially_cancelled", partial.text("outcome"));
-            assertEquals("paid", shop.orderStatus(order));
+            // the balance left (10,000) is not the order's amount any more: partly refunded (issue 16)
+            assertEquals("partially_refunded", shop.orderStatus(order));
+            assertEquals(5000, shop.get("/orders/" + order).body().path("refunded_amount").asLong());
             JsonNode atPortOne = shop.sandboxPayment(paymentId);
             assertEquals("PARTIAL_CANCELLED", atPortOne.path("status").asText());
             assertEquals(5000, atPortOne.path("amount").path("cancelled").asLong());
