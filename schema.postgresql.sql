@@ -1,7 +1,9 @@
 -- portone-verify schema (PostgreSQL): the same tables, columns and rules as schema.sql, in
--- PostgreSQL's own types. Applied at every start; every statement is idempotent, so a restart keeps
--- all data. Change both files together, and src/main/java/dev/portoneverify/migrate/Tables.java:
--- migrate-db refuses a database whose columns differ from it, and MigrateDbTest runs it on both.
+-- PostgreSQL's own types; the schema the code expects, to read. The server reaches it with the
+-- migrations in src/main/resources/db/migration/postgresql/ (README "Upgrading"); MigrationsTest checks
+-- that every migration applied to an empty schema gives exactly this. Change both files together with a
+-- new migration for each, and src/main/java/dev/portoneverify/tools/migrate/Tables.java: migrate-db refuses a
+-- database whose columns differ from it, and MigrateDbTest runs it on both.
 --
 -- Money is NUMERIC without a scale: exact, and it keeps the scale PortOne sent.
 -- Timestamps are TIMESTAMPTZ, written in UTC with millisecond precision.
@@ -94,7 +96,9 @@ CREATE TABLE IF NOT EXISTS sms_outbox (
     last_error TEXT,
     -- not before this time: backoff after a failure, or claimed by the sender sending it now
     next_attempt_at TIMESTAMPTZ,
-    sent_at    TIMESTAMPTZ
+    sent_at    TIMESTAMPTZ,
+    -- refused for good by the provider: never retried, listed by GET /admin/sms/failed (V2)
+    gave_up_at TIMESTAMPTZ
 );
 CREATE INDEX IF NOT EXISTS sms_outbox_unsent ON sms_outbox (next_attempt_at) WHERE sent_at IS NULL;
 

@@ -1,6 +1,9 @@
--- portone-verify schema (SQLite). Applied at every start; every statement is idempotent,
--- so a restart keeps all data. schema.postgresql.sql is its PostgreSQL twin: change both together
--- (and migrate/Tables.java, which lists every column for `migrate-db`).
+-- portone-verify schema (SQLite): the schema the code expects, to read. It is not applied as it is:
+-- the server brings a database to it at start with the migrations in
+-- src/main/resources/db/migration/sqlite/ (README "Upgrading"), and MigrationsTest checks that applying
+-- every migration to an empty database gives exactly this. A schema change is a new migration
+-- V<n>__what.sql for each database plus the same change here, in schema.postgresql.sql (its
+-- PostgreSQL twin) and in tools/migrate/Tables.java (which lists every column for `migrate-db`).
 --
 -- Money is stored as TEXT holding a plain decimal string ('15000', '14.20'): SQLite has no
 -- exact decimal type, and a NUMERIC/REAL column would silently turn 0.1 into a double.
@@ -112,7 +115,10 @@ CREATE TABLE IF NOT EXISTS sms_outbox (
     -- not before this time: after a failed attempt (exponential backoff), or while one sender,
     -- which moved it forward to claim the message, is sending it
     next_attempt_at TEXT,
-    sent_at    TEXT
+    sent_at    TEXT,
+    -- the provider refused it for good (bad number, unregistered sender, rejected credentials):
+    -- never retried; GET /admin/sms/failed lists it (V2)
+    gave_up_at TEXT
 );
 CREATE INDEX IF NOT EXISTS sms_outbox_unsent ON sms_outbox (next_attempt_at) WHERE sent_at IS NULL;
 

@@ -223,11 +223,13 @@ async function loadOrders() {
 }
 
 async function loadProblems() {
-  const [forgeries, failedOnly, waiting] = await Promise.all([admin("GET", "/admin/forgeries?limit=20"),
-    admin("GET", "/admin/refunds/failed"), admin("GET", "/admin/refunds/waiting")]);
-  if (forgeries.status === 401 || failedOnly.status === 401 || waiting.status === 401) return;
-  if (!forgeries.ok || !failedOnly.ok || !waiting.ok) {
-    notice("problems-message", "bad", describe(!forgeries.ok ? forgeries : !failedOnly.ok ? failedOnly : waiting));
+  const [forgeries, failedOnly, waiting, sms] = await Promise.all([admin("GET", "/admin/forgeries?limit=20"),
+    admin("GET", "/admin/refunds/failed"), admin("GET", "/admin/refunds/waiting"), admin("GET", "/admin/sms/failed?limit=20")]);
+  const answers = [forgeries, failedOnly, waiting, sms];
+  if (answers.some((answer) => answer.status === 401)) return;
+  const broken = answers.find((answer) => !answer.ok);
+  if (broken) {
+    notice("problems-message", "bad", describe(broken));
     return;
   }
   // refunds that failed, and those only the shop can make (a deposited virtual account needs the buyer's account)
@@ -255,7 +257,14 @@ async function loadProblems() {
   $("forgeries-count").classList.toggle("alarm", forged.size > 0);
   $("failed-refunds-count").classList.toggle("alarm", failed.data.length > 0);
   $("failed-refunds-hint").hidden = failed.data.length === 0;
-  const none = forged.size === 0 && failed.data.length === 0;
+  $("failed-sms").replaceChildren(...sms.data.map((m) => el("li", { dataset: { smsId: String(m.id) } },
+    el("div", { className: "bad-text" }, `${m.phone} · 사용자 ${m.user_id} · ${m.reason === "rejected" ? "발송 거부" : "재시도 소진"}`),
+    el("div", { className: "small" }, m.last_error || ""),
+    el("div", { className: "small" }, `${m.message} · ${time(m.created_at)}`))));
+  $("failed-sms-count").textContent = String(sms.data.length);
+  $("failed-sms-count").classList.toggle("alarm", sms.data.length > 0);
+  $("failed-sms-hint").hidden = sms.data.length === 0;
+  const none = forged.size === 0 && failed.data.length === 0 && sms.data.length === 0;
   $("problems-none").hidden = !none;
   $("problems-lists").hidden = none;
 }

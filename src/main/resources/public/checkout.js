@@ -13,6 +13,62 @@ const PRODUCTS = [
 const $ = (id) => document.getElementById(id);
 let config;
 
+// What the buyer reads for each `status` word the server can answer this page with. The JSON keeps
+// its words (scripts and the admin read them); some of its messages are English, meant for the shop,
+// so the page shows these instead. The guide's three answers keep the server's own Korean words.
+const MESSAGES = {
+  success: "일반 결제 성공",
+  vbankIssued: "가상계좌 발급 성공",
+  forgery: "위조된 결제시도",
+  partially_cancelled: "결제가 부분 취소되었습니다",
+  test_payment: "테스트 결제는 허용되지 않습니다",
+  not_paid: "결제가 완료되지 않았습니다",
+  failed: "결제에 실패했습니다",
+  cancelled: "취소된 결제입니다",
+  already_paid: "이미 다른 결제로 완료된 주문입니다. 이 결제는 환불됩니다",
+  order_closed: "취소된 주문입니다. 이 결제는 환불됩니다",
+  order_mismatch: "결제와 주문이 일치하지 않습니다",
+  unknown_order: "결제에 해당하는 주문이 없습니다",
+  unknown_payment: "존재하지 않는 결제정보입니다",
+  unknown_user: "구매자 정보를 찾을 수 없습니다. 다시 시도해 주세요",
+  invalid_request: "입력한 내용을 확인해 주세요",
+  body_too_large: "입력한 내용이 너무 깁니다",
+  request_timeout: "요청이 너무 오래 걸렸습니다. 다시 시도해 주세요",
+  unsupported_media_type: "요청을 처리할 수 없습니다",
+  rate_limited: "요청이 너무 많습니다. 잠시 후 다시 시도해 주세요",
+  unauthorized: "구매자 확인에 실패했습니다. 처음부터 다시 시도해 주세요",
+  forbidden: "요청을 처리할 수 없습니다",
+  prepare_failed: "결제를 준비하지 못했습니다. 잠시 후 다시 시도해 주세요",
+  prepare_mismatch: "결제 금액이 주문 금액과 달라 결제가 거절되었습니다",
+  portone_unavailable: "결제 정보를 확인하지 못했습니다. 잠시 후 주문 상태를 다시 확인해 주세요",
+  portone_timeout: "결제 정보 확인이 늦어지고 있습니다. 잠시 후 주문 상태를 다시 확인해 주세요",
+  portone_auth: "결제 정보를 확인하지 못했습니다. 상점에 문의해 주세요",
+  portone_error: "결제 정보를 확인하지 못했습니다. 상점에 문의해 주세요",
+  database_unavailable: "일시적인 문제로 처리하지 못했습니다. 잠시 후 다시 시도해 주세요",
+  internal_error: "일시적인 오류가 발생했습니다. 잠시 후 다시 시도해 주세요",
+  not_found: "요청을 처리할 수 없습니다",
+  method_not_allowed: "요청을 처리할 수 없습니다",
+  error: "서버의 응답을 읽을 수 없습니다. 잠시 후 다시 시도해 주세요",
+};
+/** invalid_request names the field first ("phone must be ..."): the fields a buyer types. */
+const FIELDS = {
+  name: "이름을 40자 이내로 입력해 주세요",
+  phone: "휴대폰 번호를 010-1234-5678처럼 입력해 주세요",
+};
+const ORDER_STATUS = { pending: "결제 대기", awaiting_deposit: "입금 대기", paid: "결제 완료", cancelled: "취소됨" };
+const OFFLINE = "서버에 연결할 수 없습니다. 잠시 후 다시 시도해 주세요";
+
+/** The Korean for one answer; a failed payment keeps PortOne's reason, which the server passed on. */
+function say(data) {
+  if (data.status === "failed" && typeof data.message === "string" && data.message.startsWith("결제에 실패했습니다")) {
+    return data.message;
+  }
+  if (data.status === "invalid_request" && typeof data.message === "string") {
+    const field = FIELDS[data.message.split(" ")[0]];
+    if (field) return field;
+  }
+  return MESSAGES[data.status] || MESSAGES.internal_error;
+}
 // The buyer's token from POST /users: reading the buyer, or ordering for them, needs it.
 let buyerToken;
 
@@ -54,9 +110,9 @@ async function init() {
   }
   $("checkout").addEventListener("submit", (event) => {
     event.preventDefault();
-    checkout().catch((e) => show("bad", "오류", String(e)));
+    checkout().catch(() => show("bad", "오류", OFFLINE));
   });
-  $("deposit").addEventListener("click", () => deposit().catch((e) => show("bad", "오류", String(e))));
+  $("deposit").addEventListener("click", () => deposit().catch(() => show("bad", "오류", OFFLINE)));
 }
 
 async function checkout() {
@@ -67,10 +123,10 @@ async function checkout() {
     const phone = $("buyer-tel").value;
     buyerToken = undefined;
     const user = await api("POST", "/users", { name: $("buyer-name").value, phone });
-    if (!user.ok) return show("bad", "입력을 확인해 주세요", user.data.message);
+    if (!user.ok) return show("bad", "입력을 확인해 주세요", say(user.data));
     buyerToken = user.data.token;
     const order = await api("POST", "/orders", { user_id: user.data.id, name: product.name, amount: product.amount });
-    if (!order.ok) return show("bad", "주문을 만들 수 없습니다", order.data.message);
+    if (!order.ok) return show("bad", "주문을 만들 수 없습니다", say(order.data));
     if (document.querySelector("input[name=portone-version]:checked").value === "v2") {
       return await checkoutV2(order.data, user.data, payMethod);
     }
@@ -106,7 +162,7 @@ function paySandbox(request) {
     const choose = async (fail) => {
       dialog.close();
       const created = await api("POST", "/sandbox/payments", { ...request, amount, fail });
-      resolve(created.ok ? created.data : { message: created.data.message || created.data.reason });
+      resolve(created.ok ? created.data : { message: say(created.data) });
     };
     $("window-pay").onclick = () => choose(false);
     $("window-decline").onclick = () => choose(true);
@@ -119,7 +175,7 @@ function paySandbox(request) {
  */
 async function checkoutV2(order, user, payMethod) {
   const args = await api("POST", `/orders/${order.merchant_uid}/checkout`);
-  if (!args.ok) return show("bad", "결제를 시작할 수 없습니다", args.data.message, order.merchant_uid);
+  if (!args.ok) return show("bad", "결제를 시작할 수 없습니다", say(args.data), order.merchant_uid);
   const request = { ...args.data, payMethod: payMethod === "vbank" ? "VIRTUAL_ACCOUNT" : "CARD" };
   const paid = config.mode === "sandbox" ? await paySandboxV2(request, user) : await payLiveV2(request, user);
   if (!paid.paymentId) return show("bad", "결제가 진행되지 않았습니다", paid.message, order.merchant_uid);
@@ -139,7 +195,7 @@ function paySandboxV2(request, user) {
     const choose = async (fail) => {
       dialog.close();
       const created = await api("POST", "/sandbox/v2/payments", { ...request, totalAmount, fail, phone: user.phone });
-      resolve(created.ok ? { paymentId: created.data.id } : { message: created.data.message });
+      resolve(created.ok ? { paymentId: created.data.id } : { message: say(created.data) });
     };
     $("window-pay").onclick = () => choose(false);
     $("window-decline").onclick = () => choose(true);
@@ -163,12 +219,14 @@ function payLive(request) {
   return new Promise((resolve) => {
     const params = { ...request };
     if (config.pg) params.pg = config.pg;
-    window.IMP.request_pay(params, (rsp) => resolve(rsp.imp_uid ? rsp : { message: rsp.error_msg }));
+    // PortOne's own error_msg is Korean
+    window.IMP.request_pay(params, (rsp) => resolve(rsp.imp_uid ? rsp : { message: rsp.error_msg || MESSAGES.not_paid }));
   });
 }
 
 async function showVerdict(verdict, merchantUid, userId, impUid, version) {
-  const { status, message } = verdict.data;
+  const { status } = verdict.data;
+  const message = say(verdict.data);
   $("deposit").hidden = true;
   $("vbank").hidden = true;
   if (status === "success") {
@@ -190,7 +248,7 @@ async function showVerdict(verdict, merchantUid, userId, impUid, version) {
   } else if (status === "forgery") {
     show("bad", "위조된 결제", `${message}. 결제는 승인되지 않았고 환불됩니다.`, merchantUid);
   } else {
-    show("bad", "결제 실패", `${message} (${status})`, merchantUid);
+    show("bad", "결제 실패", message, merchantUid);
   }
 }
 
@@ -220,7 +278,9 @@ async function show(kind, title, message, merchantUid, keepVbank) {
   $("result-message").textContent = message || "";
   if (!keepVbank) $("vbank").hidden = true;
   $("result-order").textContent = merchantUid || "-";
-  $("result-status").textContent = merchantUid ? (await api("GET", `/orders/${merchantUid}`)).data.status : "-";
+  const status = merchantUid ? (await api("GET", `/orders/${merchantUid}`)).data.status : null;
+  $("result-status").textContent = ORDER_STATUS[status] || "-";
+  $("result-status").dataset.status = status || "";
   result.dataset.done = "true";
 }
 

@@ -158,6 +158,7 @@ public final class App {
                         get("forgeries", admin::forgeries);
                         post("payments/{impUid}/refund", admin::refundPayment);
                         get("refunds/failed", admin::failedRefunds);
+                        get("sms/failed", admin::failedSms);
                         get("refunds/waiting", admin::waitingRefunds);
                     });
                 }

@@ -3,6 +3,8 @@ package dev.portoneverify;
 import dev.portoneverify.db.DatabaseSettings;
 import dev.portoneverify.limits.RateLimits;
 import dev.portoneverify.sandbox.PortOneSandbox;
+import dev.portoneverify.sms.SmsSettings;
+import dev.portoneverify.sms.SolapiSmsSender;
 import dev.portoneverify.web.HttpLimits;
 import java.net.InetAddress;
 import java.net.URI;
@@ -49,7 +51,8 @@ public record Config(
         URI sandboxWebhookUrl,
         boolean allowLiveOnSandboxDatabase,
         Hardening hardening,
-        PortOneV2 portoneV2) {
+        PortOneV2 portoneV2,
+        SmsSettings sms) {
 
     /**
      * What issue 15 added against hostile traffic: client time limits and the connection cap, the
@@ -135,7 +138,8 @@ public record Config(
                 value(env, "SANDBOX_WEBHOOK_URL") == null ? null : httpUrl(env, "SANDBOX_WEBHOOK_URL", null),
                 bool(env, "ALLOW_LIVE_ON_SANDBOX_DATABASE", false),
                 hardening(env),
-                v2);
+                v2,
+                sms(env));
     }
 
     /** The sandbox's settings; {@code serveControl} for the standalone command. */
@@ -170,6 +174,34 @@ public record Config(
 
     private static String orDefault(String value, String fallback) {
         return value == null ? fallback : value;
+    }
+
+    /** SMS_PROVIDER: log (the default) or solapi, which needs its key, secret and a registered sender number. */
+    private static SmsSettings sms(Map<String, String> env) {
+        String provider = value(env, "SMS_PROVIDER");
+        if (provider == null || provider.equalsIgnoreCase(SmsSettings.LOG)) {
+            return SmsSettings.log();
+        }
+        if (!provider.equalsIgnoreCase(SmsSettings.SOLAPI)) {
+            throw new ConfigException("SMS_PROVIDER=" + provider + " is neither log nor solapi");
+        }
+        String why = " is not set: SMS_PROVIDER=solapi needs it (Solapi console > API Key 관리)";
+        String key = value(env, "SOLAPI_API_KEY");
+        String secret = value(env, "SOLAPI_API_SECRET");
+        if (key == null || secret == null) {
+            throw new ConfigException((key == null ? "SOLAPI_API_KEY" : "SOLAPI_API_SECRET") + why);
+        }
+        String sender = value(env, "SMS_SENDER_NUMBER");
+        if (sender == null) {
+            throw new ConfigException("SMS_SENDER_NUMBER is not set: SMS_PROVIDER=solapi needs the sender number "
+                    + "registered in Solapi's console (발신번호 등록), e.g. 0212345678");
+        }
+        String digits = sender.replaceAll("[-\\s]", "");
+        if (!digits.matches("0[0-9]{7,11}|1[0-9]{7}")) {
+            throw new ConfigException("SMS_SENDER_NUMBER=" + sender + " is not a Korean phone number such as 02-1234-5678 or 1588-1234");
+        }
+        return new SmsSettings(SmsSettings.SOLAPI, httpUrl(env, "SOLAPI_API_URL", SolapiSmsSender.DEFAULT_API_URL.toString()),
+                key, secret, digits);
     }
 
     private static Hardening hardening(Map<String, String> env) {
@@ -360,7 +392,7 @@ public record Config(
                 + "allowLiveOnSandboxDatabase=%s, ".formatted(allowLiveOnSandboxDatabase)
                 + "hardening=[http=%s, rates=%s, metricsToken=%s, sandboxControlOpen=%s]".formatted(hardening.http(),
                         hardening.rates(), hardening.metricsToken() == null ? "unset" : "***", hardening.sandboxControlOpen())
-                + ", portoneV2=%s]".formatted(portoneV2 == null ? "off" : portoneV2);
+                + ", portoneV2=%s, sms=%s]".formatted(portoneV2 == null ? "off" : portoneV2, sms);
     }
 
     private static String value(Map<String, String> env, String name) {

@@ -47,10 +47,13 @@ import dev.portoneverify.sandbox.SandboxStoreException;
 import dev.portoneverify.sandbox.WebhookFormat;
 import dev.portoneverify.sandbox.v2.PortOneV2Sandbox;
 import dev.portoneverify.tools.selftest.SelfTest;
+import dev.portoneverify.ops.LiveStartCheck;
 import dev.portoneverify.sms.LogSmsSender;
 import dev.portoneverify.sms.SmsDispatcher;
 import dev.portoneverify.sms.SmsOutboxDao;
 import dev.portoneverify.sms.SmsSender;
+import dev.portoneverify.sms.SmsSettings;
+import dev.portoneverify.sms.SolapiSmsSender;
 import dev.portoneverify.user.BuyerAccess;
 import dev.portoneverify.user.BuyerTokenDao;
 import dev.portoneverify.user.UserDao;
@@ -63,10 +66,12 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,9 +100,13 @@ public final class Main {
         }
         Config config;
         Server assembled;
+        Clock clock = Clock.tickMillis(ZoneOffset.UTC);
+        List<String> warnings;
         try {
             config = Config.fromEnv(System.getenv());
-            assembled = build(config, new LogSmsSender(), Clock.tickMillis(ZoneOffset.UTC));
+            // before the database is touched: wrong keys stop the start with nothing but one line
+            warnings = config.sandbox() || !config.v1Enabled() || args.length > 0 ? List.of() : checkLiveStart(config, clock);
+            assembled = build(config, smsSender(config, clock), clock);
         } catch (ConfigException | DatabaseSetupException | SandboxStoreException e) {
             exit2(e.getMessage());
             return;
@@ -125,15 +134,50 @@ public final class Main {
             log.info("{}; any PortOne V1 client can use it", server.sandbox().describe());
             log.info("{}; webhooks signed to /portone-webhook/v2", server.sandboxV2().describe());
         }
+        for (String warning : warnings) {
+            log.warn("{}", warning);
+        }
         log.info("portone-verify listening on http://localhost:{} (PortOne V1 API {}, V2 API {}, database {}, test payments {}, "
-                        + "auto-cancel forgeries {}, prepare amounts {})", server.port(),
+                        + "auto-cancel forgeries {}, prepare amounts {}, SMS {})", server.port(),
                 server.sandbox() != null ? server.sandbox().apiUrl()
                         : config.v1Enabled() ? Config.redactUrl(config.portoneApiUrl()) : "off",
                 server.sandboxV2() != null ? server.sandboxV2().apiUrl()
                         : config.portoneV2() != null ? Config.redactUrl(config.portoneV2().apiUrl()) : "off",
                 config.database().redactedUrl(),
                 config.allowTestPayments() ? "allowed" : "refused", config.autoCancelForgeries() ? "on" : "off",
-                config.prepareAmounts() ? "on" : "off");
+                config.prepareAmounts() ? "on" : "off", config.sms().provider());
+    }
+
+    /** The shop's SMS provider: the log unless SMS_PROVIDER says otherwise. */
+    public static SmsSender smsSender(Config config, Clock clock) {
+        SmsSettings sms = config.sms();
+        if (!sms.solapi()) {
+            return new LogSmsSender();
+        }
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        return new SolapiSmsSender(http, Json.newMapper(), sms.solapiApiUrl(), sms.solapiApiKey(), sms.solapiApiSecret(),
+                sms.senderNumber(), Duration.ofSeconds(10), clock);
+    }
+
+    /**
+     * Live mode asks PortOne for a token once, before anything else exists (README "A live start checks
+     * itself"): throws when PortOne rejects the keys, else returns the warnings to log once listening.
+     */
+    private static List<String> checkLiveStart(Config config, Clock clock) {
+        List<String> warnings = new ArrayList<>(LiveStartCheck.settings(config.merchantCode()));
+        Optional<String> refused = LiveStartCheck.credentials(startCheckClient(config, clock), warnings);
+        if (refused.isPresent()) {
+            throw new ConfigException(refused.get());
+        }
+        return warnings;
+    }
+
+    /** A client of its own for the one token request of the live start check, made before anything else exists. */
+    private static PortOneClient startCheckClient(Config config, Clock clock) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(min(config.portoneTimeout(), Duration.ofSeconds(5))).build();
+        return new PortOneClient(http, Json.newMapper(), config.portoneApiUrl(),
+                new PortOneCredentials(config.portoneApiKey(), config.portoneApiSecret()),
+                config.portoneTimeout(), config.allowTestPayments(), clock);
     }
 
     /** Builds the whole server from a configuration; tests call this too, with their own SMS sender. */
@@ -204,7 +248,7 @@ public final class Main {
                 v2Reports == null ? null : new Reconciler.V2Attempts(attempts, v2Reports));
         App.Admin admin = config.adminToken() == null ? null : new App.Admin(new AdminGuard(config.adminToken()),
                 new AdminHandler(jdbi.onDemand(AdminDao.class), orders, jdbi.onDemand(HistoryDao.class), reconciler,
-                        new Refunds(router, sync, orders, jdbi.onDemand(PaymentDao.class), jdbi, clock), json));
+                        new Refunds(router, sync, orders, jdbi.onDemand(PaymentDao.class), jdbi, clock), json, outbox));
         BuyerTokenDao buyerTokens = jdbi.onDemand(BuyerTokenDao.class);
         BuyerAccess buyers = new BuyerAccess(buyerTokens, config.adminToken());
         App.V2 v2Handlers = portoneV2 == null ? null : new App.V2(

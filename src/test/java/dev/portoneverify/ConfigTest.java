@@ -108,6 +108,29 @@ class ConfigTest {
         assertFalse(Config.fromEnv(KEYS).toString().contains("s3cr3t-value"));
     }
 
+    @Test
+    void solapi_needs_its_key_secret_and_a_korean_sender_number_and_the_log_stays_the_default() {
+        assertEquals("log", Config.fromEnv(Map.of()).sms().provider());
+        Map<String, String> solapi = Map.of("SMS_PROVIDER", "solapi", "SOLAPI_API_KEY", "NCSKEY",
+                "SOLAPI_API_SECRET", "solapi-s3cr3t", "SMS_SENDER_NUMBER", "02-1234-5678");
+        Config config = Config.fromEnv(solapi);
+        assertTrue(config.sms().solapi());
+        assertEquals("0212345678", config.sms().senderNumber());
+        assertEquals("https://api.solapi.com", config.sms().solapiApiUrl().toString());
+        assertFalse(config.toString().contains("solapi-s3cr3t"), config.toString());
+
+        for (String missing : new String[] {"SOLAPI_API_KEY", "SOLAPI_API_SECRET", "SMS_SENDER_NUMBER"}) {
+            Map<String, String> env = new HashMap<>(solapi);
+            env.remove(missing);
+            assertTrue(assertThrows(ConfigException.class, () -> Config.fromEnv(env)).getMessage().startsWith(missing + " is not set"));
+        }
+        Map<String, String> badSender = new HashMap<>(solapi);
+        badSender.put("SMS_SENDER_NUMBER", "12345");
+        assertTrue(assertThrows(ConfigException.class, () -> Config.fromEnv(badSender)).getMessage()
+                .startsWith("SMS_SENDER_NUMBER=12345 is not a Korean phone number"));
+        assertRejected("SMS_PROVIDER", "aligo", "SMS_PROVIDER=aligo is neither log nor solapi");
+    }
+
     private static void assertRejected(String name, String value, String expectedStart) {
         Map<String, String> env = new HashMap<>(KEYS);
         env.put(name, value);

@@ -15,6 +15,8 @@ import dev.portoneverify.payment.Source;
 import dev.portoneverify.payment.Verdict;
 import dev.portoneverify.portone.CancelRequest;
 import dev.portoneverify.reconcile.Reconciler;
+import dev.portoneverify.sms.SmsDispatcher;
+import dev.portoneverify.sms.SmsOutboxDao;
 import dev.portoneverify.web.Money;
 import io.javalin.http.Context;
 import java.math.BigDecimal;
@@ -33,9 +35,11 @@ public final class AdminHandler {
     private final Reconciler reconciler;
     private final Refunds refunds;
     private final ObjectMapper json;
+    private final SmsOutboxDao outbox;
 
     public AdminHandler(AdminDao admin, OrderDao orders, HistoryDao history, Reconciler reconciler, Refunds refunds,
-                        ObjectMapper json) {
+                        ObjectMapper json, SmsOutboxDao outbox) {
+        this.outbox = outbox;
         this.admin = admin;
         this.orders = orders;
         this.history = history;
@@ -171,6 +175,12 @@ public final class AdminHandler {
     /** {@code GET /admin/refunds/waiting}: refunds only the shop can make (a deposited virtual account). */
     public void waitingRefunds(Context ctx) {
         ctx.json(admin.refunds(List.of("awaiting_account")));
+    }
+
+    /** {@code GET /admin/sms/failed}: SMS refused for good by the provider or out of attempts, newest first. */
+    public void failedSms(Context ctx) {
+        ctx.json(outbox.undeliverable(SmsDispatcher.MAX_ATTEMPTS, intParam(ctx, "limit", 100, 1, 1000)).stream()
+                .map(UndeliverableSms::of).toList());
     }
 
     private Order order(Context ctx) {

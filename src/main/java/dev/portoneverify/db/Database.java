@@ -8,11 +8,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import dev.portoneverify.db.DatabaseSettings.Dialect;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.lang.reflect.Type;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -33,12 +30,14 @@ import org.jdbi.v3.core.argument.AbstractArgumentFactory;
 import org.jdbi.v3.core.argument.Argument;
 import org.jdbi.v3.core.config.ConfigRegistry;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
 /**
  * Opens the database named by {@link DatabaseSettings}, teaches Jdbi our exact money and time types
- * for it, and applies its schema ({@code schema.sql} for SQLite, {@code schema.postgresql.sql}).
+ * for it, and brings its schema up to date ({@link Migrations}; {@code schema.sql} and
+ * {@code schema.postgresql.sql} show the result).
  *
  * <p>The DAOs are the same for both. The one place their SQL differs is the {@code <forUpdate>}
  * attribute: empty on SQLite, whose transactions already hold the database's single write lock from
@@ -48,8 +47,6 @@ public final class Database implements AutoCloseable {
     /** Fixed width, so that timestamps compare correctly as text in SQLite. */
     private static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
-    /** Any constant: the key of the lock that lets one instance at a time create the tables. */
-    private static final long SCHEMA_LOCK = 0x706f72746f6e65L;
 
     private final Jdbi jdbi;
     private final Dialect dialect;
@@ -161,6 +158,7 @@ public final class Database implements AutoCloseable {
         sqlite.enforceForeignKeys(true);
         SQLiteDataSource dataSource = new SQLiteDataSource(sqlite);
         dataSource.setUrl(settings.url());
+        migrate(settings, dataSource);
 
         // One connection, kept open and used in turn: see SqliteConnections for why (issue 5).
         SqliteConnections connections = new SqliteConnections(dataSource);
@@ -168,18 +166,6 @@ public final class Database implements AutoCloseable {
         jdbi.setStatementBuilderFactory(connections);
         jdbi.define("forUpdate", "");
         registerTextTypes(jdbi);
-        try {
-            jdbi.useHandle(handle -> handle.createScript(schema("/schema.sql")).execute());
-        } catch (JdbiException e) {
-            // a read-only file or folder, a full disk, not a database: one line, not a stack trace (issue 15)
-            try {
-                connections.close();
-            } catch (SQLException ignored) {
-                // reported below
-            }
-            throw new DatabaseSetupException("DATABASE_URL=" + settings.redactedUrl()
-                    + ": cannot open the SQLite database for writing (" + rootMessage(e) + ")");
-        }
         GroupCommit<Transaction> groupCommit = new GroupCommit<>(jdbi, connections, Transaction::new);
         // closed last: the last connection to close checkpoints what is left of the log
         WalCheckpointer checkpointer = new WalCheckpointer(dataSource);
@@ -199,6 +185,15 @@ public final class Database implements AutoCloseable {
                 return groupCommit.waiting();
             }
         };
+    }
+
+    /** A read-only file, a full disk, a failed migration: one line that names the database. */
+    private static void migrate(DatabaseSettings settings, javax.sql.DataSource dataSource) {
+        try {
+            Migrations.apply(dataSource, settings.dialect());
+        } catch (DatabaseSetupException e) {
+            throw new DatabaseSetupException("DATABASE_URL=" + settings.redactedUrl() + ": " + e.getMessage());
+        }
     }
 
     private static String rootMessage(Throwable e) {
@@ -234,13 +229,13 @@ public final class Database implements AutoCloseable {
         jdbi.define("forUpdate", "FOR NO KEY UPDATE");
         registerPostgresqlTypes(jdbi);
         try {
-            // Instances starting together would race on CREATE ... IF NOT EXISTS (it is not atomic in
-            // PostgreSQL's catalog); the transaction-scoped advisory lock makes them take turns.
-            jdbi.useTransaction(handle -> {
-                handle.createQuery("SELECT 1 FROM pg_advisory_xact_lock(:key)").bind("key", SCHEMA_LOCK)
-                        .mapTo(Integer.class).one();
-                handle.createScript(schema("/schema.postgresql.sql")).execute();
-            });
+            // unpooled, so that the migration's lock and Flyway's own connections never wait for the pool
+            PGSimpleDataSource direct = new PGSimpleDataSource();
+            direct.setURL(settings.url());
+            direct.setUser(settings.user());
+            direct.setPassword(settings.password());
+            direct.setConnectTimeout(10);
+            migrate(settings, direct);
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
@@ -299,17 +294,6 @@ public final class Database implements AutoCloseable {
             OffsetDateTime time = rs.getObject(column, OffsetDateTime.class);
             return time == null ? null : time.toInstant();
         });
-    }
-
-    private static String schema(String resource) {
-        try (InputStream in = Database.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException(resource + " is missing from the classpath");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** SQLite creates the file but not its folder; the default lives under ./data/. */

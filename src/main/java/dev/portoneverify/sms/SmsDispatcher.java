@@ -13,12 +13,13 @@ import org.slf4j.LoggerFactory;
  * Sends what the outbox holds, on one background thread, so a slow or failing SMS provider never
  * delays a verification. No message is sent twice, by this process or by another server instance
  * on the same database: each is claimed before it is sent. A failed message is retried with
- * exponential backoff (5 s, 10 s, 20 s ... at most 1 h) up to {@value #MAX_ATTEMPTS} attempts; a
- * message marked sent is never sent again, also after a restart.
+ * exponential backoff (5 s, 10 s, 20 s ... at most 1 h) up to {@value #MAX_ATTEMPTS} attempts, unless
+ * the provider refused it for good ({@link SmsFailure.Rejected}): that one is marked and never tried
+ * again. A message marked sent is never sent again, also after a restart.
  */
 public final class SmsDispatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SmsDispatcher.class);
-    static final int MAX_ATTEMPTS = 10;
+    public static final int MAX_ATTEMPTS = 10;
     private static final Duration FIRST_RETRY = Duration.ofSeconds(5);
     private static final Duration LONGEST_RETRY = Duration.ofHours(1);
     /** How long a claimed message is left to its sender before another may try it. */
@@ -81,11 +82,18 @@ public final class SmsDispatcher implements AutoCloseable {
             }
             try {
                 sender.send(message.phone(), message.message());
+            } catch (SmsFailure.Rejected e) {
+                log.warn("SMS {} to {} refused for good, not retried (listed by GET /admin/sms/failed): {} {}", message.id(),
+                        Phones.mask(message.phone()), e.code(), e.getMessage());
+                outbox.markGaveUp(message.id(), e.code() + ": " + e.getMessage(), clock.instant());
+                observer.rejected();
+                continue;
             } catch (RuntimeException e) {
                 Instant retryAt = clock.instant().plus(backoff(message.attempts()));
+                String error = e instanceof SmsFailure failure ? failure.code() + ": " + failure.getMessage() : e.toString();
                 log.warn("SMS {} to {} failed (attempt {} of {}), next try after {}: {}", message.id(),
-                        Phones.mask(message.phone()), message.attempts() + 1, MAX_ATTEMPTS, retryAt, e.toString());
-                outbox.markFailed(message.id(), e.toString(), retryAt);
+                        Phones.mask(message.phone()), message.attempts() + 1, MAX_ATTEMPTS, retryAt, error);
+                outbox.markFailed(message.id(), error, retryAt);
                 observer.failed();
                 continue;
             }

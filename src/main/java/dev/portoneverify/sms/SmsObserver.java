@@ -10,4 +10,8 @@ public interface SmsObserver {
 
     default void failed() {
     }
+
+    /** The provider refused a message for good; it is not retried. */
+    default void rejected() {
+    }
 }

@@ -22,7 +22,7 @@ public interface SmsOutboxDao {
     /** Unsent messages whose backoff has passed and that have attempts left. */
     @SqlQuery("""
             SELECT * FROM sms_outbox
-             WHERE sent_at IS NULL AND attempts < :maxAttempts
+             WHERE sent_at IS NULL AND gave_up_at IS NULL AND attempts < :maxAttempts
                AND (next_attempt_at IS NULL OR next_attempt_at <= :now)
              ORDER BY id LIMIT :limit
             """)
@@ -35,12 +35,24 @@ public interface SmsOutboxDao {
      */
     @SqlUpdate("""
             UPDATE sms_outbox SET next_attempt_at = :until
-             WHERE id = :id AND sent_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= :now)
+             WHERE id = :id AND sent_at IS NULL AND gave_up_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= :now)
             """)
     int claim(@Bind("id") long id, @Bind("now") Instant now, @Bind("until") Instant until);
 
-    @SqlQuery("SELECT count(*) FROM sms_outbox WHERE sent_at IS NULL")
+    /** Messages still to be sent: not sent, not given up on. */
+    @SqlQuery("SELECT count(*) FROM sms_outbox WHERE sent_at IS NULL AND gave_up_at IS NULL")
     int unsentCount();
+
+    /**
+     * Messages that will not go out by themselves, newest first: refused for good by the provider, or
+     * out of attempts.
+     */
+    @SqlQuery("""
+            SELECT * FROM sms_outbox
+             WHERE sent_at IS NULL AND (gave_up_at IS NOT NULL OR attempts >= :maxAttempts)
+             ORDER BY id DESC LIMIT :limit
+            """)
+    List<OutboxMessage> undeliverable(@Bind("maxAttempts") int maxAttempts, @Bind("limit") int limit);
 
     @SqlQuery("SELECT * FROM sms_outbox ORDER BY id")
     List<OutboxMessage> all();
@@ -53,4 +65,8 @@ public interface SmsOutboxDao {
              WHERE id = :id
             """)
     void markFailed(@Bind("id") long id, @Bind("error") String error, @Bind("retryAt") Instant retryAt);
+
+    /** The provider refused it for good: never tried again. */
+    @SqlUpdate("UPDATE sms_outbox SET attempts = attempts + 1, last_error = :error, gave_up_at = :now WHERE id = :id")
+    void markGaveUp(@Bind("id") long id, @Bind("error") String error, @Bind("now") Instant now);
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portoneverify.sms.SmsFailure;
 import dev.portoneverify.web.Json;
 import dev.portoneverify.testsupport.Browser;
 import dev.portoneverify.testsupport.TestServer;
@@ -121,6 +122,24 @@ class AdminPageTest {
         browser.click("#prev");
         awaitOrders("all:1");
         assertEquals(20, rowIds().size());
+    }
+
+    @Test
+    void an_sms_the_provider_refused_for_good_is_listed_for_the_owner() {
+        shop.sms.refuse(new SmsFailure.Rejected("1062", "Solapi did not accept the message: 1062 발신번호 미등록"));
+        String order = shop.order("기계식 키보드", 89000);
+        String impUid = shop.ok("/sandbox/payments", Map.of("merchant_uid", order, "amount", 89000, "pay_method", "vbank"))
+                .get("imp_uid").asText();
+        assertEquals("vbankIssued", shop.post("/payments/complete", Map.of("imp_uid", impUid, "merchant_uid", order)).text("status"));
+
+        signIn(TOKEN);
+        awaitOrders("all:1");
+        await("the refused SMS in the problems section", () -> !browser.find("#failed-sms").findElements(By.cssSelector("li")).isEmpty());
+        String listed = browser.text("#failed-sms");
+        assertTrue(listed.contains("*******5678") && listed.contains("발송 거부") && listed.contains("1062"), listed);
+        assertFalse(listed.contains("010-1234-5678"), "the number is masked: " + listed);
+        assertEquals("1", browser.text("#failed-sms-count"));
+        browser.screenshot("admin-failed-sms");
     }
 
     @Test

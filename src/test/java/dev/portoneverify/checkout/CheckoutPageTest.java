@@ -38,7 +38,7 @@ class CheckoutPageTest {
         browser.click("#window-pay");
 
         browser.awaitText("#result-title", "결제 완료");
-        browser.awaitText("#result-status", "paid");
+        browser.awaitText("#result-status", "결제 완료");
         assertTrue(Files.exists(browser.screenshot("checkout-card-paid")));
     }
 
@@ -49,7 +49,7 @@ class CheckoutPageTest {
         browser.click("#window-pay");
 
         browser.awaitText("#result-title", "가상계좌 발급");
-        browser.awaitText("#result-status", "awaiting_deposit");
+        browser.awaitText("#result-status", "입금 대기");
         assertEquals("KB국민은행", browser.text("#vbank-name"));
         assertFalse(browser.text("#vbank-num").isBlank());
         browser.screenshot("checkout-vbank-issued");
@@ -57,7 +57,7 @@ class CheckoutPageTest {
         browser.click("#deposit");
 
         browser.awaitText("#result-title", "입금 확인, 결제 완료");
-        browser.awaitText("#result-status", "paid");
+        browser.awaitText("#result-status", "결제 완료");
         browser.screenshot("checkout-vbank-paid");
     }
 
@@ -68,7 +68,7 @@ class CheckoutPageTest {
         browser.click("#window-pay");
 
         browser.awaitText("#result-title", "위조된 결제");
-        browser.awaitText("#result-status", "pending");
+        browser.awaitText("#result-status", "결제 대기");
         assertTrue(browser.text("#result-message").startsWith("위조된 결제시도"));
         browser.screenshot("checkout-forgery-rejected");
     }
@@ -81,5 +81,17 @@ class CheckoutPageTest {
         browser.awaitText("#result-title", "결제 실패");
         assertTrue(browser.text("#result-message").contains("카드사 승인이 거절되었습니다"), browser.text("#result-message"));
         browser.screenshot("checkout-card-declined");
+    }
+
+    @Test
+    void input_the_server_refuses_in_english_is_explained_to_the_buyer_in_korean() {
+        browser.find("#buyer-tel").clear();
+        browser.find("#buyer-tel").sendKeys("call me maybe");
+        browser.click("#pay");
+
+        browser.awaitText("#result-title", "입력을 확인해 주세요");
+        assertEquals("휴대폰 번호를 010-1234-5678처럼 입력해 주세요", browser.text("#result-message"));
+        assertFalse(browser.text("#result").matches("(?s).*[A-Za-z].*"), "no English: " + browser.text("#result"));
+        browser.screenshot("checkout-bad-phone");
     }
 }

@@ -40,7 +40,7 @@ class CheckoutPageV2Test {
         browser.click("#window-pay");
 
         browser.awaitText("#result-title", "결제 완료");
-        browser.awaitText("#result-status", "paid");
+        browser.awaitText("#result-status", "결제 완료");
         String order = browser.text("#result-order");
         assertEquals("v2", shop.admin("GET", "/orders/" + order, ADMIN, null).body().path("payment")
                 .path("portone_version").asText());
@@ -57,7 +57,7 @@ class CheckoutPageV2Test {
         assertEquals("국민은행", browser.text("#vbank-name"));
         browser.click("#deposit");
         browser.awaitText("#result-title", "입금 확인, 결제 완료");
-        browser.awaitText("#result-status", "paid");
+        browser.awaitText("#result-status", "결제 완료");
         browser.screenshot("checkout-v2-vbank-paid");
     }
 
@@ -68,7 +68,7 @@ class CheckoutPageV2Test {
         browser.click("#window-pay");
 
         browser.awaitText("#result-title", "위조된 결제");
-        browser.awaitText("#result-status", "pending");
+        browser.awaitText("#result-status", "결제 대기");
         assertTrue(browser.text("#result-message").startsWith("위조된 결제시도"));
     }
 }

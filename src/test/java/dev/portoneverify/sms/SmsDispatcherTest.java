@@ -77,6 +77,51 @@ class SmsDispatcherTest {
     }
 
     @Test
+    void a_message_the_provider_refuses_for_good_is_not_tried_again_and_is_listed_as_undeliverable() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        SmsSender refusing = (phone, text) -> {
+            calls.incrementAndGet();
+            throw new SmsFailure.Rejected("1062", "Solapi did not accept the message: 1062 발신번호 미등록");
+        };
+        outbox.enqueue("vbank:imp_r", 1, "010-1234-5678", "가상계좌 안내", clock.instant());
+        outbox.enqueue("vbank:imp_q", 1, "010-1234-5678", "다른 안내", clock.instant());
+        long retried = outbox.all().get(1).id();
+        try (SmsDispatcher dispatcher = new SmsDispatcher(outbox, refusing, clock)) {
+            drain(dispatcher);
+            assertEquals(2, calls.get());
+            clock.advance(Duration.ofHours(2));
+            drain(dispatcher);
+            assertEquals(2, calls.get(), "refused for good: never tried again, whatever the backoff");
+        }
+
+        OutboxMessage refused = outbox.all().get(0);
+        assertNotNull(refused.gaveUpAt());
+        assertEquals("1062: Solapi did not accept the message: 1062 발신번호 미등록", refused.lastError());
+        assertEquals(0, outbox.unsentCount(), "not waiting any more");
+        assertEquals(2, outbox.undeliverable(SmsDispatcher.MAX_ATTEMPTS, 100).size());
+        assertEquals(retried, outbox.undeliverable(SmsDispatcher.MAX_ATTEMPTS, 100).get(0).id(), "newest first");
+    }
+
+    @Test
+    void a_message_that_ran_out_of_attempts_is_listed_as_undeliverable_too() throws Exception {
+        SmsSender down = (phone, text) -> {
+            throw new SmsFailure.RetryLater("http_503", "Solapi answered HTTP 503", null);
+        };
+        outbox.enqueue("vbank:imp_d", 1, "010-1234-5678", "안내", clock.instant());
+        try (SmsDispatcher dispatcher = new SmsDispatcher(outbox, down, clock)) {
+            for (int attempt = 0; attempt < SmsDispatcher.MAX_ATTEMPTS; attempt++) {
+                assertEquals(List.of(), outbox.undeliverable(SmsDispatcher.MAX_ATTEMPTS, 100));
+                drain(dispatcher);
+                clock.advance(Duration.ofHours(1));
+            }
+        }
+        List<OutboxMessage> undeliverable = outbox.undeliverable(SmsDispatcher.MAX_ATTEMPTS, 100);
+        assertEquals(1, undeliverable.size());
+        assertNull(undeliverable.get(0).gaveUpAt());
+        assertEquals("http_503: Solapi answered HTTP 503", undeliverable.get(0).lastError());
+    }
+
+    @Test
     void a_message_marked_sent_is_never_sent_again_by_a_new_dispatcher() throws Exception {
         List<String> delivered = new CopyOnWriteArrayList<>();
         outbox.enqueue("vbank:imp_2", 1, "010-1234-5678", "안내", clock.instant());

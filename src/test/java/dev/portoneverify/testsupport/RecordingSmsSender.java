@@ -1,5 +1,6 @@
 package dev.portoneverify.testsupport;
 
+import dev.portoneverify.sms.SmsFailure;
 import dev.portoneverify.sms.SmsSender;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -10,6 +11,7 @@ public final class RecordingSmsSender implements SmsSender {
 
     private final List<Sms> sent = new CopyOnWriteArrayList<>();
     private volatile long delayMillis;
+    private volatile SmsFailure.Rejected refusal;
 
     @Override
     public void send(String phone, String text) {
@@ -21,7 +23,15 @@ public final class RecordingSmsSender implements SmsSender {
                 throw new IllegalStateException("interrupted while sending", e);
             }
         }
+        if (refusal != null) {
+            throw refusal;
+        }
         sent.add(new Sms(phone, text));
+    }
+
+    /** A provider that refuses every message for good (e.g. an unregistered sender number), until set back to null. */
+    public void refuse(SmsFailure.Rejected refusal) {
+        this.refusal = refusal;
     }
 
     /** A provider that takes this long per message, so that a second sender can come along meanwhile. */

@@ -46,6 +46,11 @@ public final class TestDatabase implements AutoCloseable {
         return new TestDatabase(DatabaseSettings.sqlite("jdbc:sqlite:" + dir.resolve("shop-" + UUID.randomUUID() + ".db")), null);
     }
 
+    /** An existing SQLite file, such as a copy of a fixture. */
+    public static TestDatabase sqliteFile(Path file) {
+        return new TestDatabase(DatabaseSettings.sqlite("jdbc:sqlite:" + file), null);
+    }
+
     /** A new schema in the test PostgreSQL; every connection of the returned URL works inside it. */
     public static TestDatabase postgresql() {
         String schema = "test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toLowerCase(Locale.ROOT);

@@ -55,7 +55,7 @@ public final class Metrics implements PortOneObserver, VerificationObserver, Sms
             .help("Access tokens fetched from PortOne").register(registry);
     private final Counter smsDeliveries = Counter.builder()
             .name("portone_verify_sms_deliveries_total")
-            .help("SMS delivery attempts by result (delivered, failed)")
+            .help("SMS delivery attempts by result (delivered, failed: retried later, rejected: refused for good)")
             .labelNames("result").register(registry);
 
     /** The suppliers are read at each scrape, so the gauges are never stale. */
@@ -129,5 +129,10 @@ public final class Metrics implements PortOneObserver, VerificationObserver, Sms
     @Override
     public void failed() {
         smsDeliveries.labelValues("failed").inc();
+    }
+
+    @Override
+    public void rejected() {
+        smsDeliveries.labelValues("rejected").inc();
     }
 }

@@ -60,7 +60,8 @@ public final class Tables {
             table("sms_outbox", "id",
                     "id", Kind.WHOLE, "dedupe_key", Kind.TEXT, "user_id", Kind.WHOLE, "phone", Kind.TEXT,
                     "message", Kind.TEXT, "created_at", Kind.TIME, "attempts", Kind.WHOLE,
-                    "last_error", Kind.TEXT, "next_attempt_at", Kind.TIME, "sent_at", Kind.TIME),
+                    "last_error", Kind.TEXT, "next_attempt_at", Kind.TIME, "sent_at", Kind.TIME,
+                    "gave_up_at", Kind.TIME),
             // how far reconciliation has listed PortOne's changes: without it the copy's first pass would
             // start over from RECONCILE_WINDOW_HOURS ago
             table("reconcile_position", "name",
