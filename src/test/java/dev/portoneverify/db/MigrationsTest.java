@@ -130,6 +130,36 @@ class MigrationsTest {
     }
 
     @Test
+    void a_sqlite_database_whose_payment_names_no_order_stops_at_v5_with_every_row_kept() throws Exception {
+        assumeTrue(!TestDatabase.postgresqlRun(), "V6 rebuilds tables only on SQLite");
+        Path fixture = copyOfFixture();
+        // a reference already broken (written with foreign keys off): the rebuild must not carry it on quietly
+        Jdbi.create(sqlite("jdbc:sqlite:" + fixture)).useHandle(h -> h.execute("""
+                INSERT INTO payments (imp_uid, merchant_uid, status, amount, cancel_amount, currency, pay_method, sandbox,
+                                      first_seen_at, updated_at)
+                VALUES ('imp_orphan', 'order_never_made', 'paid', '1000', '0', 'KRW', 'card', 0,
+                        '2026-12-01T09:00:00Z', '2026-12-01T09:00:00Z')"""));
+        try (TestDatabase legacy = releaseDatabase(fixture)) {
+            DatabaseSettings settings = legacy.settings();
+            DatabaseSetupException refused = assertThrows(DatabaseSetupException.class,
+                    () -> Migrations.apply(dataSource(settings), settings.dialect()));
+            assertTrue(refused.getMessage().contains("rows_naming_a_missing_row"), refused.getMessage());
+
+            Jdbi shop = Jdbi.create(dataSource(settings));
+            assertEquals(List.of("1", "2", "3", "4", "5"), shop.withHandle(h -> h.createQuery(
+                    "SELECT version FROM " + Migrations.HISTORY_TABLE + " WHERE success ORDER BY installed_rank")
+                    .mapTo(String.class).list()));
+            int orders = shop.withHandle(h -> h.createQuery("SELECT count(*) FROM orders").mapTo(Integer.class).one());
+            int payments = shop.withHandle(h -> h.createQuery("SELECT count(*) FROM payments").mapTo(Integer.class).one());
+            int vbankDue = shop.withHandle(h -> h.createQuery(
+                    "SELECT count(*) FROM pragma_table_info('payments') WHERE name = 'vbank_due'").mapTo(Integer.class).one());
+            assertEquals(8, orders);
+            assertEquals(8, payments, "0.1.0's seven payments and the broken one");
+            assertEquals(0, vbankDue, "V6 was rolled back as a whole");
+        }
+    }
+
+    @Test
     void several_instances_taking_over_one_database_together_migrate_it_once() throws Exception {
         assumeTrue(TestDatabase.postgresqlRun(), "several instances on one database means PostgreSQL");
         Path fixture = copyOfFixture();

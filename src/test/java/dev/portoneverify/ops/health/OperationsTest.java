@@ -55,7 +55,8 @@ class OperationsTest {
         server.complete("imp_950000000003", vbank);
         server.sms.awaitSent(1);
 
-        String metrics = scrapeUntil("portone_verify_sms_outbox_depth 0");
+        // the dispatcher marks the message sent (depth 0) before it counts the delivery: wait for the count
+        String metrics = scrapeUntil("portone_verify_sms_deliveries_total{result=\"delivered\"} 1");
 
         assertTrue(metrics.contains("portone_verify_verifications_total{outcome=\"paid\",source=\"browser\"} 1"), metrics);
         assertTrue(metrics.contains("portone_verify_verifications_total{outcome=\"forgery\",source=\"webhook\"} 1"), metrics);
