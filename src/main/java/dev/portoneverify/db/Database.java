@@ -22,6 +22,12 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Jdbi;
@@ -176,6 +182,11 @@ public final class Database implements AutoCloseable {
     private static Transactions grouped(GroupCommit<Transaction> groupCommit) {
         return new Transactions() {
             @Override
+            public <R> CompletableFuture<R> inTransactionAsync(Function<Transaction, R> work) {
+                return groupCommit.submit(work);
+            }
+
+            @Override
             public <R> R inTransaction(Function<Transaction, R> work) {
                 return groupCommit.run(work);
             }
@@ -240,7 +251,25 @@ public final class Database implements AutoCloseable {
             dataSource.close();
             throw e;
         }
-        return new Database(jdbi, Dialect.POSTGRESQL, Transactions.direct(jdbi), List.of(dataSource));
+        // the asynchronous verifications' transactions: as many at once as there are connections, the rest
+        // queued (a queue, not a thread each: a burst of buyers waits without holding threads, issue 17)
+        ExecutorService workers = Executors.newFixedThreadPool(settings.poolSize(), daemon("postgresql-transaction-"));
+        AutoCloseable stopWorkers = () -> {
+            workers.shutdown();
+            if (!workers.awaitTermination(30, TimeUnit.SECONDS)) {
+                workers.shutdownNow();
+            }
+        };
+        return new Database(jdbi, Dialect.POSTGRESQL, Transactions.direct(jdbi, workers), List.of(stopWorkers, dataSource));
+    }
+
+    private static ThreadFactory daemon(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, prefix + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     /** SQLite stores money and instants as TEXT (see schema.sql); bind and read them as such. */

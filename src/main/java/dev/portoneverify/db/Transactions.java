@@ -1,5 +1,8 @@
 package dev.portoneverify.db;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jdbi.v3.core.Jdbi;
@@ -8,15 +11,27 @@ import org.jdbi.v3.core.Jdbi;
  * Runs the write transactions of the verification path (PaymentSync: the verification, and the
  * refund and history rows after it), which a flash sale runs hundreds of times a second.
  * {@link Database#transactions()} gives the right one for the database: on SQLite grouped by
- * the SQLite GroupCommit, elsewhere a plain transaction per call.
+ * the SQLite GroupCommit, elsewhere a transaction per call on a small pool of threads of its own.
  */
 public interface Transactions {
 
     /**
-     * Runs {@code work} in a transaction and returns its result once it is committed, or throws what
-     * the work or the commit threw, after rolling it back. The work may run more than once and on
-     * another thread (see the SQLite GroupCommit), so it must reach the database only through the
-     * {@link Transaction} it is given and do nothing else that cannot be repeated.
+     * Queues {@code work} for a transaction and returns at once; the future completes with its result
+     * once it is committed, or fails with what the work or the commit threw, after rolling it back. No
+     * caller's thread waits meanwhile (issue 17). The work may run more than once and on another thread
+     * (see the SQLite GroupCommit), so it must reach the database only through the {@link Transaction}
+     * it is given and do nothing else that cannot be repeated.
+     *
+     * <p>The future completes on the database's own thread (SQLite's one writer, a PostgreSQL worker):
+     * continue on a thread of your own ({@code Futures.on}), or that thread does your work instead of
+     * the next transaction.
+     */
+    <R> CompletableFuture<R> inTransactionAsync(Function<Transaction, R> work);
+
+    /**
+     * {@link #inTransactionAsync}, waiting for the commit: for callers that hold a thread anyway. The
+     * wait is not interruptible: once queued the work may be committed, so a caller that gave up early
+     * could not tell whether it happened.
      */
     <R> R inTransaction(Function<Transaction, R> work);
 
@@ -28,14 +43,35 @@ public interface Transactions {
         });
     }
 
+    /** {@link #inTransactionAsync} for work without a result. */
+    default CompletableFuture<Void> useTransactionAsync(Consumer<Transaction> work) {
+        return inTransactionAsync(transaction -> {
+            work.accept(transaction);
+            return null;
+        });
+    }
+
     /** Works queued behind the running transaction: how far the database is behind (a metric). */
     default int waiting() {
         return 0;
     }
 
-    /** One transaction per call, on the caller's thread. */
-    static Transactions direct(Jdbi jdbi) {
+    /**
+     * One transaction per call: on the caller's thread when it waits, on one of {@code workers} when it
+     * does not. {@code workers} should be about as many threads as the pool has connections: more could
+     * only wait for a connection, fewer would leave connections idle.
+     */
+    static Transactions direct(Jdbi jdbi, ExecutorService workers) {
         return new Transactions() {
+            @Override
+            public <R> CompletableFuture<R> inTransactionAsync(Function<Transaction, R> work) {
+                try {
+                    return CompletableFuture.supplyAsync(() -> inTransaction(work), workers);
+                } catch (RejectedExecutionException e) {
+                    return CompletableFuture.failedFuture(new IllegalStateException("the database is closed", e));
+                }
+            }
+
             @Override
             public <R> R inTransaction(Function<Transaction, R> work) {
                 return jdbi.inTransaction(handle -> work.apply(new Transaction(handle)));

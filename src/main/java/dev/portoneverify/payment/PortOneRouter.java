@@ -6,6 +6,7 @@ import dev.portoneverify.portone.Payment;
 import dev.portoneverify.portone.PortOneApi;
 import dev.portoneverify.portone.PortOneNotFoundException;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The verification core's one PortOne: a payment id this server issued as a V2 {@code paymentId} goes to the
@@ -30,37 +31,35 @@ public final class PortOneRouter implements PortOneApi {
     }
 
     @Override
-    public Payment getPayment(String id) {
+    public CompletableFuture<Payment> getPaymentAsync(String id) {
         Optional<String> order = v2Order(id);
         if (order.isPresent()) {
-            return v2.getPayment(id).boundTo(order.get());
+            return v2.getPaymentAsync(id).thenApply(p -> p.boundTo(order.get()));
         }
-        return v1().getPayment(id);
+        return v1 == null ? v1Off() : v1.getPaymentAsync(id);
     }
 
     @Override
-    public Payment cancel(CancelRequest request) {
+    public CompletableFuture<Payment> cancelAsync(CancelRequest request) {
         Optional<String> order = v2Order(request.impUid());
         if (order.isPresent()) {
-            return v2.cancel(request).boundTo(order.get());
+            return v2.cancelAsync(request).thenApply(p -> p.boundTo(order.get()));
         }
-        return v1().cancel(request);
+        return v1 == null ? v1Off() : v1.cancelAsync(request);
     }
 
     @Override
-    public Payment closeVbank(String id) {
+    public CompletableFuture<Payment> closeVbankAsync(String id) {
         Optional<String> order = v2Order(id);
         if (order.isPresent()) {
-            return v2.closeVbank(id).boundTo(order.get());
+            return v2.closeVbankAsync(id).thenApply(p -> p.boundTo(order.get()));
         }
-        return v1().closeVbank(id);
+        return v1 == null ? v1Off() : v1.closeVbankAsync(id);
     }
 
-    private PortOneApi v1() {
-        if (v1 == null) {
-            // V2 only: an id that is not one of our paymentIds names no payment of this shop
-            throw new PortOneNotFoundException("not a paymentId issued here, and PortOne V1 is off");
-        }
-        return v1;
+    /** V2 only: an id that is not one of our paymentIds names no payment of this shop. */
+    private static CompletableFuture<Payment> v1Off() {
+        return CompletableFuture.failedFuture(
+                new PortOneNotFoundException("not a paymentId issued here, and PortOne V1 is off"));
     }
 }

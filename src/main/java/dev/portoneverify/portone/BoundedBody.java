@@ -16,9 +16,9 @@ import java.util.concurrent.Flow;
  * A response body read into a string, refused beyond {@code maxBytes}: a PortOne answer is a few
  * kilobytes, and one that goes on without end must neither fill the heap nor hold the caller.
  */
-final class BoundedBody implements BodySubscriber<String> {
+public final class BoundedBody implements BodySubscriber<String> {
     /** Thrown (as the body's failure) when the answer is longer than allowed. */
-    static final class TooLargeException extends IOException {
+    public static final class TooLargeException extends IOException {
         TooLargeException(int maxBytes) {
             super("answer longer than " + maxBytes + " bytes");
         }
@@ -33,7 +33,7 @@ final class BoundedBody implements BodySubscriber<String> {
         this.maxBytes = maxBytes;
     }
 
-    static BodyHandler<String> handler(int maxBytes) {
+    public static BodyHandler<String> handler(int maxBytes) {
         return info -> new BoundedBody(maxBytes);
     }
 

@@ -1,12 +1,12 @@
 package dev.portoneverify.portone;
 
+import dev.portoneverify.concurrent.Futures;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -40,42 +40,41 @@ final class PaymentLookups {
         this.unknownFor = unknownFor;
     }
 
-    /** PortOne's payment for {@code impUid}, from {@code fetch} or from a caller already fetching it. */
-    Payment get(String impUid, Function<String, Payment> fetch) {
+    /**
+     * PortOne's payment for {@code impUid}, from {@code fetch} or from a caller already fetching it. The
+     * shared lookup is a future, so a caller waiting for another's answer holds no thread; each caller
+     * gets a copy of it, so that one giving up (cancelling its copy) cannot fail the others.
+     */
+    CompletableFuture<Payment> get(String impUid, Function<String, CompletableFuture<Payment>> fetch) {
         if (recentlyUnknown(impUid)) {
-            throw new PortOneNotFoundException("PortOne knows no payment with this imp_uid (answered within the last "
-                    + unknownFor.toSeconds() + " s; not asked again)");
+            return CompletableFuture.failedFuture(new PortOneNotFoundException("PortOne knows no payment with this "
+                    + "imp_uid (answered within the last " + unknownFor.toSeconds() + " s; not asked again)"));
         }
         CompletableFuture<Payment> mine = new CompletableFuture<>();
         CompletableFuture<Payment> running = inFlight.putIfAbsent(impUid, mine);
         if (running != null) {
-            return join(running);
+            return running.copy();
         }
+        CompletableFuture<Payment> fetched;
         try {
-            Payment payment = fetch.apply(impUid);
-            mine.complete(payment);
-            return payment;
-        } catch (PortOneNotFoundException e) {
-            remember(impUid);
-            mine.completeExceptionally(e);
-            throw e;
+            fetched = fetch.apply(impUid);
         } catch (RuntimeException | Error e) {
-            mine.completeExceptionally(e);
-            throw e;
-        } finally {
+            fetched = CompletableFuture.failedFuture(e);
+        }
+        fetched.whenComplete((payment, failure) -> {
+            // out of the map before anyone hears the answer: a report arriving after it asks PortOne anew
             inFlight.remove(impUid, mine);
-        }
-    }
-
-    private static Payment join(CompletableFuture<Payment> running) {
-        try {
-            return running.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
+            if (failure == null) {
+                mine.complete(payment);
+                return;
             }
-            throw e;
-        }
+            Throwable cause = Futures.unwrap(failure);
+            if (cause instanceof PortOneNotFoundException) {
+                remember(impUid);
+            }
+            mine.completeExceptionally(cause);
+        });
+        return mine.copy();
     }
 
     private boolean recentlyUnknown(String impUid) {

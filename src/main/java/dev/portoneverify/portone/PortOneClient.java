@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portoneverify.concurrent.Futures;
 import dev.portoneverify.text.LogSafe;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -31,12 +32,11 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,9 +47,15 @@ import org.slf4j.LoggerFactory;
  * ({@code DELETE /vbanks}) (PortOne's V1 API reference; what we rely on is summed up in README "The
  * verification rules").
  *
- * <p>Thread-safe; share one instance. The access token is cached and refreshed by one caller at a
- * time. Every failure is a {@link PortOneException} subtype; bad arguments are
- * {@link IllegalArgumentException}s. Payment states such as failed or cancelled are data, not errors.
+ * <p>Every call is asynchronous underneath ({@code HttpClient.sendAsync}): the {@code ...Async}
+ * methods return at once and no thread waits while PortOne answers (issue 17); the plain methods wait
+ * for the same future. Each exchange, headers and body, ends within the request timeout.
+ *
+ * <p>Thread-safe; share one instance. The access token is cached, and refreshed by one getToken at a
+ * time, which every caller needing a token meanwhile shares. Every failure is a {@link PortOneException}
+ * subtype (as a failed future's cause, or thrown by the waiting methods); bad arguments are
+ * {@link IllegalArgumentException}s, thrown at once. Payment states such as failed or cancelled are
+ * data, not errors.
  */
 public final class PortOneClient implements PortOneApi {
     private static final Logger log = LoggerFactory.getLogger(PortOneClient.class);
@@ -58,7 +64,9 @@ public final class PortOneClient implements PortOneApi {
     private static final long REFRESH_MARGIN_SECONDS = 60;
     /** PortOne messages are short Korean sentences; a long one is not a message and stays out of logs. */
     private static final int MAX_MESSAGE_CHARS = 200;
-    private static final Duration READ_RETRY_PAUSE = Duration.ofMillis(200);
+    /** The pause before a read is tried again: a timer, not a sleeping thread. */
+    private static final Executor AFTER_RETRY_PAUSE = CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS,
+            Runnable::run);
     /** PortOne's largest page of {@code GET /payments/status/{status}}. */
     public static final int MAX_PAGE_LIMIT = 1000;
     /** A payment answer is a few kilobytes; anything past this is not PortOne's. */
@@ -86,7 +94,8 @@ public final class PortOneClient implements PortOneApi {
     private final AtomicReference<AccessToken> token = new AtomicReference<>();
     /** PortOne's clock minus ours, as the latest getToken's {@code now} showed it (to the second). */
     private final AtomicReference<Duration> clockOffset = new AtomicReference<>(Duration.ZERO);
-    private final ReentrantLock tokenRefresh = new ReentrantLock();
+    /** The getToken under way, if any: every caller that needs a token meanwhile waits for this one. */
+    private final AtomicReference<CompletableFuture<AccessToken>> tokenRefresh = new AtomicReference<>();
 
     private record AccessToken(String value, Instant refreshAt) {}
 
@@ -136,17 +145,29 @@ public final class PortOneClient implements PortOneApi {
     }
 
     /**
-     * {@code GET /payments/{imp_uid}}.
+     * {@code GET /payments/{imp_uid}}, waiting for the answer ({@link #getPaymentAsync} without the wait).
      *
      * @throws PortOneNotFoundException when PortOne has no such payment (or hides a test-channel one)
      */
+    @Override
     public Payment getPayment(String impUid) {
+        return await(getPaymentAsync(impUid));
+    }
+
+    /**
+     * {@code GET /payments/{imp_uid}} without holding a thread while PortOne answers. Concurrent lookups
+     * of one imp_uid share one request ({@link PaymentLookups}). Fails with a {@link PortOneException}:
+     * {@link PortOneNotFoundException} when PortOne has no such payment (or hides a test-channel one).
+     */
+    @Override
+    public CompletableFuture<Payment> getPaymentAsync(String impUid) {
         Objects.requireNonNull(impUid, "impUid");
         if (impUid.isBlank()) {
             throw new IllegalArgumentException("impUid must not be blank");
         }
         String query = includeSandbox ? "include_sandbox=true" : null;
-        return lookups.get(impUid, id -> parsePayment(read("getPayment", "/payments/" + encodePathSegment(id), query)));
+        return lookups.get(impUid, id -> read("getPayment", "/payments/" + encodePathSegment(id), query)
+                .thenApply(PortOneClient::parsePayment));
     }
 
     /**
@@ -168,7 +189,7 @@ public final class PortOneClient implements PortOneApi {
             return;
         }
         try {
-            currentToken();
+            await(currentToken());
             lastCheck.set(new CredentialCheck(now, null));
         } catch (PortOneException e) {
             lastCheck.set(new CredentialCheck(now, e));
@@ -185,7 +206,7 @@ public final class PortOneClient implements PortOneApi {
         String path = "/payments/find/" + encodePathSegment(merchantUid)
                 + (status == null ? "" : "/" + status.name().toLowerCase(Locale.ROOT));
         try {
-            return Optional.of(parsePayment(read("findPayment", path, null)));
+            return Optional.of(parsePayment(await(read("findPayment", path, null))));
         } catch (PortOneNotFoundException e) {
             return Optional.empty();
         }
@@ -201,7 +222,7 @@ public final class PortOneClient implements PortOneApi {
                 .put("merchant_uid", Objects.requireNonNull(merchantUid, "merchantUid"))
                 .put("amount", Objects.requireNonNull(amount, "amount"))
                 .put("currency", Objects.requireNonNull(currency, "currency"));
-        Reply reply = authorized("prepare", "POST", "/payments/prepare", null, body);
+        Reply reply = await(authorized("prepare", "POST", "/payments/prepare", null, body));
         JsonNode registered = reply.response();
         if (!merchantUid.equals(registered.path("merchant_uid").asText(null))
                 || !registered.path("amount").isNumber()
@@ -215,7 +236,14 @@ public final class PortOneClient implements PortOneApi {
      * (for example a stale checksum, or nothing left to refund) with a {@link PortOneApiException}.
      * A {@link PortOneUnavailableException} leaves the outcome unknown: look the payment up before retrying.
      */
+    @Override
     public Payment cancel(CancelRequest request) {
+        return await(cancelAsync(request));
+    }
+
+    /** {@link #cancel} without holding a thread while PortOne answers. */
+    @Override
+    public CompletableFuture<Payment> cancelAsync(CancelRequest request) {
         Objects.requireNonNull(request, "request");
         ObjectNode body = json.createObjectNode().put("imp_uid", request.impUid());
         // An absent amount is PortOne's "refund the whole balance"; absent checksum skips its check.
@@ -233,7 +261,7 @@ public final class PortOneClient implements PortOneApi {
                     .put("refund_bank", request.refundAccount().bank())
                     .put("refund_account", request.refundAccount().account());
         }
-        return parsePayment(authorized("cancel", "POST", "/payments/cancel", null, body));
+        return authorized("cancel", "POST", "/payments/cancel", null, body).thenApply(PortOneClient::parsePayment);
     }
 
     /**
@@ -263,7 +291,7 @@ public final class PortOneClient implements PortOneApi {
         String path = "/payments/status/" + (status == null ? "all" : status.name().toLowerCase(Locale.ROOT));
         String query = "page=" + page + "&limit=" + limit + "&from=" + from.getEpochSecond() + "&to=" + to.getEpochSecond()
                 + (sorting == null ? "" : "&sorting=" + URLEncoder.encode(sorting, UTF_8));
-        Reply reply = read("listPayments", path, query);
+        Reply reply = await(read("listPayments", path, query));
         JsonNode r = reply.response();
         JsonNode list = r.path("list");
         if (!r.isObject() || !isLong(r.path("total")) || !isLong(r.path("previous")) || !isLong(r.path("next"))
@@ -286,42 +314,47 @@ public final class PortOneClient implements PortOneApi {
      */
     @Override
     public Payment closeVbank(String impUid) {
+        return await(closeVbankAsync(impUid));
+    }
+
+    /** {@link #closeVbank} without holding a thread while PortOne answers. */
+    @Override
+    public CompletableFuture<Payment> closeVbankAsync(String impUid) {
         Objects.requireNonNull(impUid, "impUid");
         if (impUid.isBlank()) {
             throw new IllegalArgumentException("impUid must not be blank");
         }
-        return parsePayment(authorized("closeVbank", "DELETE", "/vbanks/" + encodePathSegment(impUid), null, null));
+        return authorized("closeVbank", "DELETE", "/vbanks/" + encodePathSegment(impUid), null, null)
+                .thenApply(PortOneClient::parsePayment);
+    }
+
+    /** The blocking face of an exchange, for the callers that hold a thread anyway (reconciler, admin). */
+    private static <T> T await(CompletableFuture<T> pending) {
+        return Futures.await(pending, interrupted ->
+                new PortOneUnavailableException("interrupted while waiting for PortOne", 0, interrupted));
     }
 
     /**
      * Reads are safe to repeat, so one that PortOne refused or dropped (5xx, connection reset) is
-     * tried once more after a short pause. Not after a timeout: that already spent the caller's time.
-     * A cancel is never repeated here: its callers retry it, with {@code checksum}, after a fresh lookup.
+     * tried once more after a short pause (a timer, not a sleeping thread). Not after a timeout: that
+     * already spent the caller's time. A cancel is never repeated here: its callers retry it, with
+     * {@code checksum}, after a fresh lookup.
      */
-    private Reply read(String endpoint, String path, String query) {
-        try {
-            return authorized(endpoint, "GET", path, query, null);
-        } catch (PortOneTimeoutException e) {
-            throw e;
-        } catch (PortOneUnavailableException e) {
+    private CompletableFuture<Reply> read(String endpoint, String path, String query) {
+        return authorized(endpoint, "GET", path, query, null).exceptionallyCompose(failure -> {
+            Throwable cause = Futures.unwrap(failure);
+            if (!(cause instanceof PortOneUnavailableException) || cause instanceof PortOneTimeoutException) {
+                return CompletableFuture.failedFuture(cause);
+            }
             long now = System.nanoTime();
             if (now - lastUnavailableNanos.getAndSet(now) < RETRY_QUIET.toNanos()) {
                 // PortOne is failing for every caller: a retry would only double what it receives (issue 15)
-                throw e;
+                return CompletableFuture.failedFuture(cause);
             }
-            log.debug("PortOne GET {} failed ({}); trying once more", path, e.getMessage());
-            pause(READ_RETRY_PAUSE);
-            return authorized(endpoint, "GET", path, query, null);
-        }
-    }
-
-    private static void pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PortOneUnavailableException("interrupted while waiting to retry a PortOne call", 0, e);
-        }
+            log.debug("PortOne GET {} failed ({}); trying once more", path, cause.getMessage());
+            return CompletableFuture.runAsync(() -> { }, AFTER_RETRY_PAUSE)
+                    .thenCompose(paused -> authorized(endpoint, "GET", path, query, null));
+        });
     }
 
     /**
@@ -329,45 +362,68 @@ public final class PortOneClient implements PortOneApi {
      * fresh one and retry exactly once (iamport-rest-client-nodejs#9). A 401 always means PortOne did
      * not act, so retrying a cancel is safe.
      */
-    private Reply authorized(String endpoint, String method, String path, String query, JsonNode body) {
-        AccessToken used = currentToken();
-        try {
-            return send(endpoint, method, path, query, body, used.value());
-        } catch (PortOneAuthException rejected) {
-            // Only if still cached: another thread may already have put a fresh token there.
-            token.compareAndSet(used, null);
-            log.debug("PortOne {} {} rejected the access token; retrying once with a fresh one", method, path);
-        }
-        try {
-            return send(endpoint, method, path, query, body, currentToken().value());
-        } catch (PortOneAuthException again) {
-            throw new PortOneAuthException(again.getMessage() + " (again after fetching a fresh access token)");
-        }
+    private CompletableFuture<Reply> authorized(String endpoint, String method, String path, String query, JsonNode body) {
+        return currentToken().thenCompose(used -> send(endpoint, method, path, query, body, used.value())
+                .exceptionallyCompose(failure -> {
+                    Throwable cause = Futures.unwrap(failure);
+                    if (!(cause instanceof PortOneAuthException)) {
+                        return CompletableFuture.failedFuture(cause);
+                    }
+                    // Only if still cached: another caller may already have put a fresh token there.
+                    token.compareAndSet(used, null);
+                    log.debug("PortOne {} {} rejected the access token; retrying once with a fresh one", method, path);
+                    return currentToken()
+                            .thenCompose(fresh -> send(endpoint, method, path, query, body, fresh.value()))
+                            .exceptionallyCompose(again -> {
+                                Throwable second = Futures.unwrap(again);
+                                return CompletableFuture.failedFuture(second instanceof PortOneAuthException
+                                        ? new PortOneAuthException(second.getMessage()
+                                                + " (again after fetching a fresh access token)")
+                                        : second);
+                            });
+                }));
     }
 
-    private AccessToken currentToken() {
-        AccessToken cached = token.get();
-        if (isFresh(cached)) {
-            return cached;
-        }
-        try {
-            tokenRefresh.lockInterruptibly();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PortOneUnavailableException("interrupted while waiting for a PortOne access token", 0, e);
-        }
-        try {
-            // Single flight: whoever waited for the lock finds the token the first caller fetched.
+    /**
+     * The cached token, or the one being fetched. Single flight: while one fetch is under way every
+     * caller gets (a copy of) its future, so a flash sale that starts with no token, or finds it
+     * expired, costs PortOne one getToken, and nobody holds a thread while it comes.
+     */
+    private CompletableFuture<AccessToken> currentToken() {
+        while (true) {
+            AccessToken cached = token.get();
+            if (isFresh(cached)) {
+                return CompletableFuture.completedFuture(cached);
+            }
+            CompletableFuture<AccessToken> running = tokenRefresh.get();
+            if (running != null) {
+                return running.copy();
+            }
+            CompletableFuture<AccessToken> mine = new CompletableFuture<>();
+            if (!tokenRefresh.compareAndSet(null, mine)) {
+                continue;
+            }
+            // the fetch that just ended may have left a fresh token between our two reads
             cached = token.get();
             if (isFresh(cached)) {
-                return cached;
+                tokenRefresh.compareAndSet(mine, null);
+                mine.complete(cached);
+                return mine;
             }
-            AccessToken fresh = fetchToken();
-            token.set(fresh);
-            observer.tokenFetched();
-            return fresh;
-        } finally {
-            tokenRefresh.unlock();
+            fetchToken().whenComplete((fresh, failure) -> {
+                if (failure == null) {
+                    // cached before the fetch is let go, so a caller arriving after it finds this token
+                    token.set(fresh);
+                    observer.tokenFetched();
+                }
+                tokenRefresh.compareAndSet(mine, null);
+                if (failure == null) {
+                    mine.complete(fresh);
+                } else {
+                    mine.completeExceptionally(Futures.unwrap(failure));
+                }
+            });
+            return mine.copy();
         }
     }
 
@@ -375,17 +431,24 @@ public final class PortOneClient implements PortOneApi {
         return t != null && clock.instant().isBefore(t.refreshAt());
     }
 
-    private AccessToken fetchToken() {
+    private CompletableFuture<AccessToken> fetchToken() {
         ObjectNode body = json.createObjectNode()
                 .put("imp_key", credentials.apiKey())
                 .put("imp_secret", credentials.apiSecret());
-        Reply reply;
-        try {
-            reply = send("getToken", "POST", "/users/getToken", null, body, null);
-        } catch (PortOneNotFoundException | PortOneApiException refused) {
-            // A refused getToken is a credentials or endpoint problem; never let it read as "payment not found".
-            throw new PortOneAuthException(refused.getMessage());
-        }
+        return send("getToken", "POST", "/users/getToken", null, body, null).handle((reply, failure) -> {
+            if (failure != null) {
+                Throwable cause = Futures.unwrap(failure);
+                if (cause instanceof PortOneNotFoundException || cause instanceof PortOneApiException) {
+                    // A refused getToken is a credentials or endpoint problem; never let it read as "payment not found".
+                    throw new PortOneAuthException(cause.getMessage());
+                }
+                throw Futures.rethrow(cause);
+            }
+            return token(reply);
+        });
+    }
+
+    private AccessToken token(Reply reply) {
         Instant receivedAt = clock.instant();
         JsonNode r = reply.response();
         JsonNode accessToken = r.path("access_token");
@@ -406,40 +469,35 @@ public final class PortOneClient implements PortOneApi {
     }
 
     /** {@link #exchange} with its duration and result reported to the observer (e.g. metrics). */
-    private Reply send(String endpoint, String method, String path, String query, JsonNode body, String accessToken) {
+    private CompletableFuture<Reply> send(String endpoint, String method, String path, String query, JsonNode body,
+                                          String accessToken) {
         long started = System.nanoTime();
-        String result = "error";
-        try {
-            Reply reply = exchange(method, path, query, body, accessToken,
-                    endpoint.equals("listPayments") ? MAX_PAGE_LIMIT * MAX_LISTED_PAYMENT_BYTES : MAX_ANSWER_BYTES);
-            result = "ok";
-            return reply;
-        } catch (PortOneTimeoutException e) {
-            result = "timeout";
-            throw e;
-        } catch (PortOneUnavailableException e) {
-            result = "unavailable";
-            throw e;
-        } catch (PortOneAuthException e) {
-            result = "unauthorized";
-            throw e;
-        } catch (PortOneNotFoundException e) {
-            result = "not_found";
-            throw e;
-        } catch (PortOneBadResponseException e) {
-            result = "bad_response";
-            throw e;
-        } finally {
-            observer.requested(endpoint, result, Duration.ofNanos(System.nanoTime() - started));
-        }
+        CompletableFuture<Reply> reply = exchange(method, path, query, body, accessToken,
+                endpoint.equals("listPayments") ? MAX_PAGE_LIMIT * MAX_LISTED_PAYMENT_BYTES : MAX_ANSWER_BYTES);
+        reply.whenComplete((answer, failure) -> observer.requested(endpoint, result(failure),
+                Duration.ofNanos(System.nanoTime() - started)));
+        return reply;
+    }
+
+    /** The metrics' word for how an exchange ended. */
+    private static String result(Throwable failure) {
+        Throwable cause = failure == null ? null : Futures.unwrap(failure);
+        return cause == null ? "ok"
+                : cause instanceof PortOneTimeoutException ? "timeout"
+                : cause instanceof PortOneUnavailableException ? "unavailable"
+                : cause instanceof PortOneAuthException ? "unauthorized"
+                : cause instanceof PortOneNotFoundException ? "not_found"
+                : cause instanceof PortOneBadResponseException ? "bad_response"
+                : "error";
     }
 
     /**
-     * The one way to PortOne. Checks the HTTP status and the envelope's integer {@code code}, because
-     * PortOne uses both: 401/404 with code -1, and refusals as HTTP 200 with a non-zero code.
+     * The one way to PortOne, asynchronous: no thread waits while PortOne answers. Checks the HTTP status
+     * and the envelope's integer {@code code}, because PortOne uses both: 401/404 with code -1, and
+     * refusals as HTTP 200 with a non-zero code.
      */
-    private Reply exchange(String method, String path, String query, JsonNode body, String accessToken,
-                           int maxAnswerBytes) {
+    private CompletableFuture<Reply> exchange(String method, String path, String query, JsonNode body,
+                                              String accessToken, int maxAnswerBytes) {
         String call = method + " " + path;
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path + (query == null ? "" : "?" + query)))
                 .timeout(requestTimeout)
@@ -453,34 +511,48 @@ public final class PortOneClient implements PortOneApi {
             request.header("Content-Type", "application/json").method(method, BodyPublishers.ofString(write(body), UTF_8));
         }
 
-        HttpResponse<String> response;
         // The whole exchange, headers and body, within requestTimeout: the request's own timeout ends
         // when the headers arrive, and a body trickled a byte a second would hold the caller for
-        // minutes (issue 15). Cancelling the future aborts the exchange and frees the connection.
-        CompletableFuture<HttpResponse<String>> pending = http.sendAsync(request.build(), BoundedBody.handler(maxAnswerBytes));
+        // minutes (issue 15). Cancelling the client's future aborts the exchange and frees the connection.
+        CompletableFuture<HttpResponse<String>> pending;
         try {
-            response = pending.get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            pending.cancel(true);
-            throw new PortOneTimeoutException("PortOne " + call + " gave no complete answer within " + requestTimeout.toMillis() + " ms", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof HttpConnectTimeoutException) {
-                throw new PortOneTimeoutException("PortOne " + call + " timed out connecting", cause);
-            }
-            if (cause instanceof HttpTimeoutException) {
-                throw new PortOneTimeoutException("PortOne " + call + " gave no answer within " + requestTimeout.toMillis() + " ms", cause);
-            }
-            if (cause instanceof BoundedBody.TooLargeException) {
-                throw new PortOneBadResponseException("PortOne " + call + " sent an " + cause.getMessage(), 0);
-            }
-            throw new PortOneUnavailableException("PortOne " + call + " failed: " + cause, 0, cause);
-        } catch (InterruptedException e) {
-            pending.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new PortOneUnavailableException("interrupted while calling PortOne " + call, 0, e);
+            pending = http.sendAsync(request.build(), BoundedBody.handler(maxAnswerBytes));
+        } catch (RuntimeException e) {
+            // a client already shut down, or a request it refuses
+            return CompletableFuture.failedFuture(new PortOneUnavailableException("PortOne " + call + " failed: " + e, 0, e));
         }
+        CompletableFuture<HttpResponse<String>> timed = pending.copy().orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        timed.whenComplete((response, failure) -> {
+            if (failure instanceof TimeoutException) {
+                pending.cancel(true);
+            }
+        });
+        return timed.handle((response, failure) -> {
+            if (failure != null) {
+                throw failed(call, Futures.unwrap(failure));
+            }
+            return reply(call, response);
+        });
+    }
 
+    private PortOneException failed(String call, Throwable cause) {
+        if (cause instanceof TimeoutException) {
+            return new PortOneTimeoutException("PortOne " + call + " gave no complete answer within "
+                    + requestTimeout.toMillis() + " ms", cause);
+        }
+        if (cause instanceof HttpConnectTimeoutException) {
+            return new PortOneTimeoutException("PortOne " + call + " timed out connecting", cause);
+        }
+        if (cause instanceof HttpTimeoutException) {
+            return new PortOneTimeoutException("PortOne " + call + " gave no answer within " + requestTimeout.toMillis() + " ms", cause);
+        }
+        if (cause instanceof BoundedBody.TooLargeException) {
+            return new PortOneBadResponseException("PortOne " + call + " sent an " + cause.getMessage(), 0);
+        }
+        return new PortOneUnavailableException("PortOne " + call + " failed: " + cause, 0, cause);
+    }
+
+    private Reply reply(String call, HttpResponse<String> response) {
         int status = response.statusCode();
         JsonNode envelope = parseOrNull(response.body());
         JsonNode codeNode = envelope == null ? null : envelope.get("code");

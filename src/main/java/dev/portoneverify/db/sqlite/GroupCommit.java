@@ -80,6 +80,25 @@ public final class GroupCommit<S> implements AutoCloseable {
         return call.await();
     }
 
+    /**
+     * Queues {@code work} for a grouped transaction and returns at once: the future completes once it is
+     * committed, with its result, or fails with what the work or the commit threw (issue 17). It completes
+     * on the writer thread, so whatever the caller chains on it must hand over to a thread of its own
+     * ({@code Futures.on}): the writer's time is every caller's. The work may run more than once, as for
+     * {@link #run}. Once queued it is answered, whatever the caller does meanwhile: a caller that stops
+     * waiting (its buyer hung up) neither stops nor splits the transaction.
+     */
+    public <R> CompletableFuture<R> submit(Function<S, R> work) {
+        Call<S, R> call = new Call<>(work);
+        synchronized (this) {
+            if (closed) {
+                return CompletableFuture.failedFuture(new IllegalStateException("the database is closed"));
+            }
+            queue.add(call);
+        }
+        return call.outcome;
+    }
+
     /** Calls queued and not yet taken by the writer. */
     public int waiting() {
         return queue.size();

@@ -6,17 +6,19 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portoneverify.concurrent.Futures;
+import dev.portoneverify.portone.BoundedBody;
 import dev.portoneverify.portone.CancelRequest;
 import dev.portoneverify.portone.Payment;
 import dev.portoneverify.portone.PortOneApi;
 import dev.portoneverify.portone.PortOneApiException;
 import dev.portoneverify.portone.PortOneAuthException;
 import dev.portoneverify.portone.PortOneBadResponseException;
+import dev.portoneverify.portone.PortOneException;
 import dev.portoneverify.portone.PortOneNotFoundException;
 import dev.portoneverify.portone.PortOneObserver;
 import dev.portoneverify.portone.PortOneTimeoutException;
 import dev.portoneverify.portone.PortOneUnavailableException;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -25,12 +27,14 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.net.http.HttpTimeoutException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,11 +47,15 @@ import org.slf4j.LoggerFactory;
  * <p>Errors are V2's {@code {type, message}}: 401/403 become {@link PortOneAuthException}, 404
  * {@link PortOneNotFoundException}, other 4xx {@link PortOneApiException} with its {@code type}, 5xx and
  * network failures {@link PortOneUnavailableException}. A payment of another store is treated as unknown.
+ * Every exchange is asynchronous ({@code HttpClient.sendAsync}), within the request timeout, headers and
+ * body, and refuses an answer over 1 MiB ({@link BoundedBody}); no thread waits while PortOne answers.
  * Thread-safe; messages never carry the secret or a response body.
  */
 public final class PortOneV2Client implements PortOneApi {
     private static final Logger log = LoggerFactory.getLogger(PortOneV2Client.class);
     private static final int MAX_MESSAGE_CHARS = 200;
+    /** A payment answer is a few kilobytes; anything past this is not PortOne's (as in V1's client). */
+    private static final int MAX_ANSWER_BYTES = 1024 * 1024;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final HttpClient http;
@@ -79,24 +87,27 @@ public final class PortOneV2Client implements PortOneApi {
 
     /**
      * {@code GET /payments/{paymentId}?storeId=...}, as the neutral view; its {@code merchantUid} is null
-     * until the caller binds it to an order ({@link Payment#boundTo}).
+     * until the caller binds it to an order ({@link Payment#boundTo}). No thread waits while PortOne answers.
      *
-     * @throws PortOneNotFoundException when PortOne has no such payment, or it belongs to another store
+     * @return fails with {@link PortOneNotFoundException} when PortOne has no such payment, or it belongs
+     *         to another store
      */
     @Override
-    public Payment getPayment(String paymentId) {
+    public CompletableFuture<Payment> getPaymentAsync(String paymentId) {
         requireId(paymentId);
-        JsonNode p = exchange("v2_getPayment", "GET", path(paymentId), "storeId=" + encode(credentials.storeId()),
-                null, null);
-        if (!credentials.storeId().equals(V2Payments.storeId(p))) {
-            throw new PortOneNotFoundException("PortOne GET " + path(paymentId) + " answered a payment of another store");
-        }
-        try {
-            return V2Payments.parse(p);
-        } catch (IllegalArgumentException e) {
-            throw new PortOneBadResponseException("PortOne GET " + path(paymentId) + " answered a payment it could not "
-                    + "map: " + e.getMessage(), 200);
-        }
+        return exchange("v2_getPayment", "GET", path(paymentId), "storeId=" + encode(credentials.storeId()),
+                null, null).thenApply(p -> {
+                    if (!credentials.storeId().equals(V2Payments.storeId(p))) {
+                        throw new PortOneNotFoundException("PortOne GET " + path(paymentId)
+                                + " answered a payment of another store");
+                    }
+                    try {
+                        return V2Payments.parse(p);
+                    } catch (IllegalArgumentException e) {
+                        throw new PortOneBadResponseException("PortOne GET " + path(paymentId) + " answered a payment "
+                                + "it could not map: " + e.getMessage(), 200);
+                    }
+                });
     }
 
     /**
@@ -105,23 +116,47 @@ public final class PortOneV2Client implements PortOneApi {
      * Each call has an {@code Idempotency-Key} of its own; a timeout is retried once with the same key, as
      * PortOne advises, which returns the first request's outcome instead of running it again. (A key shared
      * by every attempt would pin a failed refund to its stored failure for PortOne's three hours.)
-     * Returns the payment as PortOne reports it afterwards.
+     * Completes with the payment as PortOne reports it afterwards.
      */
     @Override
-    public Payment cancel(CancelRequest request) {
+    public CompletableFuture<Payment> cancelAsync(CancelRequest request) {
         Objects.requireNonNull(request, "request");
         String paymentId = request.impUid();
         requireId(paymentId);
-        Payment before = null;
+        // amounts travel in the currency's minor unit, which only the payment knows
+        CompletableFuture<String> currency = request.amount() != null || request.checksum() != null
+                ? getPaymentAsync(paymentId).thenApply(Payment::currency)
+                : CompletableFuture.completedFuture(null);
+        return currency.thenCompose(known -> {
+            ObjectNode body = cancelBody(request, known);
+            String key = idempotencyKey();
+            String cancel = path(paymentId) + "/cancel";
+            return exchange("v2_cancel", "POST", cancel, null, body, key).exceptionallyCompose(failure -> {
+                Throwable cause = Futures.unwrap(failure);
+                if (!(cause instanceof PortOneTimeoutException)) {
+                    return CompletableFuture.failedFuture(cause);
+                }
+                log.warn("PortOne POST {} timed out; asking again with the same Idempotency-Key", cancel);
+                return exchange("v2_cancel", "POST", cancel, null, body, key);
+            });
+        }).thenCompose(answer -> {
+            String status = answer.path("cancellation").path("status").asText(null);
+            if ("FAILED".equals(status)) {
+                throw PortOneApiException.v2("PortOne POST " + path(paymentId) + "/cancel answered a FAILED cancellation",
+                        200, "CANCELLATION_FAILED", null);
+            }
+            if (!"SUCCEEDED".equals(status) && !"REQUESTED".equals(status)) {
+                throw new PortOneBadResponseException("PortOne POST " + path(paymentId)
+                        + "/cancel answered without a cancellation status", 200);
+            }
+            return getPaymentAsync(paymentId);
+        });
+    }
+
+    private ObjectNode cancelBody(CancelRequest request, String currency) {
         ObjectNode body = json.createObjectNode()
                 .put("storeId", credentials.storeId())
                 .put("reason", request.reason() == null || request.reason().isBlank() ? "cancelled by the shop" : request.reason());
-        String currency = null;
-        if (request.amount() != null || request.checksum() != null) {
-            // amounts travel in the currency's minor unit, which only the payment knows
-            before = getPayment(paymentId);
-            currency = before.currency();
-        }
         if (request.amount() != null) {
             body.put("amount", minor(request.amount(), currency));
         }
@@ -134,29 +169,13 @@ public final class PortOneV2Client implements PortOneApi {
                     .put("number", request.refundAccount().account())
                     .put("holderName", request.refundAccount().holder());
         }
-        String key = idempotencyKey();
-        JsonNode answer;
-        try {
-            answer = exchange("v2_cancel", "POST", path(paymentId) + "/cancel", null, body, key);
-        } catch (PortOneTimeoutException e) {
-            log.warn("PortOne POST {}/cancel timed out; asking again with the same Idempotency-Key", path(paymentId));
-            answer = exchange("v2_cancel", "POST", path(paymentId) + "/cancel", null, body, key);
-        }
-        String status = answer.path("cancellation").path("status").asText(null);
-        if ("FAILED".equals(status)) {
-            throw PortOneApiException.v2("PortOne POST " + path(paymentId) + "/cancel answered a FAILED cancellation",
-                    200, "CANCELLATION_FAILED", null);
-        }
-        if (!"SUCCEEDED".equals(status) && !"REQUESTED".equals(status)) {
-            throw new PortOneBadResponseException("PortOne POST " + path(paymentId)
-                    + "/cancel answered without a cancellation status", 200);
-        }
-        return getPayment(paymentId);
+        return body;
     }
 
     /**
      * {@code POST /payments/{paymentId}/pre-register}: PortOne's payment window then refuses any other
-     * amount or currency for this paymentId (V1's prepare).
+     * amount or currency for this paymentId (V1's prepare). Waits for the answer: it is part of creating
+     * a checkout, not of a flash sale's verifications.
      */
     public void preRegister(String paymentId, BigDecimal amount, String currency) {
         requireId(paymentId);
@@ -164,7 +183,8 @@ public final class PortOneV2Client implements PortOneApi {
                 .put("storeId", credentials.storeId())
                 .put("totalAmount", minor(amount, currency))
                 .put("currency", currency);
-        exchange("v2_preRegister", "POST", path(paymentId) + "/pre-register", null, body, null);
+        Futures.await(exchange("v2_preRegister", "POST", path(paymentId) + "/pre-register", null, body, null),
+                interrupted -> new PortOneUnavailableException("interrupted while waiting for PortOne", 0, interrupted));
     }
 
     private static long minor(BigDecimal amount, String currency) {
@@ -178,35 +198,33 @@ public final class PortOneV2Client implements PortOneApi {
         return "cancel-" + HexFormat.of().formatHex(bytes);
     }
 
-    private JsonNode exchange(String endpoint, String method, String path, String query, JsonNode body,
-                              String idempotencyKey) {
+    /** {@link #send} with its duration and result reported to the observer (metrics). */
+    private CompletableFuture<JsonNode> exchange(String endpoint, String method, String path, String query,
+                                                 JsonNode body, String idempotencyKey) {
         long started = System.nanoTime();
-        String result = "error";
-        try {
-            JsonNode answer = send(method, path, query, body, idempotencyKey);
-            result = "ok";
-            return answer;
-        } catch (PortOneTimeoutException e) {
-            result = "timeout";
-            throw e;
-        } catch (PortOneUnavailableException e) {
-            result = "unavailable";
-            throw e;
-        } catch (PortOneAuthException e) {
-            result = "unauthorized";
-            throw e;
-        } catch (PortOneNotFoundException e) {
-            result = "not_found";
-            throw e;
-        } catch (PortOneBadResponseException e) {
-            result = "bad_response";
-            throw e;
-        } finally {
-            observer.requested(endpoint, result, Duration.ofNanos(System.nanoTime() - started));
-        }
+        CompletableFuture<JsonNode> answer = send(method, path, query, body, idempotencyKey);
+        answer.whenComplete((ok, failure) -> observer.requested(endpoint, result(failure),
+                Duration.ofNanos(System.nanoTime() - started)));
+        return answer;
     }
 
-    private JsonNode send(String method, String path, String query, JsonNode body, String idempotencyKey) {
+    private static String result(Throwable failure) {
+        Throwable cause = failure == null ? null : Futures.unwrap(failure);
+        return cause == null ? "ok"
+                : cause instanceof PortOneTimeoutException ? "timeout"
+                : cause instanceof PortOneUnavailableException ? "unavailable"
+                : cause instanceof PortOneAuthException ? "unauthorized"
+                : cause instanceof PortOneNotFoundException ? "not_found"
+                : cause instanceof PortOneBadResponseException ? "bad_response"
+                : "error";
+    }
+
+    /**
+     * One exchange, asynchronous, headers and body within the request timeout (the request's own timeout
+     * ends when the headers arrive), the body refused past {@link #MAX_ANSWER_BYTES}.
+     */
+    private CompletableFuture<JsonNode> send(String method, String path, String query, JsonNode body,
+                                             String idempotencyKey) {
         String call = method + " " + path;
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path + (query == null ? "" : "?" + query)))
                 .timeout(requestTimeout)
@@ -220,19 +238,45 @@ public final class PortOneV2Client implements PortOneApi {
         } else {
             request.header("Content-Type", "application/json").method(method, BodyPublishers.ofString(write(body), UTF_8));
         }
-        HttpResponse<String> response;
+        CompletableFuture<HttpResponse<String>> pending;
         try {
-            response = http.send(request.build(), BodyHandlers.ofString(UTF_8));
-        } catch (HttpConnectTimeoutException e) {
-            throw new PortOneTimeoutException("PortOne " + call + " timed out connecting", e);
-        } catch (HttpTimeoutException e) {
-            throw new PortOneTimeoutException("PortOne " + call + " gave no answer within " + requestTimeout.toMillis() + " ms", e);
-        } catch (IOException e) {
-            throw new PortOneUnavailableException("PortOne " + call + " failed: " + e, 0, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PortOneUnavailableException("interrupted while calling PortOne " + call, 0, e);
+            pending = http.sendAsync(request.build(), BoundedBody.handler(MAX_ANSWER_BYTES));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(new PortOneUnavailableException("PortOne " + call + " failed: " + e, 0, e));
         }
+        CompletableFuture<HttpResponse<String>> timed = pending.copy().orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        timed.whenComplete((response, failure) -> {
+            if (failure instanceof TimeoutException) {
+                // aborts the exchange and frees the connection
+                pending.cancel(true);
+            }
+        });
+        return timed.handle((response, failure) -> {
+            if (failure != null) {
+                throw failed(call, Futures.unwrap(failure));
+            }
+            return answer(call, response);
+        });
+    }
+
+    private PortOneException failed(String call, Throwable cause) {
+        if (cause instanceof TimeoutException) {
+            return new PortOneTimeoutException("PortOne " + call + " gave no complete answer within "
+                    + requestTimeout.toMillis() + " ms", cause);
+        }
+        if (cause instanceof HttpConnectTimeoutException) {
+            return new PortOneTimeoutException("PortOne " + call + " timed out connecting", cause);
+        }
+        if (cause instanceof HttpTimeoutException) {
+            return new PortOneTimeoutException("PortOne " + call + " gave no answer within " + requestTimeout.toMillis() + " ms", cause);
+        }
+        if (cause instanceof BoundedBody.TooLargeException) {
+            return new PortOneBadResponseException("PortOne " + call + " sent an " + cause.getMessage(), 0);
+        }
+        return new PortOneUnavailableException("PortOne " + call + " failed: " + cause, 0, cause);
+    }
+
+    private JsonNode answer(String call, HttpResponse<String> response) {
         int status = response.statusCode();
         JsonNode answer = parseOrNull(response.body());
         String type = answer == null ? null : shortText(answer.get("type"));
