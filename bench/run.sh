@@ -4,9 +4,18 @@
 #   bench/run.sh                          full run: PortOne at 0, 50, 200 ms; 100 and 1000 buyers
 #   bench/run.sh --quick                  a few seconds, for a smoke test
 #   bench/run.sh --latencies=50 --clients=100 --orders=20000 --profile
+#   bench/run.sh --java=/usr/lib/jvm/temurin-25-jdk-amd64   the server on another JDK
+#   bench/run.sh --help                   every option, without building
 # Every option can also come from the environment: BENCH_LATENCIES=0,50 BENCH_ORDERS=5000 ...
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+for arg in "$@"; do
+  if [ "$arg" = "--help" ] || [ "$arg" = "-h" ]; then
+    # source-file mode: no build, no classpath
+    exec java bench/src/dev/portoneverify/bench/Usage.java
+  fi
+done
 
 mvn -q -DskipTests package
 mvn -q -Pbench -DskipTests test-compile

@@ -43,7 +43,8 @@ public final class Benchmark {
     /** Everything a run can be told, from {@code --name=value} arguments or {@code BENCH_NAME} variables. */
     record Options(List<Integer> latencies, List<Integer> clients, int orders, int warmup, double webhookShare,
                    long trivialMillis, long settleMillis, String standIn, Path jar, Path out, List<String> serverJavaOptions,
-                   boolean profile, boolean perf, int timeoutMillis, boolean quick, String database) {
+                   boolean profile, boolean perf, int timeoutMillis, boolean quick, String database, Path java,
+                   int coldSeconds, int coldLatency, int coldClients) {
 
         static Options parse(String[] args) {
             Map<String, String> given = new HashMap<>();
@@ -54,7 +55,7 @@ public final class Benchmark {
             });
             for (String arg : args) {
                 if (!arg.startsWith("--")) {
-                    throw new IllegalArgumentException("unknown argument " + arg + " (see bench/README.md)");
+                    throw new IllegalArgumentException("unknown argument " + arg + " (bench/run.sh --help lists the options)");
                 }
                 int eq = arg.indexOf('=');
                 given.put(eq < 0 ? arg.substring(2) : arg.substring(2, eq), eq < 0 ? "true" : arg.substring(eq + 1));
@@ -77,15 +78,20 @@ public final class Benchmark {
                     Boolean.parseBoolean(given.getOrDefault("perf", "false")),
                     Integer.parseInt(given.getOrDefault("timeout-ms", "30000")),
                     quick,
-                    given.getOrDefault("database", "sqlite"));
+                    given.getOrDefault("database", "sqlite"),
+                    javaBinary(given.get("java")),
+                    Integer.parseInt(given.getOrDefault("cold-seconds", quick ? "3" : "10")),
+                    Integer.parseInt(given.getOrDefault("cold-latency", "-1")),
+                    Integer.parseInt(given.getOrDefault("cold-clients", "-1")));
             Map<String, String> unknown = new HashMap<>(given);
             for (String known : List.of("quick", "latencies", "clients", "orders", "warmup", "webhook-share",
                     "trivial-millis", "settle-millis", "stand-in", "jar", "out", "server-java-options", "profile", "perf", "timeout-ms",
-                    "database")) {
+                    "database", "java", "cold-seconds", "cold-latency", "cold-clients")) {
                 unknown.remove(known);
             }
             if (!unknown.isEmpty()) {
-                throw new IllegalArgumentException("unknown option(s) " + unknown.keySet() + " (see bench/README.md)");
+                throw new IllegalArgumentException("unknown option(s) " + unknown.keySet()
+                        + " (bench/run.sh --help lists the options)");
             }
             if (!o.standIn.equals("lean") && !o.standIn.equals("sandbox")) {
                 throw new IllegalArgumentException("--stand-in is lean or sandbox");
@@ -94,6 +100,27 @@ public final class Benchmark {
                 throw new IllegalArgumentException("--database is sqlite or postgresql");
             }
             return o;
+        }
+
+        /** {@code --java}: a JDK's home or its {@code bin/java}; the driver's own when not given. */
+        private static Path javaBinary(String given) {
+            if (given == null || given.isBlank()) {
+                return ServerProcess.defaultJava();
+            }
+            Path path = Path.of(given);
+            Path binary = Files.isDirectory(path) ? path.resolve("bin").resolve("java") : path;
+            if (!Files.isExecutable(binary)) {
+                throw new IllegalArgumentException("--java=" + given + ": no executable " + binary);
+            }
+            return binary;
+        }
+
+        int coldLatencyMillis() {
+            return coldLatency >= 0 ? coldLatency : latencies.stream().mapToInt(Integer::intValue).max().orElse(0);
+        }
+
+        int coldClientCount() {
+            return coldClients > 0 ? coldClients : clients.stream().mapToInt(Integer::intValue).max().orElse(100);
         }
 
         /** Warm-up orders: verified before the clock starts, so the JIT has compiled the hot path. */
@@ -108,6 +135,10 @@ public final class Benchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        if (List.of(args).contains("--help")) {
+            System.out.print(Usage.TEXT);
+            return;
+        }
         Options options = Options.parse(args);
         if (!Files.exists(options.jar())) {
             throw new IllegalStateException(options.jar() + " is missing; bench/run.sh builds it");
@@ -120,6 +151,8 @@ public final class Benchmark {
                 options.warmup() >= 0 ? options.warmup() : "max(clients, orders/2)", options.webhookShare() * 100,
                 options.standIn(), options.database(), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));
+        String serverJava = javaVersion(options.java());
+        System.out.println("server JDK: " + options.java() + " (" + serverJava + ")");
 
         List<Row> rows = new ArrayList<>();
         for (int latency : options.latencies()) {
@@ -129,8 +162,14 @@ public final class Benchmark {
                 System.out.println("  " + row.oneLine());
             }
         }
+        ColdStart cold = options.coldSeconds() > 0 ? coldStart(options, stamp) : null;
         System.out.println();
+        System.out.println("server JDK: " + options.java() + " (" + serverJava + ")");
         System.out.println(table(rows));
+        if (cold != null) {
+            System.out.println(cold.line());
+            System.out.println();
+        }
         List<String> verdicts = targets(rows);
         verdicts.forEach(System.out::println);
 
@@ -140,13 +179,17 @@ public final class Benchmark {
         Map<String, Object> document = new LinkedHashMap<>();
         document.put("started", stamp);
         document.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
-                "java", System.getProperty("java.version"), "os", System.getProperty("os.name") + " "
+                "java", System.getProperty("java.version"), "server_java", options.java().toString(),
+                "server_java_version", serverJava, "os", System.getProperty("os.name") + " "
                         + System.getProperty("os.version")));
         document.put("options", Map.of("latencies_ms", options.latencies(), "clients", options.clients(),
                 "orders", options.orders(), "webhook_share", options.webhookShare(), "stand_in", options.standIn(),
                 "database", options.database(),
                 "server_java_options", options.serverJavaOptions(), "trivial_millis", options.trivialMillis()));
         document.put("scenarios", rows.stream().map(Row::asMap).toList());
+        if (cold != null) {
+            document.put("cold_start", cold.asMap());
+        }
         document.put("targets", verdicts);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), document);
         System.out.println();
@@ -172,7 +215,7 @@ public final class Benchmark {
             // the trivial phase measures how fast /health answers, thousands a second from one address;
             // no load balancer probes like that, so its per-source limit (issue 15) is off here
             env.put("LIMIT_HEALTH_PER_MINUTE", "0");
-            ServerProcess server = ServerProcess.start(options.jar(), javaOptions, env, dir.resolve("server.log"));
+            ServerProcess server = ServerProcess.start(options.java(), options.jar(), javaOptions, env, dir.resolve("server.log"));
             Instant saleFrom = Instant.MIN;
             Instant saleTo = Instant.MAX;
             Instant trivialFrom = Instant.MAX;
@@ -250,6 +293,106 @@ public final class Benchmark {
                 deleteTree(dir);
             }
         }
+    }
+
+    /** The first seconds of a sale on a server that has served nothing else yet. */
+    record ColdStart(int latencyMillis, int clients, int seconds, List<String> javaOptions, Load.Result sale,
+                     double startupMillis, long peakRssKib) {
+        String line() {
+            return String.format(Locale.ROOT, "cold start, as ./run.sh starts it (%s), no warm-up: the first %d s of a sale, "
+                            + "PortOne at %d ms, %d buyers: %d verifications, %.0f/s, p50 %.1f ms, p99 %.1f ms, max %.1f ms, "
+                            + "%d errors, %d timeouts; start-up %.0f ms, RSS %d MB",
+                    String.join(" ", javaOptions), seconds, latencyMillis, clients, sale.requests(), sale.perSecond(),
+                    sale.percentileMillis(50), sale.percentileMillis(99), sale.maxMillis(), sale.errors(), sale.timeouts(),
+                    startupMillis, peakRssKib / 1024);
+        }
+
+        Map<String, Object> asMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("portone_latency_ms", latencyMillis);
+            m.put("clients", clients);
+            m.put("seconds", seconds);
+            m.put("server_java_options", javaOptions);
+            m.put("verifications", sale.requests());
+            m.put("verifications_per_s", round(sale.perSecond()));
+            m.put("p50_ms", round(sale.percentileMillis(50)));
+            m.put("p99_ms", round(sale.percentileMillis(99)));
+            m.put("max_ms", round(sale.maxMillis()));
+            m.put("errors", sale.errors());
+            m.put("timeouts", sale.timeouts());
+            m.put("error_kinds", sale.errorKinds());
+            m.put("startup_ms", round(startupMillis));
+            m.put("peak_rss_mb", round(peakRssKib / 1024.0));
+            return m;
+        }
+    }
+
+    /**
+     * A fresh server started with run.sh's own JVM options, set up (a buyer, the orders: the only requests
+     * it serves first) and then, with no warm-up and no pause, the sale for {@code --cold-seconds}: what the
+     * first buyers of a shop that just started get.
+     */
+    private static ColdStart coldStart(Options options, String stamp) throws Exception {
+        int latency = options.coldLatencyMillis();
+        int clients = options.coldClientCount();
+        int seconds = options.coldSeconds();
+        List<String> javaOptions = runShJavaOptions();
+        // enough orders for the whole phase at the bound (clients / latency), a completion and 20% webhooks each
+        double bound = latency == 0 ? 10_000 : clients * 1000.0 / latency;
+        int orders = (int) Math.min(200_000, Math.ceil(bound * seconds / (1 + options.webhookShare())) + clients);
+        Path dir = Files.createTempDirectory("portone-verify-bench-cold");
+        try (StandIn standIn = options.standIn().equals("sandbox") ? new SandboxStandIn() : new LeanPortOne();
+             TestDatabase database = options.database().equals("postgresql") ? TestDatabase.postgresql()
+                     : TestDatabase.sqlite(dir)) {
+            Map<String, String> env = new HashMap<>(standIn.serverEnv(database.url()));
+            env.put("PORTONE_TIMEOUT_MS", Integer.toString(options.timeoutMillis()));
+            ServerProcess server = ServerProcess.start(options.java(), options.jar(), javaOptions, env, dir.resolve("server.log"));
+            try {
+                int port = server.port();
+                List<String> uids = createOrders(port, orders, options.timeoutMillis());
+                for (int i = 0; i < orders; i++) {
+                    standIn.putPaid(impUid(i), uids.get(i), AMOUNT);
+                }
+                standIn.delayMillis(latency);
+                Load.Result sale = Load.eachFor(port, clients, verifications(uids, 0, orders, options.webhookShare()),
+                        seconds * 1000L, options.timeoutMillis());
+                ColdStart cold = new ColdStart(latency, clients, seconds, javaOptions, sale, server.startupMillis(),
+                        server.peakRssKib());
+                System.out.println("  " + cold.line());
+                if (sale.errors() > 0) {
+                    System.out.println("  cold start: errors " + sale.errorKinds() + "; samples " + sale.errorSamples());
+                    keepLog(server, options.out().resolve(stamp + "-cold-server.log"));
+                }
+                return cold;
+            } catch (Exception | Error e) {
+                System.out.println("  cold start failed; the server is " + server.state());
+                keepLog(server, options.out().resolve(stamp + "-cold-server.log"));
+                throw e;
+            } finally {
+                server.close();
+                deleteTree(dir);
+            }
+        }
+    }
+
+    /** The JVM options of run.sh's {@code exec java ... -jar} line, so that the cold start is run.sh's start. */
+    static List<String> runShJavaOptions() throws IOException {
+        for (String line : Files.readAllLines(Path.of("run.sh"), UTF_8)) {
+            String t = line.strip();
+            if (t.startsWith("exec java ") && t.contains(" -jar ")) {
+                String options = t.substring("exec java ".length(), t.indexOf(" -jar ")).strip();
+                return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
+            }
+        }
+        throw new IllegalStateException("run.sh has no `exec java ... -jar` line to take the JVM options from");
+    }
+
+    /** The first line of {@code java -version}, e.g. {@code openjdk version "17.0.15" 2025-04-15}. */
+    private static String javaVersion(Path java) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(java.toString(), "-version").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), UTF_8);
+        p.waitFor();
+        return out.lines().findFirst().orElse("unknown").strip();
     }
 
     /** Keeps the server's log and shows its warnings and errors, with the lines that follow them. */

@@ -83,6 +83,23 @@ final class Load {
         }, i -> requests.get(i));
     }
 
+    /**
+     * Sends the requests of {@code requests} at most once each, in list order, and starts none after
+     * {@code millis}; the requests in flight then finish (a cold start's first seconds).
+     */
+    static Result eachFor(int port, int clients, List<Request> requests, long millis, int timeoutMillis)
+            throws InterruptedException {
+        AtomicInteger next = new AtomicInteger();
+        AtomicLong deadline = new AtomicLong(Long.MAX_VALUE);
+        return run(port, clients, timeoutMillis, null, () -> {
+            if (deadline.get() == Long.MAX_VALUE) {
+                deadline.compareAndSet(Long.MAX_VALUE, System.nanoTime() + millis * 1_000_000);
+            }
+            int i = next.getAndIncrement();
+            return i < requests.size() && System.nanoTime() < deadline.get() ? i : -1;
+        }, requests::get);
+    }
+
     /** Cycles through {@code requests} for {@code millis}, then lets the requests in flight finish. */
     static Result forMillis(int port, int clients, List<Request> requests, long millis, int timeoutMillis)
             throws InterruptedException {

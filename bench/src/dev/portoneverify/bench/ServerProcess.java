@@ -45,8 +45,19 @@ final class ServerProcess implements AutoCloseable {
      */
     static ServerProcess start(Path jar, List<String> javaOptions, Map<String, String> env, Path log)
             throws IOException, InterruptedException {
+        return start(defaultJava(), jar, javaOptions, env, log);
+    }
+
+    /** The driver's own {@code bin/java}. */
+    static Path defaultJava() {
+        return Path.of(System.getProperty("java.home"), "bin", "java");
+    }
+
+    /** {@link #start(Path, List, Map, Path)} on the {@code java} binary given. */
+    static ServerProcess start(Path java, Path jar, List<String> javaOptions, Map<String, String> env, Path log)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(java.toString());
         command.addAll(javaOptions);
         command.add("-jar");
         command.add(jar.toString());
