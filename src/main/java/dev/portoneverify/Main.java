@@ -35,6 +35,7 @@ import dev.portoneverify.payment.WebhookSourceFilter;
 import dev.portoneverify.portone.PortOneClient;
 import dev.portoneverify.portone.PortOneCredentials;
 import dev.portoneverify.portone.PortOneException;
+import dev.portoneverify.portone.PortOneObserver;
 import dev.portoneverify.portone.v2.PortOneV2Client;
 import dev.portoneverify.portone.v2.V2Credentials;
 import dev.portoneverify.portone.v2.WebhookVerifier;
@@ -172,12 +173,38 @@ public final class Main {
         return warnings;
     }
 
-    /** A client of its own for the one token request of the live start check, made before anything else exists. */
+    /**
+     * The start check's client is made the one way every V1 client is ({@link #portOneV1}), but is an
+     * instance of its own: it runs before the database exists, so before the metrics the server's
+     * client reports to, and its token is not worth keeping for a server that may not start.
+     */
     private static PortOneClient startCheckClient(Config config, Clock clock) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(min(config.portoneTimeout(), Duration.ofSeconds(5))).build();
-        return new PortOneClient(http, Json.newMapper(), config.portoneApiUrl(),
-                new PortOneCredentials(config.portoneApiKey(), config.portoneApiSecret()),
-                config.portoneTimeout(), config.allowTestPayments(), clock);
+        return portOneV1(config, portOneHttp(config), Json.newMapper(), null, clock, PortOneObserver.NONE);
+    }
+
+    /**
+     * The one place a PortOne V1 client is made: against the embedded sandbox when there is one, else
+     * against PORTONE_API_URL with the shop's keys.
+     */
+    private static PortOneClient portOneV1(Config config, HttpClient http, ObjectMapper json, PortOneSandbox sandbox,
+                                           Clock clock, PortOneObserver observer) {
+        return sandbox == null
+                ? new PortOneClient(http, json, config.portoneApiUrl(),
+                        new PortOneCredentials(config.portoneApiKey(), config.portoneApiSecret()),
+                        config.portoneTimeout(), config.allowTestPayments(), clock, observer)
+                : new PortOneClient(http, json, sandbox.apiUrl(), new PortOneCredentials(sandbox.apiKey(), sandbox.apiSecret()),
+                        config.portoneTimeout(), config.allowTestPayments(), clock, observer);
+    }
+
+    /** The HTTP client both PortOne generations share. */
+    private static HttpClient portOneHttp(Config config) {
+        return HttpClient.newBuilder()
+                .connectTimeout(min(config.portoneTimeout(), Duration.ofSeconds(5)))
+                // Finish each exchange on the client's selector thread instead of handing it to a
+                // pooled thread that then wakes the caller: one context switch less per PortOne call,
+                // which is most of a call's cost on a small VM (issue 5). Our body handlers never block.
+                .executor(Runnable::run)
+                .build();
     }
 
     /** Builds the whole server from a configuration; tests call this too, with their own SMS sender. */
@@ -206,22 +233,10 @@ public final class Main {
         }
         // the sandbox simulates both generations; V2's API gets a port of its own, its paths being V1's
         PortOneV2Sandbox sandboxV2 = config.sandbox() ? PortOneV2Sandbox.start(0, clock) : null;
-        HttpClient http = HttpClient.newBuilder()
-                .connectTimeout(min(config.portoneTimeout(), Duration.ofSeconds(5)))
-                // Finish each exchange on the client's selector thread instead of handing it to a
-                // pooled thread that then wakes the caller: one context switch less per PortOne call,
-                // which is most of a call's cost on a small VM (issue 5). Our body handlers never block.
-                .executor(Runnable::run)
-                .build();
+        HttpClient http = portOneHttp(config);
         SmsOutboxDao outbox = jdbi.onDemand(SmsOutboxDao.class);
         Metrics metrics = new Metrics(outbox::unsentCount, database.transactions()::waiting);
-        PortOneClient portone = !config.v1Enabled() ? null : sandbox == null
-                ? new PortOneClient(http, json, config.portoneApiUrl(),
-                        new PortOneCredentials(config.portoneApiKey(), config.portoneApiSecret()),
-                        config.portoneTimeout(), config.allowTestPayments(), clock, metrics)
-                : new PortOneClient(http, json, sandbox.apiUrl(),
-                        new PortOneCredentials(sandbox.apiKey(), sandbox.apiSecret()),
-                        config.portoneTimeout(), config.allowTestPayments(), clock, metrics);
+        PortOneClient portone = config.v1Enabled() ? portOneV1(config, http, json, sandbox, clock, metrics) : null;
         Config.PortOneV2 v2 = sandboxV2 == null ? config.portoneV2()
                 : new Config.PortOneV2(PortOneV2Sandbox.API_SECRET, sandboxV2.apiUrl(), PortOneV2Sandbox.STORE_ID,
                         List.of(PortOneV2Sandbox.WEBHOOK_SECRET), PortOneV2Sandbox.CHANNEL_KEY);
