@@ -10,6 +10,7 @@ import dev.portoneverify.admin.AdminGuard;
 import dev.portoneverify.admin.AdminHandler;
 import dev.portoneverify.checkout.CheckoutHandler;
 import dev.portoneverify.checkout.V2CheckoutHandler;
+import dev.portoneverify.concurrent.ContinuationPool;
 import dev.portoneverify.ops.health.HealthHandler;
 import dev.portoneverify.ops.metrics.Metrics;
 import dev.portoneverify.tools.migrate.MigrateCommand;
@@ -251,10 +252,12 @@ public final class Main {
         // a refund call still unanswered after this long was cut short by a crash; a V2 refund may spend
         // four calls: a lookup, the cancel, its one retry, the lookup after
         Duration refundCallLimit = config.portoneTimeout().multipliedBy(4);
+        // where verifications go on once PortOne or the database answered: no thread waits for either (issue 17)
+        ContinuationPool continuation = ContinuationPool.perCore("verification");
         PaymentSync sync = new PaymentSync(router, database.transactions(), sms,
-                new Policy(config.allowTestPayments(), config.autoCancelForgeries()), clock, refundCallLimit, metrics);
-        V2Reports v2Reports = portoneV2 == null ? null
-                : new V2Reports(router, sync, database.transactions(), clock, metrics);
+                new Policy(config.allowTestPayments(), config.autoCancelForgeries()), clock, refundCallLimit, metrics,
+                continuation);
+        V2Reports v2Reports = portoneV2 == null ? null : new V2Reports(router, sync, clock, metrics);
         UserDao users = jdbi.onDemand(UserDao.class);
         OrderDao orders = jdbi.onDemand(OrderDao.class);
 
@@ -290,9 +293,10 @@ public final class Main {
                     path("v2", sandboxV2.controlRoutes());
                 },
                 v2Handlers);
-        // in this order: the confirm handler's pending history writes still need the database
-        List<AutoCloseable> closeOnStop = sandbox == null ? List.of(confirm, database)
-                : List.of(confirm, sandbox, sandboxV2, database);
+        // in this order: the confirm handler's pending history writes still need the database, and what
+        // follows the database's last commits still needs the continuation's threads
+        List<AutoCloseable> closeOnStop = sandbox == null ? List.of(confirm, database, continuation)
+                : List.of(confirm, sandbox, sandboxV2, database, continuation);
         return new Server(App.create(json, handlers, config.hardening()), sms, reconciler, config.reconcileInterval(), sandbox,
                 sandboxV2, closeOnStop);
     }

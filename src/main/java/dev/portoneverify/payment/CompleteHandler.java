@@ -9,6 +9,8 @@ import io.javalin.http.Context;
 /**
  * {@code POST /payments/complete}: the browser reports a payment it just made, {@code {imp_uid, merchant_uid}}
  * from PortOne V1 or {@code {paymentId}} from V2. Both answer with the same {@code {status, message}}.
+ * The body is checked at once; the verification is a future (Javalin's {@code ctx.future}), answered when
+ * PortOne and the database are done, with no thread held meanwhile (issue 17).
  */
 public final class CompleteHandler {
     private final PaymentSync sync;
@@ -35,10 +37,14 @@ public final class CompleteHandler {
 
         // The payment always updates the order PortOne says it belongs to; the body's merchant_uid
         // only lets the browser learn that it reported someone else's payment.
-        SyncResult result = sync.sync(impUid, Source.BROWSER);
-        HttpAnswer answer = result.merchantUid() != null && !result.merchantUid().equals(merchantUid)
-                ? HttpAnswer.orderMismatch()
-                : HttpAnswer.of(result);
+        // Asynchronous (issue 17): the request's thread is free while PortOne answers and the write queues.
+        ctx.future(() -> sync.syncAsync(impUid, Source.BROWSER).thenAccept(result -> answer(ctx,
+                result.merchantUid() != null && !result.merchantUid().equals(merchantUid)
+                        ? HttpAnswer.orderMismatch()
+                        : HttpAnswer.of(result))));
+    }
+
+    private static void answer(Context ctx, HttpAnswer answer) {
         RequestLog.note(ctx, RequestLog.VERDICT, answer.body().status());
         ctx.status(answer.httpStatus()).json(answer.body());
     }
@@ -53,10 +59,9 @@ public final class CompleteHandler {
         }
         String paymentId = body.text("paymentId", 64);
         RequestLog.note(ctx, RequestLog.IMP_UID, paymentId);
-        SyncResult result = v2.verify(paymentId, Source.BROWSER);
-        RequestLog.note(ctx, RequestLog.MERCHANT_UID, result.merchantUid());
-        HttpAnswer answer = HttpAnswer.of(result);
-        RequestLog.note(ctx, RequestLog.VERDICT, answer.body().status());
-        ctx.status(answer.httpStatus()).json(answer.body());
+        ctx.future(() -> v2.verifyAsync(paymentId, Source.BROWSER).thenAccept(result -> {
+            RequestLog.note(ctx, RequestLog.MERCHANT_UID, result.merchantUid());
+            answer(ctx, HttpAnswer.of(result));
+        }));
     }
 }

@@ -1,5 +1,6 @@
 package dev.portoneverify.payment;
 
+import dev.portoneverify.concurrent.Futures;
 import dev.portoneverify.db.Transaction;
 import dev.portoneverify.db.Transactions;
 import dev.portoneverify.order.Order;
@@ -9,7 +10,6 @@ import dev.portoneverify.portone.Payment;
 import dev.portoneverify.portone.PortOneApi;
 import dev.portoneverify.portone.PortOneException;
 import dev.portoneverify.portone.PortOneNotFoundException;
-import dev.portoneverify.portone.PortOneTimeoutException;
 import dev.portoneverify.portone.PortOneUnavailableException;
 import dev.portoneverify.portone.Vbank;
 import dev.portoneverify.sms.SmsDispatcher;
@@ -22,6 +22,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +48,11 @@ import org.slf4j.LoggerFactory;
  *       any more, and wake the SMS dispatcher.</li>
  * </ol>
  *
- * <p>Thread-safe. Throws {@link PortOneException} (other than not-found) when PortOne cannot
+ * <p>Asynchronous (issue 17): no thread waits while PortOne answers or the transaction queues. Each step
+ * goes on, on the continuation executor, when the one before it completed; {@link #sync} and
+ * {@link #apply} wait for the same steps, for callers that hold a thread anyway.
+ *
+ * <p>Thread-safe. Fails with {@link PortOneException} (other than not-found) when PortOne cannot
  * answer; nothing is stored then.
  */
 public final class PaymentSync {
@@ -57,10 +67,16 @@ public final class PaymentSync {
     private final Clock clock;
     private final Duration refundCallLimit;
     private final VerificationObserver observer;
+    private final Executor continuation;
 
-    /** {@code refundCallLimit}: a refund call still unanswered after this long was cut short by a crash. */
+    /**
+     * @param refundCallLimit a refund call still unanswered after this long was cut short by a crash
+     * @param continuation    where a verification goes on once PortOne or the database answered: a few
+     *                        threads that never wait, so that neither the HTTP client's selector nor the
+     *                        database's writer does the next step's work
+     */
     public PaymentSync(PortOneApi portone, Transactions transactions, SmsDispatcher sms, Policy policy, Clock clock,
-                       Duration refundCallLimit, VerificationObserver observer) {
+                       Duration refundCallLimit, VerificationObserver observer, Executor continuation) {
         this.observer = observer;
         this.portone = portone;
         this.transactions = transactions;
@@ -68,29 +84,55 @@ public final class PaymentSync {
         this.policy = policy;
         this.clock = clock;
         this.refundCallLimit = refundCallLimit;
+        this.continuation = continuation;
     }
 
+    /** {@link #syncAsync}, waiting: for callers that hold a thread anyway (the admin API). */
     public SyncResult sync(String impUid, Source source) {
-        Payment payment;
-        try {
-            payment = portone.getPayment(impUid);
-        } catch (PortOneNotFoundException e) {
-            // no history row: anyone can make up imp_uids, and each would be a row (issue 15)
-            log.info("sync imp_uid={} source={}: unknown to PortOne", LogSafe.of(impUid), source.wire());
-            observer.verified(source, Verdict.UNKNOWN_PAYMENT);
-            return new SyncResult(Verdict.UNKNOWN_PAYMENT, impUid, null, SyncResult.Refund.NONE, null, false);
-        }
+        return await(syncAsync(impUid, source));
+    }
 
-        return apply(payment, source);
+    /**
+     * The browser's report or a webhook, verified without holding the caller's thread (issue 17): the
+     * future completes, on the continuation executor, once PortOne answered, the transaction committed and
+     * any refund is done. It fails with a {@link PortOneException} (other than not-found) when PortOne
+     * cannot answer, and with the database's error when it cannot store; nothing is stored then. Once
+     * started it runs to its end whatever the caller does: a buyer who hangs up leaves nothing half done.
+     */
+    public CompletableFuture<SyncResult> syncAsync(String impUid, Source source) {
+        return asked(() -> portone.getPaymentAsync(impUid)).handle((payment, failure) -> {
+            if (failure == null) {
+                return applyAsync(payment, source);
+            }
+            if (Futures.unwrap(failure) instanceof PortOneNotFoundException) {
+                // no history row: anyone can make up imp_uids, and each would be a row (issue 15)
+                log.info("sync imp_uid={} source={}: unknown to PortOne", LogSafe.of(impUid), source.wire());
+                observer.verified(source, Verdict.UNKNOWN_PAYMENT);
+                return CompletableFuture.completedFuture(
+                        new SyncResult(Verdict.UNKNOWN_PAYMENT, impUid, null, SyncResult.Refund.NONE, null, false));
+            }
+            return Futures.<SyncResult>failed(failure);
+        }).thenCompose(next -> next);
     }
 
     /**
      * Verifies a payment that was just fetched from PortOne (by imp_uid or by merchant_uid), or that
      * PortOne's cancel answered with. Only for callers holding PortOne's own answer: the reconciler
-     * and {@link Refunds}; never for anything a browser or webhook sent.
+     * and {@link Refunds}; never for anything a browser or webhook sent. Waits for the commit and the
+     * steps after it.
      */
     public SyncResult apply(Payment payment, Source source) {
-        Applied applied = transactions.inTransaction(transaction -> apply(transaction, payment, source));
+        return await(applyAsync(payment, source));
+    }
+
+    /** {@link #apply} without holding the caller's thread; completes on the continuation executor. */
+    public CompletableFuture<SyncResult> applyAsync(Payment payment, Source source) {
+        return committed(transaction -> apply(transaction, payment, source))
+                .thenCompose(applied -> afterCommit(payment, source, applied));
+    }
+
+    /** Step 3: the log line, the metrics, the SMS, then the refund and the virtual account, in that order. */
+    private CompletableFuture<SyncResult> afterCommit(Payment payment, Source source, Applied applied) {
         Decision decision = applied.decision();
         // PortOne's strings are the buyer's choice (merchant_uid, status): LogSafe keeps them to one line
         log.info("sync imp_uid={} merchant_uid={} source={} portone_status={}: {} ({}){}", LogSafe.of(payment.impUid()),
@@ -100,14 +142,39 @@ public final class PaymentSync {
         if (applied.smsQueued()) {
             sms.wake();
         }
-        SyncResult.Refund refund = applied.refundClaimed() ? refund(payment, applied.order(), decision, source)
-                : decision.refund() && decision.refundWaitsForShop() ? SyncResult.Refund.WAITING
-                : SyncResult.Refund.NONE;
-        if (decision.closeVbank() != null) {
-            closeVbank(decision.closeVbank(), applied.order(), payment, decision, source);
+        CompletableFuture<SyncResult.Refund> refund = applied.refundClaimed()
+                ? refund(payment, applied.order(), decision, source)
+                : CompletableFuture.completedFuture(decision.refund() && decision.refundWaitsForShop()
+                        ? SyncResult.Refund.WAITING : SyncResult.Refund.NONE);
+        return refund.thenCompose(refunded -> (decision.closeVbank() == null ? CompletableFuture.<Void>completedFuture(null)
+                        : closeVbank(decision.closeVbank(), applied.order(), payment, decision, source))
+                .thenApply(closed -> new SyncResult(decision.verdict(), payment.impUid(), payment.merchantUid(), refunded,
+                        payment.failReason(), decision.transition() != Transition.NONE)));
+    }
+
+    /** A transaction queued for the database; what follows its commit runs on the continuation executor. */
+    <R> CompletableFuture<R> committed(Function<Transaction, R> work) {
+        return Futures.on(continuation, transactions.inTransactionAsync(work));
+    }
+
+    /** A PortOne call; what follows its answer runs on the continuation executor. */
+    CompletableFuture<Payment> asked(Supplier<CompletableFuture<Payment>> call) {
+        CompletableFuture<Payment> pending;
+        try {
+            pending = call.get();
+        } catch (RuntimeException e) {
+            pending = CompletableFuture.failedFuture(e);
         }
-        return new SyncResult(decision.verdict(), payment.impUid(), payment.merchantUid(), refund, payment.failReason(),
-                decision.transition() != Transition.NONE);
+        return Futures.on(continuation, pending);
+    }
+
+    /** Waits without being interruptible: once queued, the work may be committed whatever the caller does. */
+    private static SyncResult await(CompletableFuture<SyncResult> pending) {
+        try {
+            return pending.join();
+        } catch (CompletionException | CancellationException e) {
+            throw Futures.rethrow(Futures.unwrap(e));
+        }
     }
 
     private record Applied(Order order, Decision decision, boolean refundClaimed, boolean smsQueued) {}
@@ -178,67 +245,82 @@ public final class PaymentSync {
      * Refunds the whole remaining balance. {@code checksum} is the balance we saw, so PortOne
      * refuses the cancel if anything was refunded meanwhile: a retry can never refund twice.
      */
-    private SyncResult.Refund refund(Payment payment, Order order, Decision decision, Source source) {
+    private CompletableFuture<SyncResult.Refund> refund(Payment payment, Order order, Decision decision, Source source) {
         String reason = decision.verdict() == Verdict.FORGERY ? "위조된 결제시도 (amount/currency mismatch)"
                 : "이미 결제된 주문의 중복 결제 (order already paid or closed)";
-        try {
-            Payment after = portone.cancel(new CancelRequest(payment.impUid(), null, payment.balance(), reason));
-            transactions.useTransaction(transaction -> {
-                Instant now = clock.instant();
-                PaymentDao payments = transaction.dao(PaymentDao.class);
-                payments.setRefundState(payment.impUid(), "refunded", now);
-                payments.upsert(order.merchantUid(), after, now);
-                recordRefund(transaction, after, order, source, "refunded",
-                        "refunded " + payment.balance().toPlainString() + " " + payment.currency(), now);
-            });
-            log.warn("refunded imp_uid={} merchant_uid={}: {}", LogSafe.of(payment.impUid()), order.merchantUid(),
-                    LogSafe.of(decision.detail()));
-            observer.refunded(true);
-            return SyncResult.Refund.REFUNDED;
-        } catch (PortOneException e) {
-            // PortOne may have refunded and only its answer was lost (a reset, a 5xx, a timeout): the
-            // next reconciliation pass settles it from the payment's balance, or retries with checksum
-            String detail = e instanceof PortOneUnavailableException || e instanceof PortOneTimeoutException
-                    ? e.getMessage() + "; PortOne's answer was lost: the next reconciliation pass settles the refund "
-                            + "from PortOne's record" : e.getMessage();
-            transactions.useTransaction(transaction -> {
-                Instant now = clock.instant();
-                transaction.dao(PaymentDao.class).setRefundState(payment.impUid(), "failed", now);
-                recordRefund(transaction, payment, order, source, "refund_failed", detail, now);
-            });
-            log.error("REFUND FAILED imp_uid={} merchant_uid={}: {}", LogSafe.of(payment.impUid()), order.merchantUid(),
-                    LogSafe.of(e.getMessage()));
-            observer.refunded(false);
-            return SyncResult.Refund.FAILED;
-        }
+        return asked(() -> portone.cancelAsync(new CancelRequest(payment.impUid(), null, payment.balance(), reason)))
+                .handle((after, failure) -> {
+                    if (failure == null) {
+                        return committed(transaction -> {
+                            Instant now = clock.instant();
+                            PaymentDao payments = transaction.dao(PaymentDao.class);
+                            payments.setRefundState(payment.impUid(), "refunded", now);
+                            payments.upsert(order.merchantUid(), after, now);
+                            recordRefund(transaction, after, order, source, "refunded",
+                                    "refunded " + payment.balance().toPlainString() + " " + payment.currency(), now);
+                            return null;
+                        }).thenApply(recorded -> {
+                            log.warn("refunded imp_uid={} merchant_uid={}: {}", LogSafe.of(payment.impUid()),
+                                    order.merchantUid(), LogSafe.of(decision.detail()));
+                            observer.refunded(true);
+                            return SyncResult.Refund.REFUNDED;
+                        });
+                    }
+                    if (!(Futures.unwrap(failure) instanceof PortOneException e)) {
+                        return Futures.<SyncResult.Refund>failed(failure);
+                    }
+                    // PortOne may have refunded and only its answer was lost (a reset, a 5xx, a timeout): the
+                    // next reconciliation pass settles it from the payment's balance, or retries with checksum
+                    String detail = e instanceof PortOneUnavailableException
+                            ? e.getMessage() + "; PortOne's answer was lost: the next reconciliation pass settles the refund "
+                                    + "from PortOne's record" : e.getMessage();
+                    return committed(transaction -> {
+                        Instant now = clock.instant();
+                        transaction.dao(PaymentDao.class).setRefundState(payment.impUid(), "failed", now);
+                        recordRefund(transaction, payment, order, source, "refund_failed", detail, now);
+                        return null;
+                    }).thenApply(recorded -> {
+                        log.error("REFUND FAILED imp_uid={} merchant_uid={}: {}", LogSafe.of(payment.impUid()),
+                                order.merchantUid(), LogSafe.of(e.getMessage()));
+                        observer.refunded(false);
+                        return SyncResult.Refund.FAILED;
+                    });
+                }).thenCompose(next -> next);
     }
 
     /**
      * Revokes a virtual account nobody should pay into any more (its order is paid, closed, or it was
      * forged), so the buyer cannot deposit money the shop would have to send back by bank transfer.
-     * A PortOne refusal (a PG that cannot revoke, an account already paid) is recorded, never thrown.
+     * A PortOne refusal (a PG that cannot revoke, an account already paid) is recorded, never a failure.
      */
-    private void closeVbank(String impUid, Order order, Payment reported, Decision decision, Source source) {
+    private CompletableFuture<Void> closeVbank(String impUid, Order order, Payment reported, Decision decision,
+                                               Source source) {
         String why = !impUid.equals(reported.impUid()) ? "order " + order.merchantUid() + " is now paid by " + reported.impUid()
                 : decision.verdict() == Verdict.FORGERY ? "its amount does not match the order's"
                 : "order " + order.merchantUid() + " is already " + order.status().wire() + " by " + order.impUid();
-        try {
-            Payment after = portone.closeVbank(impUid);
-            transactions.useTransaction(transaction -> {
-                Instant now = clock.instant();
-                transaction.dao(PaymentDao.class).upsert(order.merchantUid(), after, now);
-                recordRefund(transaction, after, order, source, "vbank_closed",
-                        "virtual account closed at PortOne (" + why + "): nobody can deposit into it any more", now);
-            });
-            log.info("closed virtual account imp_uid={} merchant_uid={}: {}", impUid, order.merchantUid(), why);
-        } catch (PortOneException e) {
-            transactions.useTransaction(transaction -> transaction.dao(HistoryDao.class).insert(HistoryEntry.of(impUid,
-                    order.merchantUid(), source, "vbank_close_failed", "could not close the virtual account (" + why
-                            + "): " + e.getMessage() + "; a deposit into it waits for the shop to refund it to the buyer's "
-                            + "bank account", clock.instant()).expected(order)));
-            log.warn("could not close virtual account imp_uid={} merchant_uid={}: {}", impUid, order.merchantUid(),
-                    e.getMessage());
-        }
+        return asked(() -> portone.closeVbankAsync(impUid)).handle((after, failure) -> {
+            if (failure == null) {
+                return committed(transaction -> {
+                    Instant now = clock.instant();
+                    transaction.dao(PaymentDao.class).upsert(order.merchantUid(), after, now);
+                    recordRefund(transaction, after, order, source, "vbank_closed",
+                            "virtual account closed at PortOne (" + why + "): nobody can deposit into it any more", now);
+                    return null;
+                }).thenRun(() -> log.info("closed virtual account imp_uid={} merchant_uid={}: {}", impUid,
+                        order.merchantUid(), why));
+            }
+            if (!(Futures.unwrap(failure) instanceof PortOneException e)) {
+                return Futures.<Void>failed(failure);
+            }
+            return committed(transaction -> {
+                transaction.dao(HistoryDao.class).insert(HistoryEntry.of(impUid,
+                        order.merchantUid(), source, "vbank_close_failed", "could not close the virtual account (" + why
+                                + "): " + e.getMessage() + "; a deposit into it waits for the shop to refund it to the buyer's "
+                                + "bank account", clock.instant()).expected(order));
+                return null;
+            }).thenRun(() -> log.warn("could not close virtual account imp_uid={} merchant_uid={}: {}", impUid,
+                    order.merchantUid(), e.getMessage()));
+        }).thenCompose(next -> next);
     }
 
     private static void recordRefund(Transaction transaction, Payment payment, Order order, Source source,

@@ -1,11 +1,13 @@
 package dev.portoneverify.payment;
 
-import dev.portoneverify.db.Transactions;
+import dev.portoneverify.concurrent.Futures;
 import dev.portoneverify.portone.Payment;
 import dev.portoneverify.portone.PortOneNotFoundException;
 import dev.portoneverify.portone.PortOneVersion;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,40 +23,54 @@ public final class V2Reports {
 
     private final PortOneRouter portone;
     private final PaymentSync sync;
-    private final Transactions transactions;
     private final Clock clock;
     private final VerificationObserver observer;
 
-    public V2Reports(PortOneRouter portone, PaymentSync sync, Transactions transactions, Clock clock,
-                     VerificationObserver observer) {
+    public V2Reports(PortOneRouter portone, PaymentSync sync, Clock clock, VerificationObserver observer) {
         this.portone = portone;
         this.sync = sync;
-        this.transactions = transactions;
         this.clock = clock;
         this.observer = observer;
     }
 
+    /** {@link #verifyAsync}, waiting: for the reconciler, which holds a thread anyway. */
     public SyncResult verify(String paymentId, Source source) {
+        try {
+            return verifyAsync(paymentId, source).join();
+        } catch (CompletionException e) {
+            throw Futures.rethrow(Futures.unwrap(e));
+        }
+    }
+
+    /** Without holding the caller's thread while PortOne answers (issue 17); as {@link PaymentSync#syncAsync}. */
+    public CompletableFuture<SyncResult> verifyAsync(String paymentId, Source source) {
         Optional<String> order = portone.v2Order(paymentId);
         if (order.isEmpty()) {
             log.info("sync payment_id={} source={}: not a paymentId issued here", paymentId, source.wire());
             observer.verified(source, Verdict.UNKNOWN_ORDER, PortOneVersion.V2);
-            return new SyncResult(Verdict.UNKNOWN_ORDER, paymentId, null, SyncResult.Refund.NONE, null, false);
+            return CompletableFuture.completedFuture(
+                    new SyncResult(Verdict.UNKNOWN_ORDER, paymentId, null, SyncResult.Refund.NONE, null, false));
         }
-        Payment payment;
-        try {
-            payment = portone.getPayment(paymentId);
-        } catch (PortOneNotFoundException e) {
-            // reconciliation asks about every recent attempt, most of which the buyer never opened: no row for those
-            if (source != Source.RECONCILIATION) {
-                transactions.useTransaction(transaction -> transaction.dao(HistoryDao.class).insert(HistoryEntry.of(
-                        paymentId, order.get(), source, Verdict.UNKNOWN_PAYMENT.wire(),
-                        "PortOne V2 knows no such payment for this store", clock.instant())));
+        return sync.asked(() -> portone.getPaymentAsync(paymentId)).handle((payment, failure) -> {
+            if (failure == null) {
+                return sync.applyAsync(payment, source);
             }
-            log.info("sync payment_id={} source={}: unknown to PortOne", paymentId, source.wire());
-            observer.verified(source, Verdict.UNKNOWN_PAYMENT, PortOneVersion.V2);
-            return new SyncResult(Verdict.UNKNOWN_PAYMENT, paymentId, null, SyncResult.Refund.NONE, null, false);
-        }
-        return sync.apply(payment, source);
+            if (!(Futures.unwrap(failure) instanceof PortOneNotFoundException)) {
+                return Futures.<SyncResult>failed(failure);
+            }
+            // reconciliation asks about every recent attempt, most of which the buyer never opened: no row for those
+            CompletableFuture<Void> recorded = source == Source.RECONCILIATION ? CompletableFuture.completedFuture(null)
+                    : sync.committed(transaction -> {
+                        transaction.dao(HistoryDao.class).insert(HistoryEntry.of(paymentId, order.get(), source,
+                                Verdict.UNKNOWN_PAYMENT.wire(), "PortOne V2 knows no such payment for this store",
+                                clock.instant()));
+                        return null;
+                    });
+            return recorded.thenApply(done -> {
+                log.info("sync payment_id={} source={}: unknown to PortOne", paymentId, source.wire());
+                observer.verified(source, Verdict.UNKNOWN_PAYMENT, PortOneVersion.V2);
+                return new SyncResult(Verdict.UNKNOWN_PAYMENT, paymentId, null, SyncResult.Refund.NONE, null, false);
+            });
+        }).thenCompose(next -> next);
     }
 }

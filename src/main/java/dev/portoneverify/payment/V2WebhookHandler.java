@@ -63,13 +63,8 @@ public final class V2WebhookHandler {
             return;
         }
         RequestLog.note(ctx, RequestLog.IMP_UID, webhook.paymentId());
-        SyncResult result = reports.verify(webhook.paymentId(), Source.WEBHOOK);
-        RequestLog.note(ctx, RequestLog.MERCHANT_UID, result.merchantUid());
-        RequestLog.note(ctx, RequestLog.VERDICT, result.verdict().wire());
-        if (result.refund() == SyncResult.Refund.FAILED) {
-            ctx.status(503).json(new StatusMessage("refund_failed", "refund not completed; send again"));
-            return;
-        }
-        ctx.status(200).json(new StatusMessage(HttpAnswer.of(result).body().status(), "handled"));
+        // Asynchronous (issue 17), answered as V1's webhook is
+        ctx.future(() -> reports.verifyAsync(webhook.paymentId(), Source.WEBHOOK)
+                .thenAccept(result -> WebhookHandler.answer(ctx, result)));
     }
 }

@@ -29,7 +29,12 @@ public final class WebhookHandler {
         observer.webhookReceived();
         String impUid = RequestBody.jsonOrForm(ctx, json).text("imp_uid", 64);
         RequestLog.note(ctx, RequestLog.IMP_UID, impUid);
-        SyncResult result = sync.sync(impUid, Source.WEBHOOK);
+        // Asynchronous (issue 17): the request's thread is free while PortOne answers and the write queues.
+        ctx.future(() -> sync.syncAsync(impUid, Source.WEBHOOK).thenAccept(result -> answer(ctx, result)));
+    }
+
+    /** 200 for every decided outcome; 503 only when a resend would help (a refund not carried out). */
+    static void answer(Context ctx, SyncResult result) {
         RequestLog.note(ctx, RequestLog.MERCHANT_UID, result.merchantUid());
         RequestLog.note(ctx, RequestLog.VERDICT, result.verdict().wire());
         if (result.refund() == SyncResult.Refund.FAILED) {

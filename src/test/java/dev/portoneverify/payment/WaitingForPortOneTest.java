@@ -152,20 +152,17 @@ class WaitingForPortOneTest {
         String url = "jdbc:sqlite:" + dir.resolve("full.db") + "?max_page_count=48";
         try (TestServer server = TestServer.start(with(NO_LIMITS, "DATABASE_URL", url))) {
             List<String> orders = new ArrayList<>();
-            for (int i = 0; i < 20; i++) {
+            for (int i = 0; i < 40; i++) {
                 orders.add(server.createOrder(15000));
                 server.portone.pay("imp_173%09d".formatted(i), orders.get(i), 15000);
             }
-            boolean full = false;
-            for (int i = 0; i < 3_000 && !full; i++) {
-                full = server.postJson("/users", Map.of("name", "가".repeat(40), "phone", "010-1234-5678")).status() == 503;
-            }
-            assertTrue(full, "the page limit was never reached");
 
-            // the pages left free may still hold a verification or two; the first refused one is the case here
+            // before each verification the database is filled to its last page; the first one that
+            // needs a page of its own is the case here (the ones before it fit in pages already there)
             Answer refused = null;
             String order = null;
             for (int i = 0; i < orders.size() && refused == null; i++) {
+                fill(server);
                 Answer answer = server.complete("imp_173%09d".formatted(i), orders.get(i));
                 if (answer.status() != 200) {
                     refused = answer;
@@ -178,6 +175,15 @@ class WaitingForPortOneTest {
             assertEquals("database_unavailable", refused.text("status"));
             assertEquals("pending", server.orderStatus(order));
         }
+    }
+
+    /** Buyers until the database refuses one: its pages are all used. */
+    private static void fill(TestServer server) {
+        boolean full = false;
+        for (int i = 0; i < 3_000 && !full; i++) {
+            full = server.postJson("/users", Map.of("name", "가".repeat(40), "phone", "010-1234-5678")).status() == 503;
+        }
+        assertTrue(full, "the page limit was never reached");
     }
 
     private CompletableFuture<HttpResponse<String>> complete(TestServer server, String impUid, String merchantUid) {
