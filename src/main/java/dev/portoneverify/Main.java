@@ -81,6 +81,18 @@ import org.slf4j.LoggerFactory;
 
 /** The composition root: reads the configuration and builds every object by hand. */
 public final class Main {
+    private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
+    static {
+        // HttpClient.sendAsync hands every answer to CompletableFuture's default pool, and on a JVM that
+        // sees fewer than 3 cores that "pool" starts a new thread for each task: one thread created per
+        // PortOne call (issue 17). Two common-pool threads instead; before anything initialises the pool.
+        if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
+            System.setProperty(COMMON_POOL_PARALLELISM, Integer.toString(Math.max(2,
+                    Runtime.getRuntime().availableProcessors() - 1)));
+        }
+    }
+
     private static final Logger log = LoggerFactory.getLogger(Main.class);
 
     private Main() {}
