@@ -91,6 +91,24 @@ class ReadmeParityTest {
     }
 
     @Test
+    void every_java_file_the_readmes_name_exists() {
+        Pattern javaFile = Pattern.compile("`((?:[\\w-]+/)*[\\w-]+\\.java)`");
+        Path sources = ROOT.resolve("src/main/java/dev/portoneverify");
+        List<String> missing = new ArrayList<>();
+        for (Path readme : List.of(ENGLISH, KOREAN)) {
+            for (String line : Markdown.read(readme).lines()) {
+                Matcher m = javaFile.matcher(line);
+                while (m.find()) {
+                    if (!Files.exists(sources.resolve(m.group(1))) && !Files.exists(ROOT.resolve(m.group(1)))) {
+                        missing.add(ROOT.relativize(readme) + ": " + m.group(1));
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), missing, "files the code reading order names (under src/main/java/dev/portoneverify/)");
+    }
+
+    @Test
     void the_anchors_are_made_as_github_makes_them() {
         assertEquals("post-paymentscomplete--the-browsers-report",
                 Markdown.slug("`POST /payments/complete` — the browser's report"));
