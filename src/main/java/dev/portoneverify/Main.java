@@ -162,8 +162,8 @@ public final class Main {
     }
 
     /**
-     * Live mode asks PortOne for a token once, before anything else exists (README "A live start checks
-     * itself"): throws when PortOne rejects the keys, else returns the warnings to log once listening.
+     * Live mode asks PortOne for a token once, before anything else exists (docs/configuration.md, "A live start
+     * checks itself"): throws when PortOne rejects the keys, else returns the warnings to log once listening.
      */
     private static List<String> checkLiveStart(Config config, Clock clock) {
         List<String> warnings = new ArrayList<>(LiveStartCheck.settings(config.merchantCode()));

@@ -57,11 +57,14 @@ final class Hostile {
             "%252e%252e%252f", "/payments/cancel", "?include_sandbox=true", "#", "imp_1/../../users/getToken");
     /** Unicode that renders oddly but is printable, well-formed text: stored as sent. */
     static final List<String> ODD_BUT_PLAIN = List.of(
-            "\u200b", "\ufeff", "😀", "👨‍👩‍👧‍👦", "e\u0301", "ｆｕｌｌ", "\u00a0", "Ω", "한글", "\uffff", "\ufffd", "𝕏", "ﷺ",
+            "\u200b", "\ufeff", "😀", "👨‍👩‍👧‍👦", "e\u0301", "ｆｕｌｌ", "\u00a0", "Ω", "한글", "\uffff", "𝕏", "ﷺ",
             "\ud83c\udff3\ufe0f\u200d\ud83c\udf08");
-    /** Control characters, separators and bidi marks (they forge or disguise log lines): refused. */
+    /**
+     * Control characters, separators and bidi marks (they forge or disguise log lines), and U+FFFD (what
+     * a broken decoding leaves): refused.
+     */
     static final List<String> UNSAFE = List.of(
-            "\u202e", "\u202egnp.exe", "a\u200fb", "\u0000", "a\u0000b", "a\r\nb", "a\tb", "a\u2028b", "a\u2029b",
+            "\ufffd", "a\ufffdb", "\u202e", "\u202egnp.exe", "a\u200fb", "\u0000", "a\u0000b", "a\r\nb", "a\tb", "a\u2028b", "a\u2029b",
             "\u001b[31m", "\u0007", "\u007f", "\u0085", "a\u2066b", "a\u061cb");
     /** Only whitespace once stripped: refused as blank. */
     static final List<String> BLANK = List.of("", " ", "\t", "\r\n", "\u2028", "   \n  ");
