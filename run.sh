@@ -5,7 +5,8 @@
 # self-test), so fixing a typo in a variable costs nothing.
 # `./run.sh --build` rebuilds anyway. The build skips the tests (`mvn verify` runs them), runs the
 # jar's self-test once and records a class-data archive from it (pom.xml).
-# Maven runs in batch mode without colours, so `./run.sh > server.log` holds plain text only.
+# Maven runs in batch mode without colours, and .mvn/jvm.config (-Djansi.noreset=true) stops the
+# colour resets Maven 3.8 writes on exit even then, so `./run.sh > server.log` holds plain text only.
 # Configuration comes from the environment: see "Configuration" in README.md.
 set -euo pipefail
 cd "$(dirname "$0")"
