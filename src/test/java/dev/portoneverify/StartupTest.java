@@ -49,17 +49,6 @@ class StartupTest {
     }
 
     @Test
-    void a_server_stopped_by_sigterm_says_so_in_its_last_line() throws Exception {
-        ServerProcess server = ServerProcess.classpath(Map.of("PORT", "0", "SANDBOX_PORT", "0", "SANDBOX_DATABASE", "memory"),
-                List.of()).awaitListening();
-
-        server.stop();
-
-        List<String> out = server.output();
-        assertTrue(out.get(out.size() - 1).matches(".* INFO Main - portone-verify stopped after \\d+ s"), String.join("\n", out));
-    }
-
-    @Test
     void live_mode_without_portone_keys_prints_one_clear_line_and_exits(@TempDir Path dir) throws Exception {
         ServerProcess process = ServerProcess.classpath(
                 Map.of("DATABASE_URL", "jdbc:sqlite:" + dir.resolve("shop.db"), "PORTONE_MODE", "live"), List.of());
