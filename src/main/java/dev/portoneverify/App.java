@@ -112,7 +112,7 @@ public final class App {
                 before("health", limits::admitHealth);
                 get("health", handlers.health()::health);
                 if (hardening.metricsToken() != null) {
-                    before("metrics", new BearerGuard(hardening.metricsToken(), "METRICS_TOKEN")::check);
+                    before("metrics", new BearerGuard(hardening.metricsToken().reveal(), "METRICS_TOKEN")::check);
                 }
                 get("metrics", handlers.health()::metrics);
                 before("users", limits::admitCreation);
