@@ -24,5 +24,5 @@ fi
 # Without a heap limit the JVM may size its heap from the machine's memory and keep it: 1,000
 # concurrent buyers measured 750-850 MB resident, 450 MB with 256 MB of heap (bench/README.md, issue 5).
 # The archive lets the JVM map the classes the self-test loaded instead of reading them from the jar:
-# the first request is answered about a third sooner (README "Checking a jar: the self-test, and a faster start").
+# the first request is answered about a third sooner (docs/operations.md, "Checking a jar").
 exec java -Xmx256m -XX:SharedArchiveFile=target/portone-verify.jsa -jar "$jar" "$@"
