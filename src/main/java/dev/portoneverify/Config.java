@@ -5,6 +5,7 @@ import dev.portoneverify.limits.RateLimits;
 import dev.portoneverify.sandbox.PortOneSandbox;
 import dev.portoneverify.sms.SmsSettings;
 import dev.portoneverify.sms.SolapiSmsSender;
+import dev.portoneverify.text.Secret;
 import dev.portoneverify.web.HttpLimits;
 import java.net.InetAddress;
 import java.net.URI;
@@ -21,7 +22,7 @@ import java.util.regex.Pattern;
 
 /**
  * Everything the server is told by its environment. The only class that reads environment
- * variables; {@link #toString()} never shows the API secret.
+ * variables. Every secret and token is a {@link Secret}, so the record prints without them.
  */
 public record Config(
         int port,
@@ -29,7 +30,7 @@ public record Config(
         boolean sandbox,
         URI portoneApiUrl,
         String portoneApiKey,
-        String portoneApiSecret,
+        Secret portoneApiSecret,
         Duration portoneTimeout,
         boolean allowTestPayments,
         boolean autoCancelForgeries,
@@ -43,10 +44,10 @@ public record Config(
         String pg,
         int sandboxPort,
         boolean sandboxFormWebhooks,
-        String adminToken,
+        Secret adminToken,
         String sandboxHost,
         String sandboxApiKey,
-        String sandboxApiSecret,
+        Secret sandboxApiSecret,
         Path sandboxDatabase,
         URI sandboxWebhookUrl,
         boolean allowLiveOnSandboxDatabase,
@@ -59,7 +60,7 @@ public record Config(
      * per-source rate limits, the token for /metrics (null: open) and whether the sandbox's control
      * endpoints answer other hosts than this one.
      */
-    public record Hardening(HttpLimits http, RateLimits rates, String metricsToken, boolean sandboxControlOpen) {}
+    public record Hardening(HttpLimits http, RateLimits rates, Secret metricsToken, boolean sandboxControlOpen) {}
 
     /**
      * Every PORTONE_* variable the server knows. Any other stops start-up: a mistyped PORTONE_APIKEY
@@ -81,13 +82,7 @@ public record Config(
      * PortOne V2 in live mode (null when PORTONE_V2_API_SECRET is unset, and in the sandbox, which brings
      * its own test values). {@code webhookSecrets}: one, or two while the console rotates them.
      */
-    public record PortOneV2(String apiSecret, URI apiUrl, String storeId, List<String> webhookSecrets, String channelKey) {
-        @Override
-        public String toString() {
-            return "PortOneV2[apiSecret=***, apiUrl=" + apiUrl + ", storeId=" + storeId + ", webhookSecrets=***, channelKey="
-                    + channelKey + "]";
-        }
-    }
+    public record PortOneV2(Secret apiSecret, URI apiUrl, String storeId, List<Secret> webhookSecrets, String channelKey) {}
 
     /** V1 is on in the sandbox, and in live mode when its key is set; a V2 secret alone means V2 only. */
     public boolean v1Enabled() {
@@ -114,7 +109,7 @@ public record Config(
                 sandbox,
                 httpUrl(env, "PORTONE_API_URL", "https://api.iamport.kr"),
                 v1 ? required(env, "PORTONE_API_KEY") : null,
-                v1 ? required(env, "PORTONE_API_SECRET") : null,
+                v1 ? Secret.of(required(env, "PORTONE_API_SECRET")) : null,
                 Duration.ofMillis(intIn(env, "PORTONE_TIMEOUT_MS", 10_000, 100, 120_000)),
                 bool(env, "PORTONE_ALLOW_TEST_PAYMENTS", false),
                 bool(env, "AUTO_CANCEL_FORGERIES", true),
@@ -133,7 +128,7 @@ public record Config(
                 adminToken(env),
                 sandboxHost(env),
                 orDefault(value(env, "SANDBOX_API_KEY"), PortOneSandbox.Settings.TEST_API_KEY),
-                orDefault(value(env, "SANDBOX_API_SECRET"), PortOneSandbox.Settings.TEST_API_SECRET),
+                Secret.of(orDefault(value(env, "SANDBOX_API_SECRET"), PortOneSandbox.Settings.TEST_API_SECRET)),
                 sandboxState(env),
                 value(env, "SANDBOX_WEBHOOK_URL") == null ? null : httpUrl(env, "SANDBOX_WEBHOOK_URL", null),
                 bool(env, "ALLOW_LIVE_ON_SANDBOX_DATABASE", false),
@@ -144,7 +139,8 @@ public record Config(
 
     /** The sandbox's settings; {@code serveControl} for the standalone command. */
     public PortOneSandbox.Settings sandboxSettings() {
-        return new PortOneSandbox.Settings(sandboxHost, sandboxPort, sandboxApiKey, sandboxApiSecret, sandboxDatabase, false);
+        return new PortOneSandbox.Settings(sandboxHost, sandboxPort, sandboxApiKey, sandboxApiSecret.reveal(), sandboxDatabase,
+                false);
     }
 
     /** Loopback unless told: a sandbox has no real secret, so nobody else should reach it by accident. */
@@ -201,7 +197,7 @@ public record Config(
             throw new ConfigException("SMS_SENDER_NUMBER=" + sender + " is not a Korean phone number such as 02-1234-5678 or 1588-1234");
         }
         return new SmsSettings(SmsSettings.SOLAPI, httpUrl(env, "SOLAPI_API_URL", SolapiSmsSender.DEFAULT_API_URL.toString()),
-                key, secret, digits);
+                key, Secret.of(secret), digits);
     }
 
     private static Hardening hardening(Map<String, String> env) {
@@ -219,7 +215,7 @@ public record Config(
         if (metricsToken != null && metricsToken.length() < 16) {
             throw new ConfigException("METRICS_TOKEN is shorter than 16 characters; use e.g. `openssl rand -hex 16`");
         }
-        return new Hardening(http, rates, metricsToken, bool(env, "SANDBOX_CONTROL_OPEN", false));
+        return new Hardening(http, rates, Secret.of(metricsToken), bool(env, "SANDBOX_CONTROL_OPEN", false));
     }
 
     private static void refuseUnknownPortoneVariables(Map<String, String> env) {
@@ -305,14 +301,14 @@ public record Config(
             throw new ConfigException("PORTONE_V2_WEBHOOK_SECRET is not set: V2 webhooks are verified with the console's "
                     + "webhook secret (whsec_...); two, separated by a comma, during a rotation");
         }
-        List<String> secrets = new ArrayList<>();
+        List<Secret> secrets = new ArrayList<>();
         for (String part : webhookSecrets.split(",", -1)) {
             String s = part.trim();
             if (!webhookSecret(s)) {
                 throw new ConfigException("PORTONE_V2_WEBHOOK_SECRET holds a value that is not a webhook secret "
                         + "(base64, optionally prefixed with whsec_)");
             }
-            secrets.add(s);
+            secrets.add(Secret.of(s));
         }
         if (secrets.size() > 2) {
             throw new ConfigException("PORTONE_V2_WEBHOOK_SECRET holds " + secrets.size()
@@ -322,7 +318,7 @@ public record Config(
         if (channelKey != null && !PRINTABLE.matcher(channelKey).matches()) {
             throw new ConfigException("PORTONE_V2_CHANNEL_KEY is not a channel key (channel-key-...)");
         }
-        return new PortOneV2(secret, httpUrl(env, "PORTONE_V2_API_URL", "https://api.portone.io"), storeId,
+        return new PortOneV2(Secret.of(secret), httpUrl(env, "PORTONE_V2_API_URL", "https://api.portone.io"), storeId,
                 List.copyOf(secrets), channelKey);
     }
 
@@ -348,12 +344,12 @@ public record Config(
     }
 
     /** Unset: no admin API at all. Set: long enough that guessing it is hopeless. */
-    private static String adminToken(Map<String, String> env) {
+    private static Secret adminToken(Map<String, String> env) {
         String token = value(env, "ADMIN_TOKEN");
         if (token != null && token.length() < 24) {
             throw new ConfigException("ADMIN_TOKEN is shorter than 24 characters; use e.g. `openssl rand -hex 24`");
         }
-        return token;
+        return Secret.of(token);
     }
 
     /**
@@ -372,27 +368,6 @@ public record Config(
             case "live" -> false;
             default -> throw new ConfigException("PORTONE_MODE=" + mode + " is neither live nor sandbox");
         };
-    }
-
-    @Override
-    public String toString() {
-        return "Config[port=%d, database=%s, sandbox=%s, portoneApiUrl=%s, portoneApiKey=%s, portoneApiSecret=***, "
-                .formatted(port, database, sandbox, redactUrl(portoneApiUrl), portoneApiKey)
-                + "portoneTimeout=%s, allowTestPayments=%s, autoCancelForgeries=%s, reconcileInterval=%s, "
-                        .formatted(portoneTimeout, allowTestPayments, autoCancelForgeries, reconcileInterval)
-                + "reconcileWindow=%s, webhookAllowedIps=%s, webhookTrustForwardedFor=%s, prepareAmounts=%s, "
-                        .formatted(reconcileWindow, webhookAllowedIps, webhookTrustForwardedFor, prepareAmounts)
-                + "confirmProcess=%s, merchantCode=%s, pg=%s, sandboxPort=%d, sandboxFormWebhooks=%s, adminToken=%s, "
-                        .formatted(confirmProcess, merchantCode, pg, sandboxPort, sandboxFormWebhooks,
-                                adminToken == null ? "unset" : "***")
-                + "sandboxHost=%s, sandboxApiKey=%s, sandboxApiSecret=%s, sandboxDatabase=%s, sandboxWebhookUrl=%s, "
-                        .formatted(sandboxHost, sandboxApiKey,
-                                sandboxApiSecret.equals(PortOneSandbox.Settings.TEST_API_SECRET) ? sandboxApiSecret : "***",
-                                sandboxDatabase == null ? "memory" : sandboxDatabase, sandboxWebhookUrl)
-                + "allowLiveOnSandboxDatabase=%s, ".formatted(allowLiveOnSandboxDatabase)
-                + "hardening=[http=%s, rates=%s, metricsToken=%s, sandboxControlOpen=%s]".formatted(hardening.http(),
-                        hardening.rates(), hardening.metricsToken() == null ? "unset" : "***", hardening.sandboxControlOpen())
-                + ", portoneV2=%s, sms=%s]".formatted(portoneV2 == null ? "off" : portoneV2, sms);
     }
 
     private static String value(Map<String, String> env, String name) {

@@ -35,6 +35,7 @@ import dev.portoneverify.payment.WebhookSourceFilter;
 import dev.portoneverify.portone.PortOneClient;
 import dev.portoneverify.portone.PortOneCredentials;
 import dev.portoneverify.portone.PortOneException;
+import dev.portoneverify.portone.PortOneObserver;
 import dev.portoneverify.portone.v2.PortOneV2Client;
 import dev.portoneverify.portone.v2.V2Credentials;
 import dev.portoneverify.portone.v2.WebhookVerifier;
@@ -46,6 +47,7 @@ import dev.portoneverify.sandbox.SandboxMarkDao;
 import dev.portoneverify.sandbox.SandboxStoreException;
 import dev.portoneverify.sandbox.WebhookFormat;
 import dev.portoneverify.sandbox.v2.PortOneV2Sandbox;
+import dev.portoneverify.text.Secret;
 import dev.portoneverify.tools.selftest.SelfTest;
 import dev.portoneverify.ops.LiveStartCheck;
 import dev.portoneverify.sms.LogSmsSender;
@@ -155,7 +157,7 @@ public final class Main {
             return new LogSmsSender();
         }
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        return new SolapiSmsSender(http, Json.newMapper(), sms.solapiApiUrl(), sms.solapiApiKey(), sms.solapiApiSecret(),
+        return new SolapiSmsSender(http, Json.newMapper(), sms.solapiApiUrl(), sms.solapiApiKey(), sms.solapiApiSecret().reveal(),
                 sms.senderNumber(), Duration.ofSeconds(10), clock);
     }
 
@@ -172,12 +174,38 @@ public final class Main {
         return warnings;
     }
 
-    /** A client of its own for the one token request of the live start check, made before anything else exists. */
+    /**
+     * The start check's client is made the one way every V1 client is ({@link #portOneV1}), but is an
+     * instance of its own: it runs before the database exists, so before the metrics the server's
+     * client reports to, and its token is not worth keeping for a server that may not start.
+     */
     private static PortOneClient startCheckClient(Config config, Clock clock) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(min(config.portoneTimeout(), Duration.ofSeconds(5))).build();
-        return new PortOneClient(http, Json.newMapper(), config.portoneApiUrl(),
-                new PortOneCredentials(config.portoneApiKey(), config.portoneApiSecret()),
-                config.portoneTimeout(), config.allowTestPayments(), clock);
+        return portOneV1(config, portOneHttp(config), Json.newMapper(), null, clock, PortOneObserver.NONE);
+    }
+
+    /**
+     * The one place a PortOne V1 client is made: against the embedded sandbox when there is one, else
+     * against PORTONE_API_URL with the shop's keys.
+     */
+    private static PortOneClient portOneV1(Config config, HttpClient http, ObjectMapper json, PortOneSandbox sandbox,
+                                           Clock clock, PortOneObserver observer) {
+        return sandbox == null
+                ? new PortOneClient(http, json, config.portoneApiUrl(),
+                        new PortOneCredentials(config.portoneApiKey(), config.portoneApiSecret().reveal()),
+                        config.portoneTimeout(), config.allowTestPayments(), clock, observer)
+                : new PortOneClient(http, json, sandbox.apiUrl(), new PortOneCredentials(sandbox.apiKey(), sandbox.apiSecret()),
+                        config.portoneTimeout(), config.allowTestPayments(), clock, observer);
+    }
+
+    /** The HTTP client both PortOne generations share. */
+    private static HttpClient portOneHttp(Config config) {
+        return HttpClient.newBuilder()
+                .connectTimeout(min(config.portoneTimeout(), Duration.ofSeconds(5)))
+                // Finish each exchange on the client's selector thread instead of handing it to a
+                // pooled thread that then wakes the caller: one context switch less per PortOne call,
+                // which is most of a call's cost on a small VM (issue 5). Our body handlers never block.
+                .executor(Runnable::run)
+                .build();
     }
 
     /** Builds the whole server from a configuration; tests call this too, with their own SMS sender. */
@@ -206,27 +234,15 @@ public final class Main {
         }
         // the sandbox simulates both generations; V2's API gets a port of its own, its paths being V1's
         PortOneV2Sandbox sandboxV2 = config.sandbox() ? PortOneV2Sandbox.start(0, clock) : null;
-        HttpClient http = HttpClient.newBuilder()
-                .connectTimeout(min(config.portoneTimeout(), Duration.ofSeconds(5)))
-                // Finish each exchange on the client's selector thread instead of handing it to a
-                // pooled thread that then wakes the caller: one context switch less per PortOne call,
-                // which is most of a call's cost on a small VM (issue 5). Our body handlers never block.
-                .executor(Runnable::run)
-                .build();
+        HttpClient http = portOneHttp(config);
         SmsOutboxDao outbox = jdbi.onDemand(SmsOutboxDao.class);
         Metrics metrics = new Metrics(outbox::unsentCount, database.transactions()::waiting);
-        PortOneClient portone = !config.v1Enabled() ? null : sandbox == null
-                ? new PortOneClient(http, json, config.portoneApiUrl(),
-                        new PortOneCredentials(config.portoneApiKey(), config.portoneApiSecret()),
-                        config.portoneTimeout(), config.allowTestPayments(), clock, metrics)
-                : new PortOneClient(http, json, sandbox.apiUrl(),
-                        new PortOneCredentials(sandbox.apiKey(), sandbox.apiSecret()),
-                        config.portoneTimeout(), config.allowTestPayments(), clock, metrics);
+        PortOneClient portone = config.v1Enabled() ? portOneV1(config, http, json, sandbox, clock, metrics) : null;
         Config.PortOneV2 v2 = sandboxV2 == null ? config.portoneV2()
-                : new Config.PortOneV2(PortOneV2Sandbox.API_SECRET, sandboxV2.apiUrl(), PortOneV2Sandbox.STORE_ID,
-                        List.of(PortOneV2Sandbox.WEBHOOK_SECRET), PortOneV2Sandbox.CHANNEL_KEY);
+                : new Config.PortOneV2(Secret.of(PortOneV2Sandbox.API_SECRET), sandboxV2.apiUrl(), PortOneV2Sandbox.STORE_ID,
+                        List.of(Secret.of(PortOneV2Sandbox.WEBHOOK_SECRET)), PortOneV2Sandbox.CHANNEL_KEY);
         PortOneV2Client portoneV2 = v2 == null ? null : new PortOneV2Client(http, json, v2.apiUrl(),
-                new V2Credentials(v2.apiSecret(), v2.storeId()), config.portoneTimeout(), metrics);
+                new V2Credentials(v2.apiSecret().reveal(), v2.storeId()), config.portoneTimeout(), metrics);
         PaymentAttemptDao attempts = jdbi.onDemand(PaymentAttemptDao.class);
         // the core holds ids only; the router sends each to its generation's client
         PortOneRouter router = new PortOneRouter(portone, portoneV2, attempts);
@@ -246,15 +262,16 @@ public final class Main {
         Reconciler reconciler = new Reconciler(orders, jdbi.onDemand(PaymentDao.class), jdbi.onDemand(LeaseDao.class),
                 jdbi.onDemand(PositionDao.class), portone, sync, clock, config.reconcileWindow(), refundCallLimit,
                 v2Reports == null ? null : new Reconciler.V2Attempts(attempts, v2Reports));
-        App.Admin admin = config.adminToken() == null ? null : new App.Admin(new AdminGuard(config.adminToken()),
+        App.Admin admin = config.adminToken() == null ? null : new App.Admin(new AdminGuard(config.adminToken().reveal()),
                 new AdminHandler(jdbi.onDemand(AdminDao.class), orders, jdbi.onDemand(HistoryDao.class), reconciler,
                         new Refunds(router, sync, orders, jdbi.onDemand(PaymentDao.class), jdbi, clock), json, outbox));
         BuyerTokenDao buyerTokens = jdbi.onDemand(BuyerTokenDao.class);
-        BuyerAccess buyers = new BuyerAccess(buyerTokens, config.adminToken());
+        BuyerAccess buyers = new BuyerAccess(buyerTokens,
+                config.adminToken() == null ? null : config.adminToken().reveal());
         App.V2 v2Handlers = portoneV2 == null ? null : new App.V2(
                 new V2CheckoutHandler(orders, attempts, new PaymentIds(), preRegistration(config, portoneV2),
                         v2.storeId(), v2.channelKey(), buyers, clock),
-                new V2WebhookHandler(new WebhookVerifier(v2.webhookSecrets(), clock), v2Reports, v2.storeId(), json,
+                new V2WebhookHandler(new WebhookVerifier(v2.webhookSecrets().stream().map(Secret::reveal).toList(), clock), v2Reports, v2.storeId(), json,
                         metrics));
         App.Handlers handlers = new App.Handlers(
                 new UserHandler(users, buyerTokens, buyers, json, clock),

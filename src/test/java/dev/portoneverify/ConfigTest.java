@@ -109,6 +109,17 @@ class ConfigTest {
     }
 
     @Test
+    void no_token_appears_in_the_printed_configuration() {
+        Map<String, String> env = new HashMap<>(KEYS);
+        env.putAll(Map.of("ADMIN_TOKEN", "admin-t0ken-0123456789abcdef", "METRICS_TOKEN", "metrics-t0ken-0123456789"));
+        Config config = Config.fromEnv(env);
+        String printed = config.toString();
+
+        assertFalse(printed.contains("admin-t0ken") || printed.contains("metrics-t0ken"), printed);
+        assertEquals("admin-t0ken-0123456789abcdef", config.adminToken().reveal());
+    }
+
+    @Test
     void solapi_needs_its_key_secret_and_a_korean_sender_number_and_the_log_stays_the_default() {
         assertEquals("log", Config.fromEnv(Map.of()).sms().provider());
         Map<String, String> solapi = Map.of("SMS_PROVIDER", "solapi", "SOLAPI_API_KEY", "NCSKEY",

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portoneverify.text.Secret;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,7 @@ class V2ConfigTest {
         assertFalse(config.sandbox());
         assertFalse(config.v1Enabled());
         assertEquals("https://api.portone.io", config.portoneV2().apiUrl().toString());
-        assertEquals(List.of(WEBHOOK_SECRET), config.portoneV2().webhookSecrets());
+        assertEquals(List.of(Secret.of(WEBHOOK_SECRET)), config.portoneV2().webhookSecrets());
         assertEquals("channel-key-1234", config.portoneV2().channelKey());
         assertFalse(config.toString().contains("v2-api-secret-value"), config.toString());
         assertFalse(config.toString().contains(WEBHOOK_SECRET), config.toString());

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
-import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 
@@ -27,8 +26,8 @@ public interface AdminDao {
              ORDER BY created_at DESC, merchant_uid
              LIMIT :limit OFFSET :offset
             """)
-    List<Order> orders(@Bind("status") String status, @Bind("from") Instant from, @Bind("to") Instant to,
-                       @Bind("limit") int limit, @Bind("offset") int offset);
+    List<Order> orders(String status, Instant from, Instant to,
+                       int limit, int offset);
 
     @SqlQuery("""
             SELECT count(*) FROM orders
@@ -36,14 +35,14 @@ public interface AdminDao {
                AND (:from IS NULL OR created_at >= :from)
                AND (:to IS NULL OR created_at < :to)
             """)
-    int countOrders(@Bind("status") String status, @Bind("from") Instant from, @Bind("to") Instant to);
+    int countOrders(String status, Instant from, Instant to);
 
     /** The order a payment PortOne reported belongs to; empty for a payment never reported for one of ours. */
     @SqlQuery("SELECT o.* FROM orders o JOIN payments p ON p.merchant_uid = o.merchant_uid WHERE p.imp_uid = :impUid")
-    Optional<Order> orderOfPayment(@Bind("impUid") String impUid);
+    Optional<Order> orderOfPayment(String impUid);
 
     @SqlQuery("SELECT * FROM payments WHERE merchant_uid = :merchantUid ORDER BY first_seen_at")
-    List<PaymentRow> payments(@Bind("merchantUid") String merchantUid);
+    List<PaymentRow> payments(String merchantUid);
 
     /** One row per forged payment (its first report), however often it was reported. */
     @SqlQuery("""
@@ -51,7 +50,7 @@ public interface AdminDao {
              WHERE id IN (SELECT min(id) FROM payment_history WHERE outcome = 'forgery' GROUP BY imp_uid)
              ORDER BY id DESC LIMIT :limit
             """)
-    List<HistoryEntry> forgeries(@Bind("limit") int limit);
+    List<HistoryEntry> forgeries(int limit);
 
     /**
      * Refunds in {@code states}, newest first, each with the latest history row's detail as its reason:

@@ -9,7 +9,7 @@ import dev.portoneverify.order.OrderDao;
 import dev.portoneverify.order.OrderStatus;
 import dev.portoneverify.payment.HistoryDao;
 import dev.portoneverify.payment.HistoryEntry;
-import dev.portoneverify.payment.Outcome;
+import dev.portoneverify.payment.SyncResult;
 import dev.portoneverify.payment.Refunds;
 import dev.portoneverify.payment.Source;
 import dev.portoneverify.payment.Verdict;
@@ -94,8 +94,8 @@ public final class AdminHandler {
         if (reconciler.boundPaymentUnknownToPortOne(after)) {
             message = "PortOne knows no payment " + after.impUid() + ": the order's state is the shop's last record,"
                     + " which PortOne does not confirm";
-            history.insert(new HistoryEntry(0, after.impUid(), after.merchantUid(), Source.ADMIN.wire(), null, null, null,
-                    after.amount(), after.currency(), Verdict.UNKNOWN_PAYMENT.wire(), false, message, Instant.now()));
+            history.insert(HistoryEntry.of(after.impUid(), after.merchantUid(), Source.ADMIN, Verdict.UNKNOWN_PAYMENT.wire(),
+                    message, Instant.now()).expected(after));
         }
         ctx.json(new Resynced(after, admin.payments(after.merchantUid()), history.forOrder(after.merchantUid()),
                 message == null, message));
@@ -105,8 +105,8 @@ public final class AdminHandler {
     public void refund(Context ctx) {
         Order order = order(ctx);
         RefundBody body = refundBody(ctx, order);
-        Outcome outcome = refunds.refundOrder(order.merchantUid(), body.amount(), body.reason(), body.account());
-        respondAfterRefund(ctx, outcome, order.merchantUid());
+        SyncResult result = refunds.refundOrder(order.merchantUid(), body.amount(), body.reason(), body.account());
+        respondAfterRefund(ctx, result, order.merchantUid());
     }
 
     /**
@@ -122,8 +122,8 @@ public final class AdminHandler {
         Order order = admin.orderOfPayment(impUid).orElseThrow(() -> ApiException.notFound("unknown_payment",
                 "no payment " + impUid + " was reported for an order of ours"));
         RefundBody body = refundBody(ctx, order);
-        Outcome outcome = refunds.refundPayment(impUid, body.amount(), body.reason(), body.account());
-        respondAfterRefund(ctx, outcome, order.merchantUid());
+        SyncResult result = refunds.refundPayment(impUid, body.amount(), body.reason(), body.account());
+        respondAfterRefund(ctx, result, order.merchantUid());
     }
 
     private record RefundBody(String reason, BigDecimal amount, CancelRequest.RefundAccount account) {}
@@ -153,9 +153,9 @@ public final class AdminHandler {
         return new RefundBody(reason, amount, refundAccount);
     }
 
-    private void respondAfterRefund(Context ctx, Outcome outcome, String merchantUid) {
+    private void respondAfterRefund(Context ctx, SyncResult result, String merchantUid) {
         Order after = orders.find(merchantUid).orElseThrow();
-        ctx.json(Map.of("outcome", outcome.verdict().wire(), "order",
+        ctx.json(Map.of("outcome", result.verdict().wire(), "order",
                 new OrderDetail(after, admin.payments(after.merchantUid()), history.forOrder(after.merchantUid()))));
     }
 

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
-import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
@@ -24,11 +23,11 @@ public interface OrderDao {
             INSERT INTO orders (merchant_uid, user_id, name, amount, currency, status, created_at, updated_at)
             VALUES (:merchantUid, :userId, :name, :amount, :currency, 'pending', :now, :now)
             """)
-    void insert(@Bind("merchantUid") String merchantUid, @Bind("userId") long userId, @Bind("name") String name,
-                @Bind("amount") BigDecimal amount, @Bind("currency") String currency, @Bind("now") Instant now);
+    void insert(String merchantUid, long userId, String name,
+                BigDecimal amount, String currency, Instant now);
 
     @SqlQuery("SELECT * FROM orders WHERE merchant_uid = :merchantUid")
-    Optional<Order> find(@Bind("merchantUid") String merchantUid);
+    Optional<Order> find(String merchantUid);
 
     /**
      * The order, locked until the transaction ends, for a caller that decides on it and then writes:
@@ -36,7 +35,7 @@ public interface OrderDao {
      * PostgreSQL {@code <forUpdate>} locks the row; SQLite's transaction already holds the write lock.
      */
     @SqlQuery("SELECT * FROM orders WHERE merchant_uid = :merchantUid <forUpdate>")
-    Optional<Order> findForUpdate(@Bind("merchantUid") String merchantUid);
+    Optional<Order> findForUpdate(String merchantUid);
 
     /**
      * Orders that may still be paid and for which a V2 paymentId was issued, oldest first: what
@@ -48,7 +47,7 @@ public interface OrderDao {
                AND EXISTS (SELECT 1 FROM payment_attempts a WHERE a.merchant_uid = o.merchant_uid)
              ORDER BY o.created_at LIMIT :limit
             """)
-    List<Order> openWithV2Attempts(@Bind("since") Instant since, @Bind("limit") int limit);
+    List<Order> openWithV2Attempts(Instant since, int limit);
 
     /** Which of these merchant_uids are orders of ours (PortOne lists every payment of the merchant). */
     @SqlQuery("SELECT merchant_uid FROM orders WHERE merchant_uid IN (<merchantUids>)")
@@ -63,22 +62,22 @@ public interface OrderDao {
              WHERE p.imp_uid = :impUid
             """)
     @RegisterConstructorMapper(VerifiedPayment.class)
-    Optional<VerifiedPayment> findPayment(@Bind("impUid") String impUid);
+    Optional<VerifiedPayment> findPayment(String impUid);
 
     /** A paid payment settles a pending order or replaces a virtual account still awaiting deposit. */
     @SqlUpdate("""
             UPDATE orders SET status = 'paid', imp_uid = :impUid, updated_at = :now
              WHERE merchant_uid = :merchantUid AND status IN ('pending', 'awaiting_deposit')
             """)
-    int markPaid(@Bind("merchantUid") String merchantUid, @Bind("impUid") String impUid, @Bind("now") Instant now);
+    int markPaid(String merchantUid, String impUid, Instant now);
 
     @SqlUpdate("""
             UPDATE orders SET status = 'awaiting_deposit', imp_uid = :impUid, updated_at = :now
              WHERE merchant_uid = :merchantUid AND status IN ('pending', 'awaiting_deposit')
                AND (imp_uid IS NULL OR imp_uid <> :impUid)
             """)
-    int markAwaitingDeposit(@Bind("merchantUid") String merchantUid, @Bind("impUid") String impUid,
-                            @Bind("now") Instant now);
+    int markAwaitingDeposit(String merchantUid, String impUid,
+                            Instant now);
 
     /**
      * Part of the payment was refunded: the order's own payment (paid, or a virtual account deposited
@@ -89,21 +88,21 @@ public interface OrderDao {
              WHERE merchant_uid = :merchantUid
                AND (status IN ('pending', 'awaiting_deposit') OR (status = 'paid' AND imp_uid = :impUid))
             """)
-    int markPartiallyRefunded(@Bind("merchantUid") String merchantUid, @Bind("impUid") String impUid,
-                              @Bind("now") Instant now);
+    int markPartiallyRefunded(String merchantUid, String impUid,
+                              Instant now);
 
     @SqlUpdate("""
             UPDATE orders SET status = 'cancelled', updated_at = :now
              WHERE merchant_uid = :merchantUid AND imp_uid = :impUid
                AND status IN ('paid', 'partially_refunded', 'awaiting_deposit')
             """)
-    int markCancelled(@Bind("merchantUid") String merchantUid, @Bind("impUid") String impUid,
-                      @Bind("now") Instant now);
+    int markCancelled(String merchantUid, String impUid,
+                      Instant now);
 
     /** The bound virtual-account payment failed: the order can be paid again. */
     @SqlUpdate("""
             UPDATE orders SET status = 'pending', imp_uid = NULL, updated_at = :now
              WHERE merchant_uid = :merchantUid AND imp_uid = :impUid AND status = 'awaiting_deposit'
             """)
-    int reopen(@Bind("merchantUid") String merchantUid, @Bind("impUid") String impUid, @Bind("now") Instant now);
+    int reopen(String merchantUid, String impUid, Instant now);
 }

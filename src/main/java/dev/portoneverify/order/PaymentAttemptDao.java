@@ -3,7 +3,6 @@ package dev.portoneverify.order;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -14,14 +13,14 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 public interface PaymentAttemptDao {
 
     @SqlUpdate("INSERT INTO payment_attempts (payment_id, merchant_uid, created_at) VALUES (:paymentId, :merchantUid, :now)")
-    void insert(@Bind("paymentId") String paymentId, @Bind("merchantUid") String merchantUid, @Bind("now") Instant now);
+    void insert(String paymentId, String merchantUid, Instant now);
 
     /** The order a paymentId was issued for; empty when this server never issued it. */
     @SqlQuery("SELECT merchant_uid FROM payment_attempts WHERE payment_id = :paymentId")
-    Optional<String> merchantUid(@Bind("paymentId") String paymentId);
+    Optional<String> merchantUid(String paymentId);
 
     @SqlQuery("SELECT count(*) FROM payment_attempts WHERE merchant_uid = :merchantUid")
-    int countForOrder(@Bind("merchantUid") String merchantUid);
+    int countForOrder(String merchantUid);
 
     /** The order's newest attempts, newest first: what reconciliation asks PortOne about. */
     @SqlQuery("""
@@ -29,5 +28,5 @@ public interface PaymentAttemptDao {
              WHERE merchant_uid = :merchantUid
              ORDER BY created_at DESC, payment_id LIMIT :limit
             """)
-    List<String> newestForOrder(@Bind("merchantUid") String merchantUid, @Bind("limit") int limit);
+    List<String> newestForOrder(String merchantUid, int limit);
 }

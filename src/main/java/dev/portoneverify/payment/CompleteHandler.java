@@ -35,10 +35,10 @@ public final class CompleteHandler {
 
         // The payment always updates the order PortOne says it belongs to; the body's merchant_uid
         // only lets the browser learn that it reported someone else's payment.
-        Outcome outcome = sync.sync(impUid, Source.BROWSER);
-        Answers.Answer answer = outcome.merchantUid() != null && !outcome.merchantUid().equals(merchantUid)
-                ? Answers.orderMismatch()
-                : Answers.of(outcome);
+        SyncResult result = sync.sync(impUid, Source.BROWSER);
+        HttpAnswer answer = result.merchantUid() != null && !result.merchantUid().equals(merchantUid)
+                ? HttpAnswer.orderMismatch()
+                : HttpAnswer.of(result);
         RequestLog.note(ctx, RequestLog.VERDICT, answer.body().status());
         ctx.status(answer.httpStatus()).json(answer.body());
     }
@@ -53,9 +53,9 @@ public final class CompleteHandler {
         }
         String paymentId = body.text("paymentId", 64);
         RequestLog.note(ctx, RequestLog.IMP_UID, paymentId);
-        Outcome outcome = v2.verify(paymentId, Source.BROWSER);
-        RequestLog.note(ctx, RequestLog.MERCHANT_UID, outcome.merchantUid());
-        Answers.Answer answer = Answers.of(outcome);
+        SyncResult result = v2.verify(paymentId, Source.BROWSER);
+        RequestLog.note(ctx, RequestLog.MERCHANT_UID, result.merchantUid());
+        HttpAnswer answer = HttpAnswer.of(result);
         RequestLog.note(ctx, RequestLog.VERDICT, answer.body().status());
         ctx.status(answer.httpStatus()).json(answer.body());
     }

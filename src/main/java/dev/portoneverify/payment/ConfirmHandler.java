@@ -7,12 +7,13 @@ import dev.portoneverify.web.RequestBody;
 import dev.portoneverify.web.RequestLog;
 import dev.portoneverify.order.Order;
 import dev.portoneverify.order.OrderDao;
-import dev.portoneverify.order.OrderStatus;
 import dev.portoneverify.web.Money;
 import io.javalin.http.Context;
 import java.math.BigDecimal;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.jdbi.v3.core.Jdbi;
@@ -58,7 +59,8 @@ public final class ConfirmHandler implements AutoCloseable {
             impUid = body.text("imp_uid", 64);
             merchantUid = body.text("merchant_uid", 40);
             amount = amount(body.raw("amount"));
-            currency = body.optionalText("currency", 3);
+            // an ISO 4217 code, compared as PaymentRules compares every currency: upper case
+            currency = upperCase(body.optionalText("currency", 3));
         } catch (ApiException e) {
             // PortOne shows the buyer only `reason`; the usual {status, message} would read "알 수 없음"
             ctx.status(400).json(Map.of("reason", "잘못된 요청입니다 (" + e.getMessage() + ")"));
@@ -68,41 +70,33 @@ public final class ConfirmHandler implements AutoCloseable {
         RequestLog.note(ctx, RequestLog.IMP_UID, impUid);
         RequestLog.note(ctx, RequestLog.MERCHANT_UID, merchantUid);
         Order order = orders.find(merchantUid).orElse(null);
-        Refusal refusal = check(order, amount, currency);
-        RequestLog.note(ctx, RequestLog.VERDICT, refusal == null ? "confirmed" : "confirm_refused");
+        Optional<PaymentRules.Refusal> refusal = PaymentRules.refuseApproval(order, amount, currency);
+        String outcome = refusal.isEmpty() ? "confirmed" : "confirm_refused";
+        RequestLog.note(ctx, RequestLog.VERDICT, outcome);
         // a call about no order of ours leaves nothing behind but its request log line (issue 15)
         if (order != null) {
-            record(new HistoryEntry(0, impUid, merchantUid, Source.CONFIRM.wire(), null, amount, currency,
-                order == null ? null : order.amount(), order == null ? null : order.currency(),
-                refusal == null ? "confirmed" : "confirm_refused", false,
-                refusal == null ? "approval allowed" : refusal.reason(), clock.instant()));
+            record(HistoryEntry.of(impUid, merchantUid, Source.CONFIRM, outcome,
+                    refusal.map(PaymentRules.Refusal::reason).orElse("approval allowed"), clock.instant())
+                    .reported(null, amount, currency).expected(order));
         }
-        if (refusal == null) {
+        if (refusal.isEmpty()) {
             ctx.status(200).json(Map.of("status", "confirmed"));
         } else {
-            ctx.status(refusal.httpStatus()).json(Map.of("reason", refusal.reason()));
+            ctx.status(httpStatus(refusal.get().verdict())).json(Map.of("reason", refusal.get().reason()));
         }
     }
 
-    record Refusal(int httpStatus, String reason) {}
+    /** The statuses {@link HttpAnswer} gives the same verdicts. */
+    private static int httpStatus(Verdict verdict) {
+        return switch (verdict) {
+            case UNKNOWN_ORDER -> 404;
+            case PAID_BY_OTHER, ORDER_CLOSED -> 409;
+            default -> 400;
+        };
+    }
 
-    /** Null when PortOne may approve: the order exists, is still payable, and the money matches exactly. */
-    static Refusal check(Order order, BigDecimal amount, String currency) {
-        if (order == null) {
-            return new Refusal(404, "주문을 찾을 수 없습니다 (unknown order)");
-        }
-        if (order.status() != OrderStatus.PENDING && order.status() != OrderStatus.AWAITING_DEPOSIT) {
-            return new Refusal(409, "결제할 수 없는 주문입니다 (order is " + order.status().wire() + ")");
-        }
-        if (amount.compareTo(order.amount()) != 0) {
-            // the order's amount only: what was sent is never repeated (issue 15)
-            return new Refusal(400, "결제 금액이 주문 금액과 다릅니다 (order " + order.amount().toPlainString()
-                    + " " + order.currency() + ")");
-        }
-        if (currency != null && !currency.equalsIgnoreCase(order.currency())) {
-            return new Refusal(400, "결제 통화가 주문 통화와 다릅니다 (order " + order.currency() + ")");
-        }
-        return null;
+    private static String upperCase(String code) {
+        return code == null ? null : code.toUpperCase(Locale.ROOT);
     }
 
     /** PortOne's format for this call is not documented: accept a JSON number or a decimal string (form). */

@@ -1,8 +1,11 @@
 package dev.portoneverify.payment;
 
 /**
- * The outcome of {@link PaymentRules#decide}: what to answer, what to change, whether to refund,
- * which virtual account to close at PortOne, and a sentence for the payment history.
+ * Step 2 of a payment, what the rules decided: {@link PaymentRules#decide}'s judgement of PortOne's
+ * {@link dev.portoneverify.portone.Payment} (step 1) for its order. The {@link Verdict} names the
+ * conclusion, the {@link Transition} the change to the order; the rest says whether to refund, which
+ * virtual account to close at PortOne, and gives a sentence for the payment history. Nothing is
+ * applied yet: {@link PaymentSync} applies it and tells its caller a {@link SyncResult}.
  *
  * @param refund             money is held that the order cannot take, and the shop lets us refund it
  * @param refundWaitsForShop the refund is due but cannot be made automatically: a deposited virtual

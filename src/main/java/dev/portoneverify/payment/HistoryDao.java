@@ -2,7 +2,6 @@ package dev.portoneverify.payment;
 
 import java.util.List;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
-import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
@@ -21,10 +20,10 @@ public interface HistoryDao {
     void insert(@BindMethods HistoryEntry entry);
 
     @SqlQuery("SELECT * FROM payment_history WHERE merchant_uid = :merchantUid ORDER BY id")
-    List<HistoryEntry> forOrder(@Bind("merchantUid") String merchantUid);
+    List<HistoryEntry> forOrder(String merchantUid);
 
     @SqlQuery("SELECT * FROM payment_history WHERE imp_uid = :impUid ORDER BY id")
-    List<HistoryEntry> forPayment(@Bind("impUid") String impUid);
+    List<HistoryEntry> forPayment(String impUid);
 
     /** Whether this payment already has a row with this outcome for this merchant_uid. */
     @SqlQuery("""
@@ -32,5 +31,5 @@ public interface HistoryDao {
                             WHERE imp_uid = :impUid AND outcome = :outcome
                               AND merchant_uid = :merchantUid)
             """)
-    boolean exists(@Bind("impUid") String impUid, @Bind("merchantUid") String merchantUid, @Bind("outcome") String outcome);
+    boolean exists(String impUid, String merchantUid, String outcome);
 }

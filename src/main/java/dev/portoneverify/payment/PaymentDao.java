@@ -6,35 +6,30 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
-import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindList;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /** The payments table: PortOne's latest word on each payment of ours, and the refund claim. */
 public interface PaymentDao {
 
+    /** PortOne's word on payment {@code p}, for the order {@code merchantUid} (ours, not what PortOne echoes). */
+    default void upsert(String merchantUid, Payment p, Instant now) {
+        upsert(merchantUid, p, p.vbank() == null ? null : p.vbank().date(), now);
+    }
+
     @SqlUpdate("""
             INSERT INTO payments (imp_uid, merchant_uid, status, amount, cancel_amount, currency, pay_method,
                                   sandbox, paid_at, vbank_due, first_seen_at, updated_at)
-            VALUES (:impUid, :merchantUid, :status, :amount, :cancelAmount, :currency, :payMethod,
-                    :sandbox, :paidAt, :vbankDue, :now, :now)
+            VALUES (:p.impUid, :merchantUid, :p.rawStatus, :p.amount, :p.cancelAmount, :p.currency, :p.payMethod,
+                    :p.sandbox, :p.paidAt, :vbankDue, :now, :now)
             ON CONFLICT (imp_uid) DO UPDATE SET
                 status = excluded.status, amount = excluded.amount, cancel_amount = excluded.cancel_amount,
                 currency = excluded.currency, pay_method = excluded.pay_method, sandbox = excluded.sandbox,
                 paid_at = excluded.paid_at, vbank_due = excluded.vbank_due, updated_at = excluded.updated_at
             """)
-    void upsert(@Bind("impUid") String impUid, @Bind("merchantUid") String merchantUid, @Bind("status") String status,
-                @Bind("amount") BigDecimal amount, @Bind("cancelAmount") BigDecimal cancelAmount,
-                @Bind("currency") String currency, @Bind("payMethod") String payMethod,
-                @Bind("sandbox") boolean sandbox, @Bind("paidAt") Instant paidAt, @Bind("vbankDue") Instant vbankDue,
-                @Bind("now") Instant now);
-
-    /** PortOne's word on a payment, as {@link #upsert} stores it. */
-    default void upsert(String merchantUid, Payment p, Instant now) {
-        upsert(p.impUid(), merchantUid, p.rawStatus(), p.amount(), p.cancelAmount(), p.currency(), p.payMethod(),
-                p.sandbox(), p.paidAt(), p.vbank() == null ? null : p.vbank().date(), now);
-    }
+    void upsert(String merchantUid, @BindMethods("p") Payment p, Instant vbankDue, Instant now);
 
     /**
      * Claims the refund of a payment for this caller: of several concurrent reports of the same
@@ -48,7 +43,7 @@ public interface PaymentDao {
                AND (refund_state IS NULL OR refund_state = 'failed'
                     OR (refund_state = 'requested' AND refund_requested_at < :staleBefore))
             """)
-    int claimRefund(@Bind("impUid") String impUid, @Bind("now") Instant now, @Bind("staleBefore") Instant staleBefore);
+    int claimRefund(String impUid, Instant now, Instant staleBefore);
 
     /**
      * A refund that is due but that only the shop can make (a deposited virtual account needs the
@@ -59,7 +54,7 @@ public interface PaymentDao {
             UPDATE payments SET refund_state = 'awaiting_account', updated_at = :now
              WHERE imp_uid = :impUid AND (refund_state IS NULL OR refund_state = 'failed')
             """)
-    int awaitShop(@Bind("impUid") String impUid, @Bind("now") Instant now);
+    int awaitShop(String impUid, Instant now);
 
     /**
      * PortOne's record shows nothing left of the payment: a refund we claimed, that failed, whose
@@ -72,17 +67,17 @@ public interface PaymentDao {
                AND (refund_state IN ('failed', 'awaiting_account')
                     OR (refund_state = 'requested' AND refund_requested_at < :staleBefore))
             """)
-    int settleRefunded(@Bind("impUid") String impUid, @Bind("now") Instant now, @Bind("staleBefore") Instant staleBefore);
+    int settleRefunded(String impUid, Instant now, Instant staleBefore);
 
     @SqlUpdate("UPDATE payments SET refund_state = :state, updated_at = :now WHERE imp_uid = :impUid")
-    void setRefundState(@Bind("impUid") String impUid, @Bind("state") String state, @Bind("now") Instant now);
+    void setRefundState(String impUid, String state, Instant now);
 
     /** The order a payment PortOne reported belongs to; empty for a payment never reported for one of ours. */
     @SqlQuery("SELECT merchant_uid FROM payments WHERE imp_uid = :impUid")
-    Optional<String> orderOf(@Bind("impUid") String impUid);
+    Optional<String> orderOf(String impUid);
 
     @SqlQuery("SELECT refund_state FROM payments WHERE imp_uid = :impUid")
-    String refundState(@Bind("impUid") String impUid);
+    String refundState(String impUid);
 
     /**
      * Refunds to settle from PortOne's record, oldest first: those PortOne did not carry out (or whose
@@ -95,8 +90,8 @@ public interface PaymentDao {
                AND (:merchantUid IS NULL OR merchant_uid = :merchantUid)
              ORDER BY updated_at LIMIT :limit
             """)
-    List<String> unsettledRefunds(@Bind("merchantUid") String merchantUid, @Bind("staleBefore") Instant staleBefore,
-                                  @Bind("limit") int limit);
+    List<String> unsettledRefunds(String merchantUid, Instant staleBefore,
+                                  int limit);
 
     /**
      * Virtual accounts that orders still wait on although their deadline has passed: PortOne keeps
@@ -107,7 +102,7 @@ public interface PaymentDao {
              WHERE o.status = 'awaiting_deposit' AND p.vbank_due IS NOT NULL AND p.vbank_due <= :now
              ORDER BY p.vbank_due LIMIT :limit
             """)
-    List<String> expiredVbanks(@Bind("now") Instant now, @Bind("limit") int limit);
+    List<String> expiredVbanks(Instant now, int limit);
 
     /** What we stored of each of these payments, to tell what PortOne lists anew from what we know. */
     @SqlQuery("SELECT imp_uid, status, amount, cancel_amount, currency FROM payments WHERE imp_uid IN (<impUids>)")

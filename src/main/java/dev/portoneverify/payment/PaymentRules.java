@@ -5,6 +5,7 @@ import dev.portoneverify.order.OrderStatus;
 import dev.portoneverify.portone.Payment;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * The verification rules, as one pure function of the order as stored and the payment as PortOne
@@ -19,6 +20,10 @@ import java.time.Instant;
  * refunded. What the shop holds is the balance, {@code amount - cancel_amount}: an order is paid only
  * while its bound payment's balance is the order's amount, cancelled when it is zero, and partly
  * refunded in between.
+ *
+ * <p>Money matches when the amounts are equal by {@code compareTo} (15000 is 15000.00) and the
+ * currencies are the same ISO 4217 code, compared exactly: PortOne sends upper-case codes, orders store
+ * theirs upper-cased ({@code OrderHandler}), and any other input is upper-cased where it is read.
  */
 public final class PaymentRules {
     private PaymentRules() {}
@@ -44,6 +49,37 @@ public final class PaymentRules {
             case UNRECOGNIZED -> Decision.of(Verdict.NOT_PAID,
                     "unrecognized PortOne status '" + payment.rawStatus() + "': not treated as paid");
         };
+    }
+
+    /** Why Confirm Process may not let PortOne approve a payment; {@code reason} is shown to the buyer. */
+    public record Refusal(Verdict verdict, String reason) {}
+
+    /**
+     * Confirm Process, just before PortOne approves a payment: empty when it may, that is when the order
+     * exists, is still payable, and the money is the order's exactly. {@code currency} null: the call
+     * named none, and only the amount is compared.
+     */
+    public static Optional<Refusal> refuseApproval(Order order, BigDecimal amount, String currency) {
+        if (order == null) {
+            return refusal(Verdict.UNKNOWN_ORDER, "주문을 찾을 수 없습니다 (unknown order)");
+        }
+        if (order.status() != OrderStatus.PENDING && order.status() != OrderStatus.AWAITING_DEPOSIT) {
+            return refusal(order.status() == OrderStatus.CANCELLED ? Verdict.ORDER_CLOSED : Verdict.PAID_BY_OTHER,
+                    "결제할 수 없는 주문입니다 (order is " + order.status().wire() + ")");
+        }
+        if (!sameAmount(order, amount)) {
+            // the order's amount only: what was sent is never repeated (issue 15)
+            return refusal(Verdict.FORGERY, "결제 금액이 주문 금액과 다릅니다 (order " + order.amount().toPlainString()
+                    + " " + order.currency() + ")");
+        }
+        if (currency != null && !sameCurrency(order, currency)) {
+            return refusal(Verdict.FORGERY, "결제 통화가 주문 통화와 다릅니다 (order " + order.currency() + ")");
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Refusal> refusal(Verdict verdict, String reason) {
+        return Optional.of(new Refusal(verdict, reason));
     }
 
     /**
@@ -210,9 +246,17 @@ public final class PaymentRules {
         return balance.compareTo(order.amount()) >= 0 ? Held.ALL : Held.PART;
     }
 
-    /** Exact: compareTo ignores scale (15000 == 15000.00); the currency must match too. */
+    /** Exact, as the class doc says: the amount by compareTo, the currency's code by equals. */
     private static boolean sameMoney(Order order, Payment payment) {
-        return payment.amount().compareTo(order.amount()) == 0 && order.currency().equals(payment.currency());
+        return sameAmount(order, payment.amount()) && sameCurrency(order, payment.currency());
+    }
+
+    private static boolean sameAmount(Order order, BigDecimal amount) {
+        return amount.compareTo(order.amount()) == 0;
+    }
+
+    private static boolean sameCurrency(Order order, String currency) {
+        return order.currency().equals(currency);
     }
 
     private static Verdict verdictFor(OrderStatus status) {

@@ -70,7 +70,7 @@ public final class PaymentSync {
         this.refundCallLimit = refundCallLimit;
     }
 
-    public Outcome sync(String impUid, Source source) {
+    public SyncResult sync(String impUid, Source source) {
         Payment payment;
         try {
             payment = portone.getPayment(impUid);
@@ -78,7 +78,7 @@ public final class PaymentSync {
             // no history row: anyone can make up imp_uids, and each would be a row (issue 15)
             log.info("sync imp_uid={} source={}: unknown to PortOne", LogSafe.of(impUid), source.wire());
             observer.verified(source, Verdict.UNKNOWN_PAYMENT);
-            return new Outcome(Verdict.UNKNOWN_PAYMENT, impUid, null, Outcome.Refund.NONE, null, false);
+            return new SyncResult(Verdict.UNKNOWN_PAYMENT, impUid, null, SyncResult.Refund.NONE, null, false);
         }
 
         return apply(payment, source);
@@ -89,7 +89,7 @@ public final class PaymentSync {
      * PortOne's cancel answered with. Only for callers holding PortOne's own answer: the reconciler
      * and {@link Refunds}; never for anything a browser or webhook sent.
      */
-    public Outcome apply(Payment payment, Source source) {
+    public SyncResult apply(Payment payment, Source source) {
         Applied applied = transactions.inTransaction(transaction -> apply(transaction, payment, source));
         Decision decision = applied.decision();
         // PortOne's strings are the buyer's choice (merchant_uid, status): LogSafe keeps them to one line
@@ -100,13 +100,13 @@ public final class PaymentSync {
         if (applied.smsQueued()) {
             sms.wake();
         }
-        Outcome.Refund refund = applied.refundClaimed() ? refund(payment, applied.order(), decision, source)
-                : decision.refund() && decision.refundWaitsForShop() ? Outcome.Refund.WAITING
-                : Outcome.Refund.NONE;
+        SyncResult.Refund refund = applied.refundClaimed() ? refund(payment, applied.order(), decision, source)
+                : decision.refund() && decision.refundWaitsForShop() ? SyncResult.Refund.WAITING
+                : SyncResult.Refund.NONE;
         if (decision.closeVbank() != null) {
             closeVbank(decision.closeVbank(), applied.order(), payment, decision, source);
         }
-        return new Outcome(decision.verdict(), payment.impUid(), payment.merchantUid(), refund, payment.failReason(),
+        return new SyncResult(decision.verdict(), payment.impUid(), payment.merchantUid(), refund, payment.failReason(),
                 decision.transition() != Transition.NONE);
     }
 
@@ -145,19 +145,17 @@ public final class PaymentSync {
         HistoryDao history = transaction.dao(HistoryDao.class);
         // a payment for no order of ours is recorded once, however often it is reported (issue 15)
         if (order != null || !history.exists(payment.impUid(), payment.merchantUid(), decision.verdict().wire())) {
-            history.insert(new HistoryEntry(0, payment.impUid(), payment.merchantUid(),
-                    source.wire(), payment.rawStatus(), payment.amount(), payment.currency(),
-                    order == null ? null : order.amount(), order == null ? null : order.currency(),
-                    decision.verdict().wire(), decision.transition() != Transition.NONE, decision.detail(), now));
+            history.insert(HistoryEntry.of(payment.impUid(), payment.merchantUid(), source, decision.verdict().wire(),
+                            decision.detail(), now)
+                    .reported(payment).expected(order).changingOrder(decision.transition() != Transition.NONE));
         }
         if (order != null && payment.balance().signum() <= 0
                 && payments.settleRefunded(payment.impUid(), now, now.minus(refundCallLimit)) == 1) {
             // a refund whose answer was lost, or that a crash cut short, or that the shop made elsewhere
-            history.insert(new HistoryEntry(0, payment.impUid(), order.merchantUid(), source.wire(),
-                    payment.rawStatus(), payment.amount(), payment.currency(), order.amount(), order.currency(),
-                    "refunded", false, "PortOne's record settles the refund: " + payment.cancelAmount().toPlainString()
-                    + " of " + payment.amount().toPlainString() + " " + payment.currency() + " refunded, nothing left",
-                    now));
+            history.insert(HistoryEntry.of(payment.impUid(), order.merchantUid(), source, "refunded",
+                    "PortOne's record settles the refund: " + payment.cancelAmount().toPlainString() + " of "
+                            + payment.amount().toPlainString() + " " + payment.currency() + " refunded, nothing left",
+                    now).reported(payment).expected(order));
         }
         return new Applied(order, decision, refundClaimed, smsQueued);
     }
@@ -180,7 +178,7 @@ public final class PaymentSync {
      * Refunds the whole remaining balance. {@code checksum} is the balance we saw, so PortOne
      * refuses the cancel if anything was refunded meanwhile: a retry can never refund twice.
      */
-    private Outcome.Refund refund(Payment payment, Order order, Decision decision, Source source) {
+    private SyncResult.Refund refund(Payment payment, Order order, Decision decision, Source source) {
         String reason = decision.verdict() == Verdict.FORGERY ? "위조된 결제시도 (amount/currency mismatch)"
                 : "이미 결제된 주문의 중복 결제 (order already paid or closed)";
         try {
@@ -196,7 +194,7 @@ public final class PaymentSync {
             log.warn("refunded imp_uid={} merchant_uid={}: {}", LogSafe.of(payment.impUid()), order.merchantUid(),
                     LogSafe.of(decision.detail()));
             observer.refunded(true);
-            return Outcome.Refund.REFUNDED;
+            return SyncResult.Refund.REFUNDED;
         } catch (PortOneException e) {
             // PortOne may have refunded and only its answer was lost (a reset, a 5xx, a timeout): the
             // next reconciliation pass settles it from the payment's balance, or retries with checksum
@@ -211,7 +209,7 @@ public final class PaymentSync {
             log.error("REFUND FAILED imp_uid={} merchant_uid={}: {}", LogSafe.of(payment.impUid()), order.merchantUid(),
                     LogSafe.of(e.getMessage()));
             observer.refunded(false);
-            return Outcome.Refund.FAILED;
+            return SyncResult.Refund.FAILED;
         }
     }
 
@@ -234,10 +232,10 @@ public final class PaymentSync {
             });
             log.info("closed virtual account imp_uid={} merchant_uid={}: {}", impUid, order.merchantUid(), why);
         } catch (PortOneException e) {
-            transactions.useTransaction(transaction -> transaction.dao(HistoryDao.class).insert(new HistoryEntry(0,
-                    impUid, order.merchantUid(), source.wire(), null, null, null, order.amount(), order.currency(),
-                    "vbank_close_failed", false, "could not close the virtual account (" + why + "): " + e.getMessage()
-                    + "; a deposit into it waits for the shop to refund it to the buyer's bank account", clock.instant())));
+            transactions.useTransaction(transaction -> transaction.dao(HistoryDao.class).insert(HistoryEntry.of(impUid,
+                    order.merchantUid(), source, "vbank_close_failed", "could not close the virtual account (" + why
+                            + "): " + e.getMessage() + "; a deposit into it waits for the shop to refund it to the buyer's "
+                            + "bank account", clock.instant()).expected(order)));
             log.warn("could not close virtual account imp_uid={} merchant_uid={}: {}", impUid, order.merchantUid(),
                     e.getMessage());
         }
@@ -245,9 +243,8 @@ public final class PaymentSync {
 
     private static void recordRefund(Transaction transaction, Payment payment, Order order, Source source,
                                      String outcome, String detail, Instant now) {
-        transaction.dao(HistoryDao.class).insert(new HistoryEntry(0, payment.impUid(), order.merchantUid(),
-                source.wire(), payment.rawStatus(), payment.amount(), payment.currency(), order.amount(),
-                order.currency(), outcome, false, detail, now));
+        transaction.dao(HistoryDao.class).insert(HistoryEntry.of(payment.impUid(), order.merchantUid(), source, outcome,
+                detail, now).reported(payment).expected(order));
     }
 
     /** The transaction holds the order's lock, so a guarded update that matches no row is a bug, not a race. */

@@ -47,7 +47,7 @@ public final class Refunds {
      * @param refundAccount required when the payment is a virtual account that was deposited into
      * @throws RefundRefusedException when the order has nothing to refund or the request does not fit it
      */
-    public Outcome refundOrder(String merchantUid, BigDecimal amount, String reason, CancelRequest.RefundAccount refundAccount) {
+    public SyncResult refundOrder(String merchantUid, BigDecimal amount, String reason, CancelRequest.RefundAccount refundAccount) {
         Order order = orders.find(merchantUid)
                 .orElseThrow(() -> new RefundRefusedException("unknown_order", "no order with merchant_uid " + merchantUid));
         if (order.impUid() == null) {
@@ -63,13 +63,13 @@ public final class Refunds {
      * @throws RefundRefusedException {@code unknown_payment} for a payment never reported for an order
      *                                of ours, and as {@link #refundOrder}
      */
-    public Outcome refundPayment(String impUid, BigDecimal amount, String reason, CancelRequest.RefundAccount refundAccount) {
+    public SyncResult refundPayment(String impUid, BigDecimal amount, String reason, CancelRequest.RefundAccount refundAccount) {
         Order order = payments.orderOf(impUid).flatMap(orders::find).orElseThrow(() -> new RefundRefusedException(
                 "unknown_payment", "no payment " + impUid + " was reported for an order of ours"));
         return refund(order, impUid, amount, reason, refundAccount);
     }
 
-    private Outcome refund(Order order, String impUid, BigDecimal amount, String reason,
+    private SyncResult refund(Order order, String impUid, BigDecimal amount, String reason,
                            CancelRequest.RefundAccount refundAccount) {
         // the balance PortOne has now, not the one we stored: it is the checksum PortOne will test
         Payment payment = portone.getPayment(impUid);
@@ -96,12 +96,13 @@ public final class Refunds {
         }
         Payment after = portone.cancel(new CancelRequest(payment.impUid(), amount, payment.balance(), reason, refundAccount));
         BigDecimal refunded = amount == null ? payment.balance() : amount;
-        jdbi.useHandle(handle -> handle.attach(HistoryDao.class).insert(new HistoryEntry(0, after.impUid(),
-                order.merchantUid(), Source.ADMIN.wire(), after.rawStatus(), refunded, after.currency(), order.amount(),
-                order.currency(), "refunded", false, "refund by the shop: " + reason
-                        + (payment.impUid().equals(order.impUid()) ? "" : " (not the order's own payment, "
-                        + (order.impUid() == null ? "which has none" : "which is " + order.impUid()) + ")"),
-                clock.instant())));
+        String detail = "refund by the shop: " + reason + (payment.impUid().equals(order.impUid()) ? ""
+                : " (not the order's own payment, " + (order.impUid() == null ? "which has none"
+                        : "which is " + order.impUid()) + ")");
+        // the amount is what this refund gave back, not the payment's
+        jdbi.useHandle(handle -> handle.attach(HistoryDao.class).insert(HistoryEntry.of(after.impUid(), order.merchantUid(),
+                Source.ADMIN, "refunded", detail, clock.instant())
+                .reported(after.rawStatus(), refunded, after.currency()).expected(order)));
         log.warn("admin refund imp_uid={} merchant_uid={} amount={} reason={}", after.impUid(), order.merchantUid(),
                 refunded, reason);
         return sync.apply(after, Source.ADMIN);

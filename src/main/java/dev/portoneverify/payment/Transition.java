@@ -1,6 +1,6 @@
 package dev.portoneverify.payment;
 
-/** The change a decision makes to its order; NONE for every repeat of an already applied report. */
+/** The change a {@link Decision} makes to its order; NONE for every repeat of an already applied report. */
 public enum Transition {
     NONE,
     TO_PAID,

@@ -34,12 +34,12 @@ public final class V2Reports {
         this.observer = observer;
     }
 
-    public Outcome verify(String paymentId, Source source) {
+    public SyncResult verify(String paymentId, Source source) {
         Optional<String> order = portone.v2Order(paymentId);
         if (order.isEmpty()) {
             log.info("sync payment_id={} source={}: not a paymentId issued here", paymentId, source.wire());
             observer.verified(source, Verdict.UNKNOWN_ORDER, PortOneVersion.V2);
-            return new Outcome(Verdict.UNKNOWN_ORDER, paymentId, null, Outcome.Refund.NONE, null, false);
+            return new SyncResult(Verdict.UNKNOWN_ORDER, paymentId, null, SyncResult.Refund.NONE, null, false);
         }
         Payment payment;
         try {
@@ -47,14 +47,13 @@ public final class V2Reports {
         } catch (PortOneNotFoundException e) {
             // reconciliation asks about every recent attempt, most of which the buyer never opened: no row for those
             if (source != Source.RECONCILIATION) {
-                transactions.useTransaction(transaction -> transaction.dao(HistoryDao.class).insert(new HistoryEntry(0,
-                        paymentId, order.get(), source.wire(), null, null, null, null, null,
-                        Verdict.UNKNOWN_PAYMENT.wire(), false, "PortOne V2 knows no such payment for this store",
-                        clock.instant())));
+                transactions.useTransaction(transaction -> transaction.dao(HistoryDao.class).insert(HistoryEntry.of(
+                        paymentId, order.get(), source, Verdict.UNKNOWN_PAYMENT.wire(),
+                        "PortOne V2 knows no such payment for this store", clock.instant())));
             }
             log.info("sync payment_id={} source={}: unknown to PortOne", paymentId, source.wire());
             observer.verified(source, Verdict.UNKNOWN_PAYMENT, PortOneVersion.V2);
-            return new Outcome(Verdict.UNKNOWN_PAYMENT, paymentId, null, Outcome.Refund.NONE, null, false);
+            return new SyncResult(Verdict.UNKNOWN_PAYMENT, paymentId, null, SyncResult.Refund.NONE, null, false);
         }
         return sync.apply(payment, source);
     }

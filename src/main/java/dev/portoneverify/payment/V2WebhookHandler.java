@@ -63,13 +63,13 @@ public final class V2WebhookHandler {
             return;
         }
         RequestLog.note(ctx, RequestLog.IMP_UID, webhook.paymentId());
-        Outcome outcome = reports.verify(webhook.paymentId(), Source.WEBHOOK);
-        RequestLog.note(ctx, RequestLog.MERCHANT_UID, outcome.merchantUid());
-        RequestLog.note(ctx, RequestLog.VERDICT, outcome.verdict().wire());
-        if (outcome.refund() == Outcome.Refund.FAILED) {
+        SyncResult result = reports.verify(webhook.paymentId(), Source.WEBHOOK);
+        RequestLog.note(ctx, RequestLog.MERCHANT_UID, result.merchantUid());
+        RequestLog.note(ctx, RequestLog.VERDICT, result.verdict().wire());
+        if (result.refund() == SyncResult.Refund.FAILED) {
             ctx.status(503).json(new StatusMessage("refund_failed", "refund not completed; send again"));
             return;
         }
-        ctx.status(200).json(new StatusMessage(Answers.of(outcome).body().status(), "handled"));
+        ctx.status(200).json(new StatusMessage(HttpAnswer.of(result).body().status(), "handled"));
     }
 }

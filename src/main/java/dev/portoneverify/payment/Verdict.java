@@ -2,7 +2,11 @@ package dev.portoneverify.payment;
 
 import java.util.Locale;
 
-/** What a verification concluded about one payment, as PortOne reported it, for its order. */
+/**
+ * The conclusion of a {@link Decision}: what the rules concluded about one payment, as PortOne reported
+ * it, for its order. Carried on into the {@link SyncResult}; {@link #wire()} is the word stored in the
+ * history and counted in the metrics.
+ */
 public enum Verdict {
     /** Paid in full with the order's amount and currency (now, or already before). */
     PAID,

@@ -29,13 +29,13 @@ public final class WebhookHandler {
         observer.webhookReceived();
         String impUid = RequestBody.jsonOrForm(ctx, json).text("imp_uid", 64);
         RequestLog.note(ctx, RequestLog.IMP_UID, impUid);
-        Outcome outcome = sync.sync(impUid, Source.WEBHOOK);
-        RequestLog.note(ctx, RequestLog.MERCHANT_UID, outcome.merchantUid());
-        RequestLog.note(ctx, RequestLog.VERDICT, outcome.verdict().wire());
-        if (outcome.refund() == Outcome.Refund.FAILED) {
+        SyncResult result = sync.sync(impUid, Source.WEBHOOK);
+        RequestLog.note(ctx, RequestLog.MERCHANT_UID, result.merchantUid());
+        RequestLog.note(ctx, RequestLog.VERDICT, result.verdict().wire());
+        if (result.refund() == SyncResult.Refund.FAILED) {
             ctx.status(503).json(new StatusMessage("refund_failed", "refund not completed; send again"));
             return;
         }
-        ctx.status(200).json(new StatusMessage(Answers.of(outcome).body().status(), "handled"));
+        ctx.status(200).json(new StatusMessage(HttpAnswer.of(result).body().status(), "handled"));
     }
 }

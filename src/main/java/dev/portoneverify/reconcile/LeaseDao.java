@@ -1,7 +1,6 @@
 package dev.portoneverify.reconcile;
 
 import java.time.Instant;
-import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 public interface LeaseDao {
@@ -12,9 +11,9 @@ public interface LeaseDao {
             ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
              WHERE job_leases.expires_at < :now OR job_leases.holder = excluded.holder
             """)
-    int acquire(@Bind("name") String name, @Bind("holder") String holder, @Bind("now") Instant now,
-                @Bind("until") Instant until);
+    int acquire(String name, String holder, Instant now,
+                Instant until);
 
     @SqlUpdate("DELETE FROM job_leases WHERE name = :name AND holder = :holder")
-    void release(@Bind("name") String name, @Bind("holder") String holder);
+    void release(String name, String holder);
 }

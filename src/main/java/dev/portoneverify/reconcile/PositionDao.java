@@ -2,7 +2,6 @@ package dev.portoneverify.reconcile;
 
 import java.time.Instant;
 import java.util.Optional;
-import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -10,7 +9,7 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 public interface PositionDao {
 
     @SqlQuery("SELECT listed_until FROM reconcile_position WHERE name = :name")
-    Optional<Instant> listedUntil(@Bind("name") String name);
+    Optional<Instant> listedUntil(String name);
 
     /** Moves the position forward only: a slow pass that finishes late never takes it back. */
     @SqlUpdate("""
@@ -18,5 +17,5 @@ public interface PositionDao {
             ON CONFLICT (name) DO UPDATE SET listed_until = excluded.listed_until, updated_at = excluded.updated_at
              WHERE reconcile_position.listed_until < excluded.listed_until
             """)
-    void advance(@Bind("name") String name, @Bind("until") Instant until, @Bind("now") Instant now);
+    void advance(String name, Instant until, Instant now);
 }

@@ -3,7 +3,7 @@ package dev.portoneverify.reconcile;
 import dev.portoneverify.order.Order;
 import dev.portoneverify.order.OrderDao;
 import dev.portoneverify.order.PaymentAttemptDao;
-import dev.portoneverify.payment.Outcome;
+import dev.portoneverify.payment.SyncResult;
 import dev.portoneverify.payment.PaymentDao;
 import dev.portoneverify.payment.PaymentSync;
 import dev.portoneverify.payment.Source;
@@ -173,9 +173,9 @@ public final class Reconciler implements AutoCloseable {
         int changed;
         int failed;
 
-        void add(Outcome outcome) {
+        void add(SyncResult result) {
             checked++;
-            if (outcome.orderChanged()) {
+            if (result.orderChanged()) {
                 changed++;
             }
         }
@@ -253,9 +253,9 @@ public final class Reconciler implements AutoCloseable {
     private void verifyV2Attempts(Order order, Source source, Tally tally) {
         for (String paymentId : v2.attempts().newestForOrder(order.merchantUid(), V2_ATTEMPTS_PER_ORDER)) {
             if (!paymentId.equals(order.impUid())) {
-                Outcome outcome = v2.reports().verify(paymentId, source);
+                SyncResult result = v2.reports().verify(paymentId, source);
                 if (tally != null) {
-                    tally.add(outcome);
+                    tally.add(result);
                 }
             }
         }

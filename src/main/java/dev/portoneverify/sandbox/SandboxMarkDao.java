@@ -1,7 +1,6 @@
 package dev.portoneverify.sandbox;
 
 import java.time.Instant;
-import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -9,7 +8,7 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 public interface SandboxMarkDao {
     /** Sandbox mode starts on this database: whatever orders it makes were paid to a simulator. */
     @SqlUpdate("INSERT INTO database_marks (name, set_at) VALUES ('sandbox', :at) ON CONFLICT (name) DO NOTHING")
-    void markSandbox(@Bind("at") Instant at);
+    void markSandbox(Instant at);
 
     /** True when sandbox mode ran here and the database holds orders, which may be sandbox ones. */
     @SqlQuery("""

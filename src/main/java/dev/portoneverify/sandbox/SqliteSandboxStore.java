@@ -13,7 +13,6 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
-import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -74,21 +73,21 @@ final class SqliteSandboxStore implements SandboxStore {
                 VALUES (:impUid, :sequence, :updatedAt, :payment)
                 ON CONFLICT (imp_uid) DO UPDATE SET updated_at = excluded.updated_at, payment = excluded.payment
                 """)
-        void savePayment(@Bind("impUid") String impUid, @Bind("sequence") long sequence,
-                         @Bind("updatedAt") long updatedAt, @Bind("payment") String payment);
+        void savePayment(String impUid, long sequence,
+                         long updatedAt, String payment);
 
         @SqlUpdate("""
                 INSERT INTO sandbox_prepared (merchant_uid, amount, currency) VALUES (:merchantUid, :amount, :currency)
                 ON CONFLICT (merchant_uid) DO UPDATE SET amount = excluded.amount, currency = excluded.currency
                 """)
-        void savePrepared(@Bind("merchantUid") String merchantUid, @Bind("amount") String amount,
-                          @Bind("currency") String currency);
+        void savePrepared(String merchantUid, String amount,
+                          String currency);
 
         @SqlUpdate("""
                 INSERT INTO sandbox_token (id, token, expires_at) VALUES (1, :token, :expiresAt)
                 ON CONFLICT (id) DO UPDATE SET token = excluded.token, expires_at = excluded.expires_at
                 """)
-        void saveToken(@Bind("token") String token, @Bind("expiresAt") long expiresAt);
+        void saveToken(String token, long expiresAt);
     }
 
     private final Path file;

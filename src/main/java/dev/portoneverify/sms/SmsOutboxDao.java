@@ -3,7 +3,6 @@ package dev.portoneverify.sms;
 import java.time.Instant;
 import java.util.List;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
-import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -16,8 +15,8 @@ public interface SmsOutboxDao {
             VALUES (:dedupeKey, :userId, :phone, :message, :now)
             ON CONFLICT (dedupe_key) DO NOTHING
             """)
-    int enqueue(@Bind("dedupeKey") String dedupeKey, @Bind("userId") long userId, @Bind("phone") String phone,
-                @Bind("message") String message, @Bind("now") Instant now);
+    int enqueue(String dedupeKey, long userId, String phone,
+                String message, Instant now);
 
     /** Unsent messages whose backoff has passed and that have attempts left. */
     @SqlQuery("""
@@ -26,7 +25,7 @@ public interface SmsOutboxDao {
                AND (next_attempt_at IS NULL OR next_attempt_at <= :now)
              ORDER BY id LIMIT :limit
             """)
-    List<OutboxMessage> due(@Bind("now") Instant now, @Bind("maxAttempts") int maxAttempts, @Bind("limit") int limit);
+    List<OutboxMessage> due(Instant now, int maxAttempts, int limit);
 
     /**
      * Claims a due message for one sender until {@code until}, by moving its next attempt there: of
@@ -37,7 +36,7 @@ public interface SmsOutboxDao {
             UPDATE sms_outbox SET next_attempt_at = :until
              WHERE id = :id AND sent_at IS NULL AND gave_up_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= :now)
             """)
-    int claim(@Bind("id") long id, @Bind("now") Instant now, @Bind("until") Instant until);
+    int claim(long id, Instant now, Instant until);
 
     /** Messages still to be sent: not sent, not given up on. */
     @SqlQuery("SELECT count(*) FROM sms_outbox WHERE sent_at IS NULL AND gave_up_at IS NULL")
@@ -52,21 +51,21 @@ public interface SmsOutboxDao {
              WHERE sent_at IS NULL AND (gave_up_at IS NOT NULL OR attempts >= :maxAttempts)
              ORDER BY id DESC LIMIT :limit
             """)
-    List<OutboxMessage> undeliverable(@Bind("maxAttempts") int maxAttempts, @Bind("limit") int limit);
+    List<OutboxMessage> undeliverable(int maxAttempts, int limit);
 
     @SqlQuery("SELECT * FROM sms_outbox ORDER BY id")
     List<OutboxMessage> all();
 
     @SqlUpdate("UPDATE sms_outbox SET sent_at = :now, attempts = attempts + 1, last_error = NULL WHERE id = :id")
-    void markSent(@Bind("id") long id, @Bind("now") Instant now);
+    void markSent(long id, Instant now);
 
     @SqlUpdate("""
             UPDATE sms_outbox SET attempts = attempts + 1, last_error = :error, next_attempt_at = :retryAt
              WHERE id = :id
             """)
-    void markFailed(@Bind("id") long id, @Bind("error") String error, @Bind("retryAt") Instant retryAt);
+    void markFailed(long id, String error, Instant retryAt);
 
     /** The provider refused it for good: never tried again. */
     @SqlUpdate("UPDATE sms_outbox SET attempts = attempts + 1, last_error = :error, gave_up_at = :now WHERE id = :id")
-    void markGaveUp(@Bind("id") long id, @Bind("error") String error, @Bind("now") Instant now);
+    void markGaveUp(long id, String error, Instant now);
 }

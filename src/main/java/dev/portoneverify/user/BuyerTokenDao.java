@@ -1,7 +1,6 @@
 package dev.portoneverify.user;
 
 import java.util.Optional;
-import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -9,8 +8,8 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 public interface BuyerTokenDao {
 
     @SqlUpdate("INSERT INTO buyer_tokens (user_id, token_hash) VALUES (:userId, :hash)")
-    void insert(@Bind("userId") long userId, @Bind("hash") String hash);
+    void insert(long userId, String hash);
 
     @SqlQuery("SELECT token_hash FROM buyer_tokens WHERE user_id = :userId")
-    Optional<String> hashOf(@Bind("userId") long userId);
+    Optional<String> hashOf(long userId);
 }

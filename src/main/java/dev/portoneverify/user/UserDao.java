@@ -3,7 +3,6 @@ package dev.portoneverify.user;
 import java.time.Instant;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
-import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
@@ -16,16 +15,16 @@ public interface UserDao {
             VALUES (:name, :phone, :createdAt)
             """)
     @GetGeneratedKeys("id")
-    long insert(@Bind("name") String name, @Bind("phone") String phone, @Bind("createdAt") Instant createdAt);
+    long insert(String name, String phone, Instant createdAt);
 
     @SqlQuery("SELECT * FROM users WHERE id = :id")
-    Optional<User> find(@Bind("id") long id);
+    Optional<User> find(long id);
 
     @SqlUpdate("""
             UPDATE users
                SET vbank_num = :num, vbank_name = :bank, vbank_holder = :holder, vbank_date = :deadline
              WHERE id = :id
             """)
-    void saveVbank(@Bind("id") long id, @Bind("num") String num, @Bind("bank") String bank,
-                   @Bind("holder") String holder, @Bind("deadline") Instant deadline);
+    void saveVbank(long id, String num, String bank,
+                   String holder, Instant deadline);
 }

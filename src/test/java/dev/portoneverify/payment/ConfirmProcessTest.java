@@ -61,6 +61,19 @@ class ConfirmProcessTest {
     }
 
     @Test
+    void a_currency_code_in_lower_or_mixed_case_names_the_same_currency() throws Exception {
+        for (String spelling : new String[] {"krw", "Krw"}) {
+            Answer answer = server.postJson("/payments/confirm",
+                    Map.of("imp_uid", "imp_900000000001", "merchant_uid", order, "amount", 15000, "currency", spelling));
+
+            assertEquals(200, answer.status(), spelling + ": " + answer.raw());
+        }
+        // recorded as the code it names
+        HistoryEntry entry = awaitHistory(1).get(0);
+        assertEquals("KRW", entry.portoneCurrency());
+    }
+
+    @Test
     void an_unknown_order_is_refused_with_404() {
         Answer answer = server.postJson("/payments/confirm",
                 Map.of("imp_uid", "imp_900000000001", "merchant_uid", "order_unknown", "amount", 15000));

@@ -43,6 +43,28 @@ class PaymentRulesTest {
     }
 
     @Test
+    void confirm_process_lets_a_payable_order_be_approved_only_for_its_exact_money() {
+        Order pending = order(OrderStatus.PENDING, null);
+
+        assertTrue(PaymentRules.refuseApproval(pending, new BigDecimal("15000.00"), "KRW").isEmpty());
+        assertTrue(PaymentRules.refuseApproval(pending, new BigDecimal("15000"), null).isEmpty());
+        assertEquals(Verdict.FORGERY, PaymentRules.refuseApproval(pending, new BigDecimal("14999"), "KRW").orElseThrow().verdict());
+        assertEquals(Verdict.FORGERY, PaymentRules.refuseApproval(pending, new BigDecimal("15000"), "USD").orElseThrow().verdict());
+        assertEquals(Verdict.UNKNOWN_ORDER, PaymentRules.refuseApproval(null, new BigDecimal("15000"), "KRW").orElseThrow().verdict());
+        assertEquals(Verdict.PAID_BY_OTHER, PaymentRules.refuseApproval(order(OrderStatus.PAID, "imp_1"),
+                new BigDecimal("15000"), "KRW").orElseThrow().verdict());
+        assertEquals(Verdict.ORDER_CLOSED, PaymentRules.refuseApproval(order(OrderStatus.CANCELLED, null),
+                new BigDecimal("15000"), "KRW").orElseThrow().verdict());
+    }
+
+    @Test
+    void currencies_compare_as_exact_codes_in_confirm_process_as_in_every_other_check() {
+        // callers upper-case what they read (ConfirmHandler); a lower-case code reaching the rules is not the order's
+        assertEquals(Verdict.FORGERY, PaymentRules.refuseApproval(order(OrderStatus.PENDING, null),
+                new BigDecimal("15000"), "krw").orElseThrow().verdict());
+    }
+
+    @Test
     void one_won_short_is_a_forgery_refunded_in_full() {
         Decision d = PaymentRules.decide(order(OrderStatus.PENDING, null), payment("imp_1", PaymentStatus.PAID, "14999", "0"), STRICT, NOW);
 

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portoneverify.db.DatabaseSettings;
 import dev.portoneverify.testsupport.ServerProcess;
 import dev.portoneverify.testsupport.SimulatedPortOne;
+import dev.portoneverify.testsupport.FakeSolapi;
 import dev.portoneverify.testsupport.FaultProxy;
 import dev.portoneverify.testsupport.FaultProxy.Fault;
 import dev.portoneverify.testsupport.TestDatabase;
@@ -56,6 +57,8 @@ class SecretsTest {
     private static final String WRONG_SECRET = "wrong-secret-9d8c7b6a5f3e";
     private static final String DATABASE_PASSWORD = "db-password-4e5f6a7b8c";
     private static final String DATABASE_URL_PASSWORD = "db-url-password-1a2b3c4d";
+    private static final String ADMIN_TOKEN = "admin-token-7c6b5a4f3e2d1c0b9a8f";
+    private static final String METRICS_TOKEN = "metrics-token-3e2d1c0b9a";
     /** Korean mobile and Seoul numbers in any common spelling. */
     private static final Pattern PHONE_NUMBER =
             Pattern.compile("(?<![0-9A-Za-z_])0[1-9][0-9]?[- .]?[0-9]{3,4}[- .]?[0-9]{4}(?![0-9A-Za-z])");
@@ -103,9 +106,16 @@ class SecretsTest {
 
         // the one-shot reconciliation command on the same database, with a secret PortOne refuses: every
         // open order fails, and each failure is logged with PortOne's answer
-        ServerProcess reconcile = ServerProcess.classpath(env(WRONG_SECRET), DEBUG, "reconcile");
-        reconcileExit = reconcile.awaitExit(60);
-        logs.addAll(reconcile.output());
+        // and with Solapi as the SMS provider, so that its secret passes through the configuration too
+        try (FakeSolapi solapi = FakeSolapi.start()) {
+            Map<String, String> withSolapi = env(WRONG_SECRET);
+            withSolapi.putAll(Map.of("SMS_PROVIDER", "solapi", "SOLAPI_API_URL", solapi.baseUrl().toString(),
+                    "SOLAPI_API_KEY", FakeSolapi.API_KEY, "SOLAPI_API_SECRET", FakeSolapi.API_SECRET,
+                    "SMS_SENDER_NUMBER", FakeSolapi.SENDER));
+            ServerProcess reconcile = ServerProcess.classpath(withSolapi, DEBUG, "reconcile");
+            reconcileExit = reconcile.awaitExit(60);
+            logs.addAll(reconcile.output());
+        }
     }
 
     private void flow(ServerProcess server) throws InterruptedException {
@@ -231,6 +241,13 @@ class SecretsTest {
     }
 
     @Test
+    void no_token_or_sms_provider_secret_appears_in_any_log_line_or_answer() {
+        assertAbsent(ADMIN_TOKEN, "ADMIN_TOKEN");
+        assertAbsent(METRICS_TOKEN, "METRICS_TOKEN");
+        assertAbsent(FakeSolapi.API_SECRET, "SOLAPI_API_SECRET");
+    }
+
+    @Test
     void no_database_password_appears_in_any_log_line_or_answer() {
         assertAbsent(DATABASE_PASSWORD, "DATABASE_PASSWORD");
         assertAbsent(DATABASE_URL_PASSWORD, "the password in DATABASE_URL");
@@ -298,6 +315,8 @@ class SecretsTest {
                 ? "&password=" + DATABASE_URL_PASSWORD : "");
         Map<String, String> env = new HashMap<>(TestServer.baseEnv(portone, url));
         env.put("DATABASE_PASSWORD", DATABASE_PASSWORD);
+        env.put("ADMIN_TOKEN", ADMIN_TOKEN);
+        env.put("METRICS_TOKEN", METRICS_TOKEN);
         env.put("PORTONE_API_SECRET", secret);
         // no background pass at a random moment; the reconcile command covers the reconciler's logging
         env.put("RECONCILE_INTERVAL_SECONDS", "0");
