@@ -17,10 +17,10 @@ for arg in "$@"; do
   fi
 done
 
-mvn -q -DskipTests package
-mvn -q -Pbench -DskipTests test-compile
+mvn -B -q -Dstyle.color=never -DskipTests package
+mvn -B -q -Dstyle.color=never -Pbench -DskipTests test-compile
 classpath_file=target/bench-classpath.txt
-mvn -q dependency:build-classpath -Dmdep.outputFile="$classpath_file" -Dmdep.includeScope=test >/dev/null
+mvn -B -q -Dstyle.color=never dependency:build-classpath -Dmdep.outputFile="$classpath_file" -Dmdep.includeScope=test >/dev/null
 
 # The driver (load generator and PortOne stand-in) gets a fixed heap, so its GC stays small and
 # predictable; the server under test runs as a shop runs it: `java -jar`, default JVM settings.

@@ -59,13 +59,29 @@ const API_ERROR = {
   refund_account_required: "가상계좌 결제는 환불받을 계좌(예금주, 은행, 계좌번호)가 필요합니다.",
   unknown_order: "그런 주문이 없습니다.",
   unknown_payment: "이 상점의 주문에 보고된 적 없는 결제입니다.",
-  bad_request: "요청을 확인해 주세요.",
   portone_timeout: "PortOne이 제때 답하지 않았습니다. 잠시 후 다시 시도하세요.",
   portone_unavailable: "PortOne에 연결할 수 없습니다. 잠시 후 다시 시도하세요.",
   portone_auth: "PortOne이 이 상점의 API 키를 거절했습니다.",
   portone_error: "PortOne이 오류로 답했습니다.",
+  invalid_refund_bank: "PortOne V2 환불은 은행을 V2 코드(예: KOOKMIN, NONGHYUP)로 적어야 합니다.",
+  // the words web/ApiException, App's exception mapping and web/JsonErrorHandler really send
+  invalid_request: "요청을 확인해 주세요.",
+  unsupported_media_type: "요청 형식(Content-Type)이 JSON이 아닙니다.",
+  body_too_large: "요청이 너무 큽니다.",
+  request_timeout: "요청 본문이 제때 도착하지 않았습니다.",
+  method_not_allowed: "이 주소는 그 방식의 요청을 받지 않습니다.",
+  not_found: "그런 주소가 없습니다.",
+  rate_limited: "요청이 너무 많습니다. 잠시 후 다시 시도하세요.",
+  database_unavailable: "데이터베이스에 기록할 수 없습니다. 잠시 후 다시 시도하고, 계속되면 서버 로그를 확인하세요.",
   internal_error: "서버 오류입니다. 서버 로그를 확인하세요.",
   network: "서버에 연결할 수 없습니다.",
+};
+// PortOne's V1 payment status words; a partial cancel is also `cancelled`, so the page judges by amounts (paymentState)
+const PAYMENT_STATUS = {
+  ready: "결제 대기",
+  paid: "결제 완료",
+  cancelled: "취소",
+  failed: "결제 실패",
 };
 
 const state = {
@@ -75,6 +91,7 @@ const state = {
   detail: null, // the last OrderDetail shown: {order, payments, history}
   listRequest: 0, // only the newest answer is drawn, so a slow old answer never overwrites a new one
   detailRequest: 0,
+  adminApi: null, // null until asked, then whether the server has the admin API at all (it has none without ADMIN_TOKEN)
 };
 
 // ---- the API ----
@@ -102,13 +119,16 @@ async function admin(method, path, body) {
   }
   const data = await response.json().catch(() => ({ status: `http_${response.status}`, message: response.statusText }));
   if (response.status === 401) signedOut();
+  // the server may have been restarted without ADMIN_TOKEN; or the path was one no route takes: ask
+  else if (response.status === 404 && data.status === "not_found") hasAdminApi().then((has) => has || noAdminApi());
+  else if (response.ok) connected();
   return { ok: response.ok, status: response.status, data };
 }
 
 /** One line for an API error: what it means here, then the server's own words and code. */
 function describe(answer) {
   if (answer.status === 404 && answer.data.status === "not_found") {
-    return "관리자 API가 없습니다: 서버에 ADMIN_TOKEN을 설정하고 다시 시작하세요.";
+    return "이 서버에는 관리자 API가 없습니다. 서버에 ADMIN_TOKEN을 설정하고 다시 시작하세요.";
   }
   const known = API_ERROR[answer.data.status] || `요청이 실패했습니다 (HTTP ${answer.status}).`;
   return `${known} ${answer.data.message || ""} (${answer.data.status || answer.status})`.replace(/\s+/g, " ");
@@ -123,9 +143,40 @@ function notice(id, kind, text) {
 
 // ---- the token ----
 
+/**
+ * Whether the server has the admin API: asked once, without a token. A server without ADMIN_TOKEN has no
+ * /admin routes (404 not_found); with one, the guard refuses a request without the token (401).
+ */
+async function probeAdminApi() {
+  if (!(await hasAdminApi())) return noAdminApi();
+  state.adminApi = true;
+  route();
+}
+
+async function hasAdminApi() {
+  try {
+    return (await fetch("/admin/orders?size=1", { cache: "no-store" })).status !== 404;
+  } catch (e) {
+    return true; // unreachable now: the first real request says so
+  }
+}
+
+/** The one true thing to say: no token can help until the server is restarted with ADMIN_TOKEN. */
+function noAdminApi() {
+  state.adminApi = false;
+  $("no-admin-api").hidden = false;
+  for (const id of ["token-form", "token-state", "hint", "auth-message", "list-view", "detail-view"]) $(id).hidden = true;
+}
+
+/** The server accepted the token: only now does the page say "연결됨". */
+function connected() {
+  $("connected").hidden = false;
+}
+
 function signedOut() {
   // a wrong token is not kept: the next reload asks again instead of failing again
   sessionStorage.removeItem(TOKEN_KEY);
+  $("connected").hidden = true;
   showTokenState();
   $("list-view").hidden = true;
   $("detail-view").hidden = true;
@@ -134,7 +185,9 @@ function signedOut() {
 
 /** With a token: "연결됨" and a way to forget it. Without: the field, and what to type into it. */
 function showTokenState() {
+  if (state.adminApi === false) return noAdminApi();
   const signedIn = Boolean(token());
+  if (!signedIn) $("connected").hidden = true;
   $("token-form").hidden = signedIn;
   $("token-state").hidden = !signedIn;
   $("hint").hidden = signedIn;
@@ -163,6 +216,7 @@ function signOut() {
 // ---- views: #order=<merchant_uid> is one order, anything else the list ----
 
 function route() {
+  if (state.adminApi !== true) return; // not asked yet (probeAdminApi routes when it knows), or there is none
   showTokenState();
   if (!token()) {
     $("list-view").hidden = true;
@@ -196,6 +250,8 @@ async function loadOrders() {
   const query = new URLSearchParams({ page: String(state.page), size: String(PAGE_SIZE) });
   if (state.status) query.set("status", state.status);
   $("orders").setAttribute("aria-busy", "true");
+  // until this answer is drawn the rows may be from before (a refund since): not "loaded" for anyone reading
+  delete $("orders").dataset.loaded;
   const answer = await admin("GET", `/admin/orders?${query}`);
   if (request !== state.listRequest || answer.status === 401) return;
   $("orders").removeAttribute("aria-busy");
@@ -295,6 +351,10 @@ async function openOrder(merchantUid) {
 function showDetail(detail) {
   state.detail = detail;
   const { order, payments, history } = detail;
+  // Every notice below was about the order as it was: drawn again from this state, never left over.
+  // (sync and refund write their own result after this, from the same answer.)
+  $("sync-result").hidden = true;
+  $("refund-result").hidden = true;
   $("order-name").textContent = order.name;
   const badge = statusBadge(order.status, "order-status");
   if (detail.known_to_portone === false) {
@@ -303,8 +363,13 @@ function showDetail(detail) {
     badge.textContent = `${ORDER_STATUS[order.status] || order.status} · PortOne 미확인`;
   }
   $("order-status").replaceWith(badge);
+  $("order-status-code").textContent = order.status;
   $("order-uid").textContent = order.merchant_uid;
   $("order-amount").textContent = money(order.amount, order.currency);
+  const refunded = refundedOf(order, payments);
+  $("order-refund-label").hidden = !refunded;
+  $("order-refund").hidden = !refunded;
+  $("order-refund").textContent = refunded || "";
   $("order-imp-uid").textContent = order.imp_uid || "-";
   $("order-user").textContent = String(order.user_id);
   $("order-created").textContent = time(order.created_at);
@@ -314,7 +379,7 @@ function showDetail(detail) {
     { className: p.imp_uid === order.imp_uid ? "bound" : "", dataset: { impUid: p.imp_uid } },
     el("td", {}, el("code", {}, p.imp_uid), p.imp_uid === order.imp_uid ? el("span", { className: "tag" }, "주문에 연결") : ""),
     el("td", {}, payMethod(p.pay_method), p.sandbox ? el("span", { className: "tag" }, "테스트") : ""),
-    el("td", {}, p.status),
+    el("td", { className: "pay-state" }, paymentState(p), " ", el("code", { className: "small" }, p.status)),
     el("td", { className: "num" }, money(p.amount, p.currency)),
     el("td", { className: "num" }, compare(p.cancel_amount, 0) > 0 ? money(p.cancel_amount, p.currency) : "-"),
     el("td", { className: p.refund_state === "failed" || p.refund_state === "awaiting_account" ? "bad-text" : "" },
@@ -330,6 +395,28 @@ function showDetail(detail) {
   if (!payments.some((p) => p.imp_uid === state.refundTarget)) state.refundTarget = order.imp_uid;
   showRefundForm(order, payments);
   $("detail").hidden = false;
+}
+
+/**
+ * A payment's state judged by its amounts, as the server judges its order: PortOne says `cancelled` for a
+ * partial cancel too (and has said `paid` with money refunded), so the word alone would contradict the order.
+ */
+function paymentState(p) {
+  const refunded = compare(p.cancel_amount || 0, 0) > 0;
+  if (refunded && compare(subtract(p.amount, p.cancel_amount), 0) > 0) return "부분 취소";
+  if (refunded) return "전액 취소";
+  if (p.status === "ready" && p.pay_method === "vbank") return "입금 대기";
+  return PAYMENT_STATUS[p.status] || p.status || "-";
+}
+
+/** What went back of the order's own payment, in words ("15,000 KRW 중 5,000 KRW 환불 · 남은 금액 10,000 KRW"); null when nothing did. */
+function refundedOf(order, payments) {
+  const bound = payments.find((p) => p.imp_uid === order.imp_uid);
+  if (!bound || compare(bound.cancel_amount || 0, 0) <= 0) return null;
+  const left = subtract(bound.amount, bound.cancel_amount);
+  return compare(left, 0) > 0
+    ? `${money(bound.amount, bound.currency)} 중 ${money(bound.cancel_amount, bound.currency)} 환불 · 남은 금액 ${money(left, bound.currency)}`
+    : `${money(bound.amount, bound.currency)} 전액 환불`;
 }
 
 /** Money arrived and some of it is left: any such payment of the order can be refunded, bound or not. */
@@ -356,7 +443,8 @@ function timelineEntry(h) {
   const said = h.portone_status || h.portone_amount != null
     ? el("span", {}, "PortOne: ",
       el("strong", { className: mismatch ? "bad-text" : "" },
-        [h.portone_status, h.portone_amount != null ? money(h.portone_amount, h.portone_currency) : null].filter(Boolean).join(" · ")))
+        [h.portone_status ? `${portoneStatus(h)} (${h.portone_status})` : null,
+          h.portone_amount != null ? money(h.portone_amount, h.portone_currency) : null].filter(Boolean).join(" · ")))
     : el("span", { className: "small" }, "PortOne 응답 없음");
   const expected = h.expected_amount != null
     ? el("span", {}, " / 주문: ", el("strong", {}, money(h.expected_amount, h.expected_currency)))
@@ -366,10 +454,25 @@ function timelineEntry(h) {
       el("time", { dateTime: h.created_at, title: h.created_at }, time(h.created_at)),
       el("span", { className: "source" }, SOURCE[h.source] || h.source),
       el("span", { className: `outcome ${kind}` }, OUTCOME[h.outcome] || h.outcome),
+      el("code", { className: "small" }, h.outcome),
       h.order_changed ? el("span", { className: "tag changed" }, "주문 상태 변경") : ""),
     el("div", { className: "event-body" }, said, expected),
-    h.detail ? el("div", { className: "event-detail" }, h.detail) : "",
+    h.detail ? detailEntry(h.detail) : "",
     h.imp_uid ? el("div", { className: "small" }, h.imp_uid) : "");
+}
+
+/** PortOne's status word of a history row in Korean: `cancelled` on a partial refund is a partial cancel. */
+function portoneStatus(h) {
+  if (h.portone_status === "cancelled" && h.outcome === "partially_cancelled") return "부분 취소";
+  return PAYMENT_STATUS[h.portone_status] || h.portone_status;
+}
+
+/** The server's detail in Korean (admin-history.js), with the English original folded away for a developer. */
+function detailEntry(detail) {
+  const korean = historyDetailKo(detail);
+  return el("div", { className: `event-detail${korean.complete ? "" : " partly"}` },
+    el("span", { className: "detail-ko" }, korean.text),
+    el("details", { className: "detail-raw" }, el("summary", {}, "원문 (서버 기록)"), el("code", { lang: "en" }, detail)));
 }
 
 // ---- actions ----
@@ -379,6 +482,7 @@ async function sync() {
   $("sync").disabled = true;
   notice("sync-result", "", "PortOne에 묻는 중…");
   try {
+    ++state.detailRequest; // a detail load still on its way is older than this answer: it must not draw over it
     const answer = await admin("POST", `/admin/orders/${encodeURIComponent(merchantUid)}/sync`);
     if (answer.status === 401) return;
     if (!answer.ok) return notice("sync-result", "bad", describe(answer));
@@ -482,6 +586,7 @@ async function refund(impUid, body, notTheOrders) {
   notice("refund-result", "", "환불 요청 중…");
   try {
     // by payment: the order's own one, or a duplicate, forged or deposited-after-the-fact one
+    ++state.detailRequest; // as in sync: the order after the refund is the newest state there is
     const answer = await admin("POST", `/admin/payments/${encodeURIComponent(impUid)}/refund`, body);
     if (answer.status === 401) return;
     if (!answer.ok) {
@@ -597,4 +702,4 @@ $("next").addEventListener("click", () => {
 $("sync").addEventListener("click", () => sync().catch((e) => notice("sync-result", "bad", String(e))));
 $("refund-form").addEventListener("submit", askRefund);
 window.addEventListener("hashchange", route);
-route();
+probeAdminApi();

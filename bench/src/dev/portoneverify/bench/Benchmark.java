@@ -215,7 +215,7 @@ public final class Benchmark {
             // the trivial phase measures how fast /health answers, thousands a second from one address;
             // no load balancer probes like that, so its per-source limit (issue 15) is off here
             env.put("LIMIT_HEALTH_PER_MINUTE", "0");
-            // nor does one address create tens of thousands of orders a minute (the set-up does)
+            // set-up creates N + warm-up orders from one address in seconds, past the per-source order limit
             env.put("LIMIT_ORDERS_PER_MINUTE", "0");
             ServerProcess server = ServerProcess.start(options.java(), options.jar(), javaOptions, env, dir.resolve("server.log"));
             Instant saleFrom = Instant.MIN;
@@ -383,6 +383,7 @@ public final class Benchmark {
         for (String line : Files.readAllLines(Path.of("run.sh"), UTF_8)) {
             String t = line.strip();
             if (t.startsWith("exec java ") && t.contains(" -jar ")) {
+                // e.g. exec java -Xmx256m -XX:SharedArchiveFile=target/portone-verify.jsa -jar "$jar" "$@"
                 String options = t.substring("exec java ".length(), t.indexOf(" -jar ")).strip();
                 return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
             }

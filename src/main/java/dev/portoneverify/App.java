@@ -1,6 +1,7 @@
 package dev.portoneverify;
 
 import dev.portoneverify.db.Database;
+import dev.portoneverify.web.ApiDocument;
 import dev.portoneverify.web.ApiException;
 import dev.portoneverify.web.RequestLog;
 import dev.portoneverify.web.JsonErrorHandler;
@@ -80,6 +81,7 @@ public final class App {
 
     public static Javalin create(ObjectMapper json, Handlers handlers, Config.Hardening hardening) {
         RateLimiter limits = new RateLimiter(hardening.rates());
+        ApiDocument apiDocument = ApiDocument.load();
         HttpLimits http = hardening.http();
         return Javalin.create(config -> {
             config.jsonMapper(new JavalinJackson(json, false));
@@ -150,6 +152,8 @@ public final class App {
                     post("portone-webhook/v2", handlers.v2().webhook()::handle);
                 }
                 get("checkout/config", handlers.checkout()::config);
+                // this table's own description (OpenApiDocumentTest keeps the two in step)
+                get("openapi.json", apiDocument::serve);
                 if (handlers.admin() != null) {
                     AdminHandler admin = handlers.admin().handler();
                     path("admin", () -> {

@@ -64,6 +64,7 @@ import dev.portoneverify.user.UserHandler;
 import static io.javalin.apibuilder.ApiBuilder.path;
 
 import io.javalin.util.JavalinBindException;
+import java.lang.management.ManagementFactory;
 import java.net.BindException;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -142,7 +143,7 @@ public final class Main {
             exit2IfPortInUse(e, "port " + config.port() + " (PORT)");
             throw e;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopped("portone-verify", server::stop), "shutdown"));
         if (server.sandbox() != null) {
             log.info("SANDBOX MODE: no PortOne setting is present, so payments go to the embedded PortOne simulators, "
                     + "V1 and V2; no real money moves. Try http://localhost:{}/ or the walkthrough in README.md", server.port());
@@ -175,8 +176,8 @@ public final class Main {
     }
 
     /**
-     * Live mode asks PortOne for a token once, before anything else exists (README "A live start checks
-     * itself"): throws when PortOne rejects the keys, else returns the warnings to log once listening.
+     * Live mode asks PortOne for a token once, before anything else exists (docs/configuration.md, "A live start
+     * checks itself"): throws when PortOne rejects the keys, else returns the warnings to log once listening.
      */
     private static List<String> checkLiveStart(Config config, Clock clock) {
         List<String> warnings = new ArrayList<>(LiveStartCheck.settings(config.merchantCode()));
@@ -345,7 +346,7 @@ public final class Main {
         if (config.sandboxFormWebhooks()) {
             sandbox.webhookFormat(WebhookFormat.FORM);
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(sandbox::close, "shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopped("portone-verify sandbox", sandbox::close), "shutdown"));
         log.info("{}; control API at {}/sandbox/payments; webhooks to {}", sandbox.describe(), sandbox.apiUrl(),
                 config.sandboxWebhookUrl() == null ? "nowhere (give --webhook-url)" : config.sandboxWebhookUrl());
     }
@@ -436,5 +437,14 @@ public final class Main {
 
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /**
+     * Runs in the shutdown hook (SIGTERM, Ctrl-C, System.exit): a log then ends with a line saying the
+     * process stopped on purpose, and after how long, instead of just breaking off.
+     */
+    private static void stopped(String what, Runnable stop) {
+        stop.run();
+        log.info("{} stopped after {} s", what, ManagementFactory.getRuntimeMXBean().getUptime() / 1000);
     }
 }

@@ -9,7 +9,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * The rules the package layout stands on (README "How the code is laid out"), checked on the
+ * The rules the package layout stands on (docs/code.md), checked on the
  * compiled main classes so that a change that breaks one fails the build, not a later reader.
  */
 class ArchitectureTest {

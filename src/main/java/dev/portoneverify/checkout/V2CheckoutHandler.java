@@ -63,7 +63,8 @@ public final class V2CheckoutHandler {
         if (order == null) {
             throw unknown;
         }
-        if (order.status() == OrderStatus.PAID || order.status() == OrderStatus.CANCELLED) {
+        if (order.status() == OrderStatus.PAID || order.status() == OrderStatus.PARTIALLY_REFUNDED
+                || order.status() == OrderStatus.CANCELLED) {
             throw new ApiException(409, "order_" + order.status().wire(), "order " + merchantUid + " is "
                     + order.status().wire() + " and takes no new payment");
         }

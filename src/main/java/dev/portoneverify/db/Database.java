@@ -2,7 +2,6 @@ package dev.portoneverify.db;
 
 import dev.portoneverify.db.sqlite.GroupCommit;
 import dev.portoneverify.db.sqlite.SqliteConnections;
-import dev.portoneverify.db.sqlite.WalCheckpointer;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
@@ -153,9 +152,8 @@ public final class Database implements AutoCloseable {
         // instead of failing with SQLITE_BUSY. Write transactions never wait on the network.
         sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
         sqlite.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-        // the log is copied into the database file by WalCheckpointer's thread, not inside whichever
-        // commit takes it past 1,000 pages (the group-commit writer's); past 50,000 the writer still does
-        sqlite.setWalAutocheckpoint(WalCheckpointer.WRITER_FALLBACK_PAGES);
+        // SQLite's automatic checkpoint: the commit that takes the log past 1,000 pages copies it into
+        // the database file (a thread of its own doing that measured within noise, issue 14)
         sqlite.setBusyTimeout(10_000);
         // BEGIN IMMEDIATE takes the write lock when a transaction starts, so the order row that
         // a verification reads cannot change before it writes: no lost update, no deadlock on
@@ -169,13 +167,11 @@ public final class Database implements AutoCloseable {
         // One connection, kept open and used in turn: see SqliteConnections for why (issue 5).
         SqliteConnections connections = new SqliteConnections(dataSource);
         Jdbi jdbi = Jdbi.create(connections).installPlugin(new SqlObjectPlugin());
-        jdbi.setStatementBuilderFactory(connections);
         jdbi.define("forUpdate", "");
         registerTextTypes(jdbi);
         GroupCommit<Transaction> groupCommit = new GroupCommit<>(jdbi, connections, Transaction::new);
-        // closed last: the last connection to close checkpoints what is left of the log
-        WalCheckpointer checkpointer = new WalCheckpointer(dataSource);
-        return new Database(jdbi, Dialect.SQLITE, grouped(groupCommit), List.of(groupCommit, connections, checkpointer));
+        // the connection closes after the writer's last group; closing it checkpoints what is left of the log
+        return new Database(jdbi, Dialect.SQLITE, grouped(groupCommit), List.of(groupCommit, connections));
     }
 
     /** Each call queued for SQLite's one writer, which commits the calls queued meanwhile together. */

@@ -2,7 +2,7 @@ package dev.portoneverify.limits;
 
 /**
  * Per-source limits on what costs a PortOne call or storage without being a real payment, each
- * in requests per minute per source address; 0 turns one off. See README, "Security and limits".
+ * in requests per minute per source address; 0 turns one off. See docs/design.md, "Security and limits".
  *
  * @param unknownReportsPerMinute browser reports and webhooks of payments PortOne does not know
  * @param ordersPerMinute         {@code POST /orders} (each may be a PortOne pre-registration) and {@code POST /users}

@@ -26,10 +26,10 @@ final class SandboxPayments {
     static final Duration VBANK_VALIDITY = Duration.ofDays(3);
     static final String REVOKED_VBANK = "가상계좌 말소";
 
-    /** What the buyer asked for in the payment window. */
     /**
-     * A payment the buyer makes. {@code impUid} null: a fresh one. {@code declineReason} non-null:
-     * the approval failed (a declined card, or the shop's Confirm Process said no) with that fail_reason.
+     * What the buyer asked for in the payment window. {@code impUid} null: a fresh one.
+     * {@code declineReason} non-null: the approval failed (a declined card, or the shop's Confirm
+     * Process said no) with that fail_reason.
      */
     record NewPayment(String impUid, String merchantUid, BigDecimal amount, String currency, String payMethod,
                       String name, String buyerName, String buyerTel, String customData, String declineReason,
@@ -72,13 +72,6 @@ final class SandboxPayments {
 
     // ---- the buyer and the back office
 
-    /**
-     * The buyer completes (or fails) the payment window. A card or bank transfer is paid at once; a
-     * virtual account is issued ({@code ready}) and waits for {@link #deposit}.
-     *
-     * @throws SandboxRefusal {@code prepare_mismatch} when the merchant_uid was pre-registered with another
-     *                        amount or currency: PortOne would not even open the window (docs §5)
-     */
     /** PortOne opens no payment window for an amount other than the pre-registered one. */
     void checkPrepared(String merchantUid, BigDecimal amount, String currency) {
         synchronized (lock) {
@@ -99,6 +92,13 @@ final class SandboxPayments {
         }
     }
 
+    /**
+     * The buyer completes (or fails) the payment window. A card or bank transfer is paid at once; a
+     * virtual account is issued ({@code ready}) and waits for {@link #deposit}.
+     *
+     * @throws SandboxRefusal {@code prepare_mismatch} when the merchant_uid was pre-registered with another
+     *                        amount or currency: PortOne would not even open the window (docs §5)
+     */
     PaymentSnapshot create(NewPayment n) {
         synchronized (lock) {
             checkPrepared(n.merchantUid(), n.amount(), n.currency());

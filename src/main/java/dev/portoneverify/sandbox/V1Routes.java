@@ -72,7 +72,7 @@ final class V1Routes {
             if (e.getStatus() == 404 || e.getStatus() == 405) {
                 // Javalin found no route: PortOne may well serve it, so "not found" would be a lie
                 envelope.write(ctx, 501, -1, "[sandbox] " + ctx.method() + " " + ctx.path()
-                        + " is not simulated by the PortOne V1 sandbox (see README: Sandbox)", null);
+                        + " is not simulated by the PortOne V1 sandbox (see docs/sandbox.md in portone-verify)", null);
             } else {
                 envelope.write(ctx, e.getStatus(), -1, e.getMessage(), null);
             }

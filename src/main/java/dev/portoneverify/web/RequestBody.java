@@ -66,6 +66,7 @@ public final class RequestBody {
         ObjectNode node = JsonNodeFactory.instance.objectNode();
         for (Map.Entry<String, List<String>> field : form.entrySet()) {
             if (!field.getValue().isEmpty()) {
+                // Jetty decodes bytes that are not UTF-8 as U+FFFD; isPlainText refuses it in every field
                 node.put(field.getKey(), field.getValue().get(0));
             }
         }
@@ -103,12 +104,14 @@ public final class RequestBody {
 
     /**
      * No control characters, line separators or bidi overrides (they would forge or disguise lines in
-     * the log, or break PortOne's URLs) and no lone surrogates (they cannot be stored as UTF-8 and would come back changed).
+     * the log, or break PortOne's URLs), no lone surrogates (they cannot be stored as UTF-8 and would come back changed)
+     * and no U+FFFD: it is what a decoder leaves of bytes that were not UTF-8 (a form body's, say), so
+     * the text is not what was sent.
      */
     public static boolean isPlainText(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (LogSafe.isUnsafe(c)) {
+            if (LogSafe.isUnsafe(c) || c == '\uFFFD') {
                 return false;
             }
             if (Character.isHighSurrogate(c)) {

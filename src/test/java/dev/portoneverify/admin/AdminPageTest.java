@@ -317,6 +317,142 @@ class AdminPageTest {
         browser.screenshot("admin-resync-unknown-payment");
     }
 
+    @Test
+    void without_an_admin_token_on_the_server_the_page_says_once_that_there_is_no_admin_api() {
+        try (TestServer bare = TestServer.sandboxMode(Map.of("SANDBOX_DATABASE", "memory")).started()) {
+            browser.open(bare.url("/admin.html"));
+
+            await("the notice", () -> browser.find("#no-admin-api").isDisplayed());
+            assertTrue(browser.text("#no-admin-api").startsWith("이 서버에는 관리자 API가 없습니다."), browser.text("#no-admin-api"));
+            // nothing beside it claims otherwise, nor asks for a token no one could check
+            assertFalse(browser.find("#connected").isDisplayed());
+            assertFalse(browser.find("#token-form").isDisplayed());
+            assertFalse(browser.text("body").contains("연결됨"), browser.text("body"));
+            assertFalse(browser.find("#list-view").isDisplayed());
+            browser.screenshot("admin-no-admin-api");
+        }
+    }
+
+    @Test
+    void connected_is_said_only_once_the_server_accepted_the_token() {
+        shop.order("노트북 거치대", 15000);
+
+        signIn(TOKEN);
+        awaitOrders("all:1");
+
+        assertTrue(browser.find("#connected").isDisplayed());
+        assertFalse(browser.find("#no-admin-api").isDisplayed());
+    }
+
+    @Test
+    void a_partial_refund_is_badged_as_such_and_shows_how_much_of_the_total_went_back() throws InterruptedException {
+        String order = paidCardOrder("노트북 거치대", 15000);
+
+        signIn(TOKEN);
+        awaitOrders("all:1");
+        browser.click("#orders-body a[data-merchant-uid='" + order + "']");
+        awaitDetail(order);
+        assertFalse(browser.find("#order-refund").isDisplayed(), "nothing went back yet");
+        refundThroughTheForm("5000", "일부 품절");
+
+        browser.awaitText("#refund-outcome", "partially_cancelled");
+        assertEquals("부분 환불", browser.text("#order-status"), browser.text("#detail"));
+        assertEquals("partially_refunded", browser.text("#order-status-code"));
+        assertEquals("15,000 KRW 중 5,000 KRW 환불 · 남은 금액 10,000 KRW", browser.text("#order-refund"));
+        // PortOne calls a partial cancel `cancelled`: the row agrees with the order, the word stays as a code
+        assertEquals("부분 취소 cancelled", browser.text("#payments-body tr td:nth-child(3)"));
+
+        browser.click("#back");
+        awaitOrders("all:1");
+        assertEquals("부분 환불", browser.text("#orders-body tr[data-merchant-uid='" + order + "'] .badge"), "the list after the refund");
+        browser.screenshot("admin-partial-refund");
+    }
+
+    @Test
+    void the_history_reads_in_korean_and_keeps_the_servers_english_folded_away() throws InterruptedException {
+        String order = paidCardOrder("노트북 거치대", 15000);
+
+        signIn(TOKEN);
+        awaitOrders("all:1");
+        browser.click("#orders-body a[data-merchant-uid='" + order + "']");
+        awaitDetail(order);
+        refundThroughTheForm("5000", "일부 품절");
+        browser.awaitText("#refund-outcome", "partially_cancelled");
+
+        WebElement partly = browser.find("#timeline li[data-outcome=partially_cancelled]");
+        assertEquals("부분 환불: 15,000 KRW 중 5,000 KRW 환불, 10,000 KRW 남음", partly.findElement(By.cssSelector(".detail-ko")).getText());
+        assertTrue(partly.getText().contains("PortOne: 부분 취소 (cancelled)"), partly.getText());
+        assertEquals("가게의 환불, 사유: 일부 품절",
+                browser.find("#timeline li[data-outcome=refunded] .detail-ko").getText());
+        assertEquals("15,000 KRW 결제 확인", browser.find("#timeline li[data-outcome=paid] .detail-ko").getText());
+        for (WebElement detail : browser.find("#timeline").findElements(By.cssSelector(".detail-ko"))) {
+            assertFalse(detail.getText().matches("(?s).*[a-z]{3,}.*"), "English in: " + detail.getText());
+        }
+        // the original, for a developer, is one click away and not shown before
+        WebElement raw = partly.findElement(By.cssSelector("details.detail-raw"));
+        assertFalse(raw.findElement(By.cssSelector("code")).isDisplayed());
+        raw.findElement(By.cssSelector("summary")).click();
+        assertTrue(raw.findElement(By.cssSelector("code")).getText().startsWith("partly refunded: 5000 KRW of 15000 KRW"),
+                raw.getText());
+        browser.screenshot("admin-history-korean");
+    }
+
+    @Test
+    void after_a_full_refund_the_earlier_paid_notice_is_gone_and_only_the_cancelled_state_shows() throws InterruptedException {
+        String order = paidCardOrder("노트북 거치대", 15000);
+
+        signIn(TOKEN);
+        awaitOrders("all:1");
+        browser.click("#orders-body a[data-merchant-uid='" + order + "']");
+        awaitDetail(order);
+        browser.click("#sync");
+        browser.awaitText("#sync-result", "다시 확인했습니다. 주문 상태: 결제 완료");
+
+        refundThroughTheForm("", "고객 변심");
+
+        browser.awaitText("#refund-outcome", "cancelled");
+        assertEquals("취소", browser.text("#order-status"));
+        assertFalse(browser.find("#sync-result").isDisplayed(), "the notice said 결제 완료 of an order now cancelled");
+        // the history keeps what was true then (결제 확인 of a paid payment); the head and the notices say what is true now
+        assertFalse(browser.text(".detail-head").contains("결제 완료") || browser.text("#refund-result").contains("결제 완료"),
+                browser.text("#detail"));
+        assertEquals("15,000 KRW 전액 환불", browser.text("#order-refund"));
+        assertEquals("전액 취소 cancelled", browser.text("#payments-body tr td:nth-child(3)"));
+        browser.screenshot("admin-full-refund-after-sync");
+    }
+
+    @Test
+    void a_request_the_server_refuses_as_invalid_is_explained_in_korean_not_as_a_generic_failure() throws InterruptedException {
+        String order = paidCardOrder("노트북 거치대", 15000);
+
+        signIn(TOKEN);
+        awaitOrders("all:1");
+        browser.click("#orders-body a[data-merchant-uid='" + order + "']");
+        awaitDetail(order);
+        // half a won passes the page's own check (two decimals at most) but no KRW amount has a fraction
+        refundThroughTheForm("0.5", "고객 변심");
+
+        await("the refusal", () -> browser.find("#refund-result").getAttribute("class").contains("bad")
+                && browser.text("#refund-result").endsWith("(invalid_request)"));
+        assertTrue(browser.text("#refund-result").startsWith("요청을 확인해 주세요."), browser.text("#refund-result"));
+        assertEquals("paid", shop.get("/orders/" + order).body().path("status").asText());
+    }
+
+    @Test
+    void every_page_links_a_favicon_the_server_serves_so_no_page_load_asks_in_vain() {
+        for (String page : List.of("/admin.html", "/")) {
+            assertTrue(Unirest.get(shop.url(page)).asString().getBody().contains("<link rel=\"icon\" href=\"/favicon.svg\""), page);
+        }
+        var svg = Unirest.get(shop.url("/favicon.svg")).asString();
+        assertEquals(200, svg.getStatus());
+        assertTrue(svg.getHeaders().getFirst("Content-Type").startsWith("image/svg+xml"), svg.getHeaders().getFirst("Content-Type"));
+        // what a browser asks for by itself, on a page without the link (a JSON answer opened in a tab)
+        var ico = Unirest.get(shop.url("/favicon.ico")).asBytes();
+        assertEquals(200, ico.getStatus());
+        assertEquals(List.of(0, 0, 1, 0), List.of((int) ico.getBody()[0], (int) ico.getBody()[1], (int) ico.getBody()[2],
+                (int) ico.getBody()[3]), "an ICO header");
+    }
+
     // ---- helpers ----
 
     /** A card order paid in the sandbox, once PortOne's webhook made it paid. */
@@ -333,6 +469,16 @@ class AdminPageTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Fills the refund form (an empty amount refunds all that is left) and confirms in the dialog. */
+    private void refundThroughTheForm(String amount, String reason) {
+        await("the refund form", () -> browser.find("#refund-form").isDisplayed());
+        type("#refund-amount", amount);
+        type("#refund-reason", reason);
+        browser.click("#refund-submit");
+        await("the confirmation dialog", () -> browser.find("#refund-dialog").isDisplayed());
+        browser.click("#confirm-refund");
     }
 
     private void signIn(String token) {

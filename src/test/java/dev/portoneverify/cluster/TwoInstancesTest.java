@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two server instances on one database, as behind a load balancer (README "Scaling out"). In the
+ * Two server instances on one database, as behind a load balancer (docs/operations.md, "Scaling out"). In the
  * PostgreSQL run of the suite they share a PostgreSQL schema; in the SQLite run, one file.
  */
 class TwoInstancesTest {

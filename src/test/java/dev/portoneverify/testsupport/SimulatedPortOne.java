@@ -126,7 +126,7 @@ public final class SimulatedPortOne implements AutoCloseable {
     }
 
     /**
-     * Any {@code POST /sandbox/payments} body (see README: Sandbox), e.g. with {@code currency},
+     * Any {@code POST /sandbox/payments} body (see docs/sandbox.md), e.g. with {@code currency},
      * {@code pay_method}, {@code test_channel} or {@code fail}; returns the new payment's imp_uid.
      */
     public String pay(Map<String, Object> body) {

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -56,6 +57,8 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, Befor
     private final TestServer first;
     private final UnirestInstance http = Unirest.spawnInstance();
     private final ObjectMapper json = Json.newMapper();
+    /** Every answer this server gave through the methods below; checked against openapi.json at close. */
+    private final java.util.Queue<ApiContract.Answer> answers = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     // set by started()
     private Path dir;
@@ -210,6 +213,11 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, Befor
 
     public String url(String path) {
         return "http://localhost:" + server.port() + path;
+    }
+
+    /** The Javalin app itself, for a test that reads its route table. */
+    public io.javalin.Javalin app() {
+        return server.app();
     }
 
     public Reconciler reconciler() {
@@ -392,6 +400,9 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, Befor
 
     private Answer parse(HttpResponse<String> response) {
         String raw = response.getBody();
+        answers.add(new ApiContract.Answer(response.getRequestSummary().getHttpMethod().name(),
+                response.getRequestSummary().getUrl(), response.getStatus(),
+                response.getHeaders().getFirst("Content-Type"), raw));
         try {
             return new Answer(response.getStatus(), raw == null || raw.isEmpty() ? null : json.readTree(raw), raw);
         } catch (IOException e) {
@@ -407,9 +418,33 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, Befor
         }
     }
 
-    /** Stops the server and drops its database; idempotent. A second instance leaves the first one's PortOne alone. */
+    /**
+     * Stops the server and drops its database; idempotent. A second instance leaves the first one's PortOne alone.
+     * Then fails if any answer it gave contradicts the API document (an undocumented status for a route, or a
+     * body its schema refuses): so the whole suite checks {@code openapi.json} with every answer it receives.
+     */
     @Override
     public void close() {
+        boolean first = !closed;
+        try {
+            stop();
+        } finally {
+            if (first) {
+                checkAnswers();
+            }
+        }
+    }
+
+    private void checkAnswers() {
+        List<String> violations = answers.stream().flatMap(a -> ApiContract.shipped().violations(a).stream())
+                .distinct().limit(20).toList();
+        if (!violations.isEmpty()) {
+            throw new AssertionError("answers that contradict src/main/resources/openapi.json:\n  "
+                    + String.join("\n  ", violations));
+        }
+    }
+
+    private void stop() {
         if (closed) {
             return;
         }

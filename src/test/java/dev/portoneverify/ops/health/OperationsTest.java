@@ -10,6 +10,8 @@ import dev.portoneverify.testsupport.TestServer.Answer;
 import kong.unirest.core.Unirest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** GET /health, GET /metrics and the request id. */
 class OperationsTest {
@@ -40,6 +42,21 @@ class OperationsTest {
         assertTrue(health.body().path("live").asBoolean());
         assertEquals("unavailable", health.body().path("checks").path("portone").asText());
         assertFalse(health.raw().contains(server.portone.apiSecret()));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"NOT_JSON, bad_response", "HTTP_503, unavailable"})
+    void health_names_a_portone_failure_with_the_result_word_the_metrics_publish(Fault fault, String word)
+            throws InterruptedException {
+        server.portone.fault(fault);
+
+        Answer health = server.get("/health");
+
+        assertEquals(503, health.status());
+        assertEquals(word, health.body().path("checks").path("portone").asText());
+        // dashboards match the metrics' labels: the same word there
+        String metrics = scrapeUntil("result=\"" + word + "\"");
+        assertTrue(metrics.contains("endpoint=\"getToken\",result=\"" + word + "\""), metrics);
     }
 
     @Test

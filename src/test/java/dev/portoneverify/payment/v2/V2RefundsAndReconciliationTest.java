@@ -28,6 +28,9 @@ class V2RefundsAndReconciliationTest {
             // the balance left (10,000) is not the order's amount any more: partly refunded (issue 16)
             assertEquals("partially_refunded", shop.orderStatus(order));
             assertEquals(5000, shop.get("/orders/" + order).body().path("refunded_amount").asLong());
+            V2Shop.Answer again = shop.post("/orders/" + order + "/checkout", Map.of());
+            assertEquals(409, again.status(), "a partly refunded order is still bound to its payment");
+            assertEquals("order_partially_refunded", again.text("status"));
             JsonNode atPortOne = shop.sandboxPayment(paymentId);
             assertEquals("PARTIAL_CANCELLED", atPortOne.path("status").asText());
             assertEquals(5000, atPortOne.path("amount").path("cancelled").asLong());
