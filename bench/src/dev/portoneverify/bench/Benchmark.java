@@ -647,8 +647,11 @@ public final class Benchmark {
         lines.add("targets (2 cores, load generator and stand-in on the same machine):");
         for (Row r : rows) {
             String at = " [" + r.latencyMillis() + " ms, " + r.clients() + " clients]";
-            lines.add(verdict(Math.abs(r.lookupsPerVerification() - 1) < 0.005 && r.tokenRequests() <= 1,
-                    String.format(Locale.ROOT, "1 lookup per verification and one token per 30 min: %.3f lookups, "
+            // fewer than 1 lookup when a webhook shares the browser's lookup of the same payment (issue 17);
+            // 2 tokens: a live start checks the keys with a getToken of its own before the server starts
+            lines.add(verdict(r.lookupsPerVerification() < 1.005 && r.tokenRequests() <= 2,
+                    String.format(Locale.ROOT, "at most 1 lookup per verification and one token per 30 min (plus the "
+                            + "start check's): %.3f lookups, "
                             + "%d token request(s) in %.0f s%s", r.lookupsPerVerification(), r.tokenRequests(),
                             r.sale().elapsedNanos() / 1e9, at)));
         }
