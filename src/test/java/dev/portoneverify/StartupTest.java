@@ -60,4 +60,20 @@ class StartupTest {
         assertEquals(1, lines.size(), String.join("\n", lines));
         assertTrue(lines.get(0).contains("PORTONE_API_KEY is not set"), lines.get(0));
     }
+
+    @Test
+    void a_server_stopped_with_sigterm_says_so_in_its_last_line(@TempDir Path dir) throws Exception {
+        for (boolean live : new boolean[] {false, true}) {
+            try (SimulatedPortOne portone = SimulatedPortOne.start()) {
+                Map<String, String> env = live ? TestServer.baseEnv(portone, "jdbc:sqlite:" + dir.resolve("live.db"))
+                        : Map.of("PORT", "0", "SANDBOX_PORT", "0", "SANDBOX_DATABASE", "memory",
+                                "DATABASE_URL", "jdbc:sqlite:" + dir.resolve("sandbox.db"));
+                ServerProcess server = ServerProcess.classpath(env, List.of()).awaitListening();
+                server.stop();
+                List<String> lines = server.output().stream().filter(line -> !line.isBlank()).toList();
+                assertTrue(lines.get(lines.size() - 1).matches(".*portone-verify stopped after \\d+ s"),
+                        (live ? "live:\n" : "sandbox:\n") + String.join("\n", lines));
+            }
+        }
+    }
 }

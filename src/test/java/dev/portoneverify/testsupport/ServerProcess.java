@@ -136,7 +136,9 @@ public final class ServerProcess implements AutoCloseable {
     /** SIGTERM, as an operator stops it: the shutdown hook runs and its last lines are kept. */
     public void stop() throws InterruptedException {
         if (process.isAlive()) {
-            process.destroy();
+            // Process.destroy() also closes our end of the child's output, losing what its shutdown hook
+            // writes; the handle sends the same SIGTERM and leaves the pipe to be read to its end
+            process.toHandle().destroy();
             if (!process.waitFor(15, TimeUnit.SECONDS)) {
                 kill();
             }
