@@ -443,12 +443,19 @@ public record Config(
         try {
             URI uri = new URI(raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw);
             if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                if (uri.getRawUserInfo() != null) {
+                    // the JDK's HttpClient never sends a URL's user and password, so they would only sit in
+                    // the configuration (and in whatever prints it)
+                    throw new ConfigException(name + "=" + redactUrl(uri) + " carries a user and password, which are "
+                            + "never sent; give the URL without them");
+                }
                 return uri;
             }
         } catch (URISyntaxException ignored) {
             // reported below
         }
-        throw new ConfigException(name + "=" + raw + " is not an http(s) URL such as " + fallback);
+        throw new ConfigException(name + "=" + (raw.contains("@") ? "(a URL with '@')" : raw)
+                + " is not an http(s) URL such as " + fallback);
     }
 
     private static DatabaseSettings database(Map<String, String> env, boolean sandbox) {

@@ -1,11 +1,11 @@
 package dev.portoneverify;
 
-import dev.portoneverify.db.DatabaseSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portoneverify.db.DatabaseSettings;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

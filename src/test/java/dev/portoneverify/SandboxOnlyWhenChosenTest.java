@@ -54,11 +54,11 @@ class SandboxOnlyWhenChosenTest {
     }
 
     @Test
-    void a_password_in_the_portone_url_is_not_shown() {
-        Config config = Config.fromEnv(Map.of("PORTONE_API_KEY", "k", "PORTONE_API_SECRET", "s",
-                "PORTONE_API_URL", "https://proxy-user:hunter2@portone-proxy.example"));
-        assertFalse(config.toString().contains("hunter2"), config.toString());
-        assertEquals("https://***@portone-proxy.example", Config.redactUrl(config.portoneApiUrl()));
+    void a_portone_url_with_a_password_is_refused_without_showing_it() {
+        ConfigException refused = assertThrows(ConfigException.class, () -> Config.fromEnv(Map.of("PORTONE_API_KEY", "k",
+                "PORTONE_API_SECRET", "s", "PORTONE_API_URL", "https://proxy-user:hunter2@portone-proxy.example")));
+        assertFalse(refused.getMessage().contains("hunter2"), refused.getMessage());
+        assertTrue(refused.getMessage().startsWith("PORTONE_API_URL=https://***@portone-proxy.example"), refused.getMessage());
     }
 
     @Test

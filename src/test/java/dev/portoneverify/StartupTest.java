@@ -1,18 +1,16 @@
 package dev.portoneverify;
 
-import dev.portoneverify.web.Json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portoneverify.testsupport.SimulatedPortOne;
 import dev.portoneverify.testsupport.ServerProcess;
+import dev.portoneverify.testsupport.SimulatedPortOne;
 import dev.portoneverify.testsupport.TestServer;
-import java.nio.charset.StandardCharsets;
+import dev.portoneverify.web.Json;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import kong.unirest.core.Unirest;
 import kong.unirest.core.UnirestInstance;
 import org.junit.jupiter.api.Test;

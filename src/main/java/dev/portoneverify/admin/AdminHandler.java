@@ -1,23 +1,23 @@
 package dev.portoneverify.admin;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.portoneverify.web.ApiException;
-import dev.portoneverify.web.RequestBody;
-import dev.portoneverify.web.RequestLog;
 import dev.portoneverify.order.Order;
 import dev.portoneverify.order.OrderDao;
 import dev.portoneverify.order.OrderStatus;
 import dev.portoneverify.payment.HistoryDao;
 import dev.portoneverify.payment.HistoryEntry;
-import dev.portoneverify.payment.SyncResult;
 import dev.portoneverify.payment.Refunds;
 import dev.portoneverify.payment.Source;
+import dev.portoneverify.payment.SyncResult;
 import dev.portoneverify.payment.Verdict;
 import dev.portoneverify.portone.CancelRequest;
 import dev.portoneverify.reconcile.Reconciler;
 import dev.portoneverify.sms.SmsDispatcher;
 import dev.portoneverify.sms.SmsOutboxDao;
+import dev.portoneverify.web.ApiException;
 import dev.portoneverify.web.Money;
+import dev.portoneverify.web.RequestBody;
+import dev.portoneverify.web.RequestLog;
 import io.javalin.http.Context;
 import java.math.BigDecimal;
 import java.time.Instant;

@@ -1,11 +1,11 @@
 package dev.portoneverify.db;
 
-import dev.portoneverify.db.sqlite.GroupCommit;
-import dev.portoneverify.db.sqlite.SqliteConnections;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import dev.portoneverify.db.DatabaseSettings.Dialect;
+import dev.portoneverify.db.sqlite.GroupCommit;
+import dev.portoneverify.db.sqlite.SqliteConnections;
 import java.io.IOException;
 import java.lang.reflect.Type;
 import java.math.BigDecimal;
@@ -30,7 +30,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.argument.AbstractArgumentFactory;
 import org.jdbi.v3.core.argument.Argument;
 import org.jdbi.v3.core.config.ConfigRegistry;

@@ -2,11 +2,11 @@ package dev.portoneverify.order;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portoneverify.user.BuyerAccess;
+import dev.portoneverify.user.UserDao;
 import dev.portoneverify.web.ApiException;
+import dev.portoneverify.web.Money;
 import dev.portoneverify.web.RequestBody;
 import dev.portoneverify.web.RequestLog;
-import dev.portoneverify.user.UserDao;
-import dev.portoneverify.web.Money;
 import io.javalin.http.Context;
 import java.math.BigDecimal;
 import java.time.Clock;

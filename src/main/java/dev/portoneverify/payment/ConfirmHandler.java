@@ -2,12 +2,12 @@ package dev.portoneverify.payment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.portoneverify.web.ApiException;
-import dev.portoneverify.web.RequestBody;
-import dev.portoneverify.web.RequestLog;
 import dev.portoneverify.order.Order;
 import dev.portoneverify.order.OrderDao;
+import dev.portoneverify.web.ApiException;
 import dev.portoneverify.web.Money;
+import dev.portoneverify.web.RequestBody;
+import dev.portoneverify.web.RequestLog;
 import io.javalin.http.Context;
 import java.math.BigDecimal;
 import java.time.Clock;

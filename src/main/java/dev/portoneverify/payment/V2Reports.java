@@ -1,7 +1,6 @@
 package dev.portoneverify.payment;
 
 import dev.portoneverify.concurrent.Futures;
-import dev.portoneverify.portone.Payment;
 import dev.portoneverify.portone.PortOneNotFoundException;
 import dev.portoneverify.portone.PortOneVersion;
 import java.time.Clock;

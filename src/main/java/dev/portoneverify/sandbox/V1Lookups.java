@@ -1,8 +1,8 @@
 package dev.portoneverify.sandbox;
 
 import io.javalin.http.Context;
-import java.time.Duration;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

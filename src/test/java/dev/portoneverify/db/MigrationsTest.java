@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.portoneverify.db.DatabaseSettings.Dialect;
+import dev.portoneverify.testsupport.TestDatabase;
+import dev.portoneverify.testsupport.TestServer;
 import dev.portoneverify.tools.migrate.MigrateDb;
 import dev.portoneverify.tools.migrate.Tables;
 import dev.portoneverify.tools.migrate.Tables.Table;
-import dev.portoneverify.testsupport.TestServer;
-import dev.portoneverify.testsupport.TestDatabase;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.portoneverify.testsupport.FaultProxy.Fault;
-import dev.portoneverify.testsupport.FaultProxy.Fault;
 import dev.portoneverify.testsupport.TestServer;
 import java.math.BigDecimal;
 import java.util.Map;

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.portoneverify.testsupport.FaultProxy.Fault;
 import dev.portoneverify.testsupport.TestServer;
 import dev.portoneverify.testsupport.TestServer.Answer;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

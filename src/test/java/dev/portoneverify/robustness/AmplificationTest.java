@@ -145,7 +145,7 @@ class AmplificationTest {
                     refused++;
                 } else {
                     assertEquals(503, health.status(), health.raw());
-                    assertEquals("auth", health.body().path("checks").path("portone").asText());
+                    assertEquals("unauthorized", health.body().path("checks").path("portone").asText());
                 }
             }
             // 30 at once, then one every two seconds

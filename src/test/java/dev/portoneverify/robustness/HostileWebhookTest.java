@@ -6,12 +6,9 @@ import static dev.portoneverify.robustness.Hostile.quote;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portoneverify.robustness.Hostile.Attack;
-import dev.portoneverify.robustness.Hostile.Reply;
 import dev.portoneverify.testsupport.TestServer;
-import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.util.ArrayList;
 import java.util.List;

@@ -64,14 +64,15 @@ class SmallHolesTest {
     }
 
     @Test
-    void a_password_in_portone_api_url_is_not_in_the_start_up_line() throws Exception {
+    void a_password_in_portone_api_url_stops_start_up_with_one_line_that_does_not_show_it() throws Exception {
         try (SimulatedPortOne portone = SimulatedPortOne.start(); TestDatabase database = TestDatabase.create(tempDir())) {
             String withPassword = portone.baseUrl().toString().replace("://", "://shop:hunter2-secret@");
             ServerProcess server = ServerProcess.classpath(env(portone, database.url(), Map.of("PORTONE_API_URL", withPassword)),
-                    List.of()).awaitListening();
-            server.stop();
+                    List.of());
+            int exit = server.awaitExit(60);
             String out = String.join("\n", server.output());
-            assertTrue(out.contains("listening on"), out);
+            assertEquals(2, exit, out);
+            assertTrue(out.contains("PORTONE_API_URL=http://***@"), out);
             assertFalse(out.contains("hunter2-secret"), out);
         }
     }

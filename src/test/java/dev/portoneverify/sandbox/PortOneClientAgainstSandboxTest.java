@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portoneverify.web.Json;
 import dev.portoneverify.portone.CancelRequest;
 import dev.portoneverify.portone.Payment;
 import dev.portoneverify.portone.PaymentPage;
@@ -17,6 +16,7 @@ import dev.portoneverify.portone.PortOneAuthException;
 import dev.portoneverify.portone.PortOneClient;
 import dev.portoneverify.portone.PortOneCredentials;
 import dev.portoneverify.portone.PortOneNotFoundException;
+import dev.portoneverify.web.Json;
 import java.math.BigDecimal;
 import java.net.http.HttpClient;
 import java.time.Duration;

@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.portoneverify.db.Database;
 import dev.portoneverify.testsupport.MutableClock;
+import dev.portoneverify.testsupport.TestDatabase;
+import dev.portoneverify.user.UserDao;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import dev.portoneverify.testsupport.TestDatabase;
-import dev.portoneverify.user.UserDao;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -6,10 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import dev.portoneverify.web.Json;
 import dev.portoneverify.testsupport.FakeSolapi;
 import dev.portoneverify.testsupport.FakeSolapi.Recorded;
 import dev.portoneverify.testsupport.MutableClock;
+import dev.portoneverify.testsupport.TestDatabase;
+import dev.portoneverify.web.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,7 +20,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
-import dev.portoneverify.testsupport.TestDatabase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

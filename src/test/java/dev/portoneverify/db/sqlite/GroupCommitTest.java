@@ -1,15 +1,15 @@
 package dev.portoneverify.db.sqlite;
 
-import dev.portoneverify.db.Database;
-import dev.portoneverify.db.DatabaseSettings;
-import dev.portoneverify.db.Transaction;
-import dev.portoneverify.db.Transactions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import dev.portoneverify.db.Database;
+import dev.portoneverify.db.DatabaseSettings;
+import dev.portoneverify.db.Transaction;
+import dev.portoneverify.db.Transactions;
 import dev.portoneverify.testsupport.TestDatabase;
 import dev.portoneverify.user.UserDao;
 import java.nio.file.Path;

@@ -1,16 +1,15 @@
 package dev.portoneverify.tools.migrate;
 
-import dev.portoneverify.Main;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portoneverify.Main;
 import dev.portoneverify.db.Database;
 import dev.portoneverify.db.DatabaseSettings;
-import dev.portoneverify.tools.migrate.Tables.Table;
 import dev.portoneverify.testsupport.TestDatabase;
 import dev.portoneverify.testsupport.TestServer;
+import dev.portoneverify.tools.migrate.Tables.Table;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.math.BigDecimal;
