@@ -17,11 +17,9 @@ import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +31,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -510,45 +507,8 @@ public final class PortOneClient implements PortOneApi {
             request.header("Content-Type", "application/json").method(method, BodyPublishers.ofString(write(body), UTF_8));
         }
 
-        // The whole exchange, headers and body, within requestTimeout: the request's own timeout ends
-        // when the headers arrive, and a body trickled a byte a second would hold the caller for
-        // minutes (issue 15). Cancelling the client's future aborts the exchange and frees the connection.
-        CompletableFuture<HttpResponse<String>> pending;
-        try {
-            pending = http.sendAsync(request.build(), BoundedBody.handler(maxAnswerBytes));
-        } catch (RuntimeException e) {
-            // a client already shut down, or a request it refuses
-            return CompletableFuture.failedFuture(new PortOneUnavailableException("PortOne " + call + " failed: " + e, 0, e));
-        }
-        CompletableFuture<HttpResponse<String>> timed = pending.copy().orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        timed.whenComplete((response, failure) -> {
-            if (failure instanceof TimeoutException) {
-                pending.cancel(true);
-            }
-        });
-        return timed.handle((response, failure) -> {
-            if (failure != null) {
-                throw failed(call, Futures.unwrap(failure));
-            }
-            return reply(call, response);
-        });
-    }
-
-    private PortOneException failed(String call, Throwable cause) {
-        if (cause instanceof TimeoutException) {
-            return new PortOneTimeoutException("PortOne " + call + " gave no complete answer within "
-                    + requestTimeout.toMillis() + " ms", cause);
-        }
-        if (cause instanceof HttpConnectTimeoutException) {
-            return new PortOneTimeoutException("PortOne " + call + " timed out connecting", cause);
-        }
-        if (cause instanceof HttpTimeoutException) {
-            return new PortOneTimeoutException("PortOne " + call + " gave no answer within " + requestTimeout.toMillis() + " ms", cause);
-        }
-        if (cause instanceof BoundedBody.TooLargeException) {
-            return new PortOneBadResponseException("PortOne " + call + " sent an " + cause.getMessage(), 0);
-        }
-        return new PortOneUnavailableException("PortOne " + call + " failed: " + cause, 0, cause);
+        return PortOneExchange.send(http, request.build(), maxAnswerBytes, requestTimeout, call)
+                .thenApply(response -> reply(call, response));
     }
 
     private Reply reply(String call, HttpResponse<String> response) {

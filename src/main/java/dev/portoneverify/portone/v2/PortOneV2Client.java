@@ -14,7 +14,7 @@ import dev.portoneverify.portone.PortOneApi;
 import dev.portoneverify.portone.PortOneApiException;
 import dev.portoneverify.portone.PortOneAuthException;
 import dev.portoneverify.portone.PortOneBadResponseException;
-import dev.portoneverify.portone.PortOneException;
+import dev.portoneverify.portone.PortOneExchange;
 import dev.portoneverify.portone.PortOneNotFoundException;
 import dev.portoneverify.portone.PortOneObserver;
 import dev.portoneverify.portone.PortOneTimeoutException;
@@ -23,18 +23,14 @@ import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -238,42 +234,8 @@ public final class PortOneV2Client implements PortOneApi {
         } else {
             request.header("Content-Type", "application/json").method(method, BodyPublishers.ofString(write(body), UTF_8));
         }
-        CompletableFuture<HttpResponse<String>> pending;
-        try {
-            pending = http.sendAsync(request.build(), BoundedBody.handler(MAX_ANSWER_BYTES));
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(new PortOneUnavailableException("PortOne " + call + " failed: " + e, 0, e));
-        }
-        CompletableFuture<HttpResponse<String>> timed = pending.copy().orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        timed.whenComplete((response, failure) -> {
-            if (failure instanceof TimeoutException) {
-                // aborts the exchange and frees the connection
-                pending.cancel(true);
-            }
-        });
-        return timed.handle((response, failure) -> {
-            if (failure != null) {
-                throw failed(call, Futures.unwrap(failure));
-            }
-            return answer(call, response);
-        });
-    }
-
-    private PortOneException failed(String call, Throwable cause) {
-        if (cause instanceof TimeoutException) {
-            return new PortOneTimeoutException("PortOne " + call + " gave no complete answer within "
-                    + requestTimeout.toMillis() + " ms", cause);
-        }
-        if (cause instanceof HttpConnectTimeoutException) {
-            return new PortOneTimeoutException("PortOne " + call + " timed out connecting", cause);
-        }
-        if (cause instanceof HttpTimeoutException) {
-            return new PortOneTimeoutException("PortOne " + call + " gave no answer within " + requestTimeout.toMillis() + " ms", cause);
-        }
-        if (cause instanceof BoundedBody.TooLargeException) {
-            return new PortOneBadResponseException("PortOne " + call + " sent an " + cause.getMessage(), 0);
-        }
-        return new PortOneUnavailableException("PortOne " + call + " failed: " + cause, 0, cause);
+        return PortOneExchange.send(http, request.build(), MAX_ANSWER_BYTES, requestTimeout, call)
+                .thenApply(response -> answer(call, response));
     }
 
     private JsonNode answer(String call, HttpResponse<String> response) {
