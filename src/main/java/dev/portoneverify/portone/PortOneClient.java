@@ -470,22 +470,11 @@ public final class PortOneClient implements PortOneApi {
         long started = System.nanoTime();
         CompletableFuture<Reply> reply = exchange(method, path, query, body, accessToken,
                 endpoint.equals("listPayments") ? MAX_PAGE_LIMIT * MAX_LISTED_PAYMENT_BYTES : MAX_ANSWER_BYTES);
-        reply.whenComplete((answer, failure) -> observer.requested(endpoint, result(failure),
+        reply.whenComplete((answer, failure) -> observer.requested(endpoint, PortOneExchange.result(failure),
                 Duration.ofNanos(System.nanoTime() - started)));
         return reply;
     }
 
-    /** The metrics' word for how an exchange ended. */
-    private static String result(Throwable failure) {
-        Throwable cause = failure == null ? null : Futures.unwrap(failure);
-        return cause == null ? "ok"
-                : cause instanceof PortOneTimeoutException ? "timeout"
-                : cause instanceof PortOneUnavailableException ? "unavailable"
-                : cause instanceof PortOneAuthException ? "unauthorized"
-                : cause instanceof PortOneNotFoundException ? "not_found"
-                : cause instanceof PortOneBadResponseException ? "bad_response"
-                : "error";
-    }
 
     /**
      * The one way to PortOne, asynchronous: no thread waits while PortOne answers. Checks the HTTP status

@@ -60,4 +60,16 @@ public final class PortOneExchange {
         }
         return new PortOneUnavailableException("PortOne " + call + " failed: " + cause, 0, cause);
     }
+
+    /** The one word for how an exchange ended ("ok", "timeout", ...), as metrics and /health name it. */
+    public static String result(Throwable failure) {
+        Throwable cause = failure == null ? null : Futures.unwrap(failure);
+        return cause == null ? "ok"
+                : cause instanceof PortOneTimeoutException ? "timeout"
+                : cause instanceof PortOneUnavailableException ? "unavailable"
+                : cause instanceof PortOneAuthException ? "unauthorized"
+                : cause instanceof PortOneNotFoundException ? "not_found"
+                : cause instanceof PortOneBadResponseException ? "bad_response"
+                : "error";
+    }
 }

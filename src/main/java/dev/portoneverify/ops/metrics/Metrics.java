@@ -3,13 +3,9 @@ package dev.portoneverify.ops.metrics;
 import dev.portoneverify.payment.Source;
 import dev.portoneverify.payment.Verdict;
 import dev.portoneverify.payment.VerificationObserver;
-import dev.portoneverify.portone.PortOneAuthException;
-import dev.portoneverify.portone.PortOneBadResponseException;
 import dev.portoneverify.portone.PortOneException;
-import dev.portoneverify.portone.PortOneNotFoundException;
+import dev.portoneverify.portone.PortOneExchange;
 import dev.portoneverify.portone.PortOneObserver;
-import dev.portoneverify.portone.PortOneTimeoutException;
-import dev.portoneverify.portone.PortOneUnavailableException;
 import dev.portoneverify.portone.PortOneVersion;
 import dev.portoneverify.sms.SmsObserver;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -122,22 +118,7 @@ public final class Metrics implements PortOneObserver, VerificationObserver, Sms
      * PortOne failure (GET /health): dashboards and alerts match these words, so there is one list.
      */
     public static String resultOf(PortOneException e) {
-        if (e instanceof PortOneTimeoutException) {
-            return "timeout";
-        }
-        if (e instanceof PortOneUnavailableException) {
-            return "unavailable";
-        }
-        if (e instanceof PortOneAuthException) {
-            return "unauthorized";
-        }
-        if (e instanceof PortOneNotFoundException) {
-            return "not_found";
-        }
-        if (e instanceof PortOneBadResponseException) {
-            return "bad_response";
-        }
-        return "error";   // PortOneApiException: PortOne refused the call
+        return PortOneExchange.result(e);
     }
 
     @Override

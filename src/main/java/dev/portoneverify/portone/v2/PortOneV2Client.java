@@ -199,21 +199,11 @@ public final class PortOneV2Client implements PortOneApi {
                                                  JsonNode body, String idempotencyKey) {
         long started = System.nanoTime();
         CompletableFuture<JsonNode> answer = send(method, path, query, body, idempotencyKey);
-        answer.whenComplete((ok, failure) -> observer.requested(endpoint, result(failure),
+        answer.whenComplete((ok, failure) -> observer.requested(endpoint, PortOneExchange.result(failure),
                 Duration.ofNanos(System.nanoTime() - started)));
         return answer;
     }
 
-    private static String result(Throwable failure) {
-        Throwable cause = failure == null ? null : Futures.unwrap(failure);
-        return cause == null ? "ok"
-                : cause instanceof PortOneTimeoutException ? "timeout"
-                : cause instanceof PortOneUnavailableException ? "unavailable"
-                : cause instanceof PortOneAuthException ? "unauthorized"
-                : cause instanceof PortOneNotFoundException ? "not_found"
-                : cause instanceof PortOneBadResponseException ? "bad_response"
-                : "error";
-    }
 
     /**
      * One exchange, asynchronous, headers and body within the request timeout (the request's own timeout
