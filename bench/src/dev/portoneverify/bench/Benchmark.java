@@ -244,9 +244,13 @@ public final class Benchmark {
                 Map<String, Double> threadsBefore = ThreadCpu.snapshot(server.pid());
                 PerfRecord perf = options.perf()
                         ? PerfRecord.start(server.pid(), options.out().resolve(stamp + "-" + name + ".perf.data")) : null;
+                double[] portoneBefore = portoneSeconds(port, options.timeoutMillis());
                 saleFrom = Instant.now();
                 Load.Result result = Load.each(port, clients, sale, options.timeoutMillis(), null);
                 saleTo = Instant.now();
+                double[] portoneAfter = portoneSeconds(port, options.timeoutMillis());
+                double portoneMeanMillis = portoneAfter[1] == portoneBefore[1] ? Double.NaN
+                        : (portoneAfter[0] - portoneBefore[0]) * 1000 / (portoneAfter[1] - portoneBefore[1]);
                 CpuSnapshot.Shares cpu = before.until(CpuSnapshot.take(server, standIn.threadPrefix()));
                 Map<String, Double> threadSplit = ThreadCpu.split(threadsBefore, ThreadCpu.snapshot(server.pid()));
                 if (perf != null) {
@@ -271,7 +275,8 @@ public final class Benchmark {
 
                 Row row = new Row(latency, clients, result, warm.requests(), trivialPath, trivial, cpu, trivialCpu,
                         standIn.tokenRequests(), standIn.lookups(), standIn.otherRequests(), standIn.connectionsOpened(),
-                        server.peakRssKib(), serverThreads, server.startupMillis(), server.startupCpuMillis(), threadSplit);
+                        server.peakRssKib(), serverThreads, server.startupMillis(), server.startupCpuMillis(), threadSplit,
+                        portoneMeanMillis);
                 if (result.errors() > 0 || warm.errors() > 0 || trivial.errors() > 0) {
                     System.out.println("  " + name + ": errors " + result.errorKinds() + " warm-up " + warm.errorKinds()
                             + " trivial " + trivial.errorKinds() + "; samples " + result.errorSamples()
@@ -415,6 +420,29 @@ public final class Benchmark {
     }
 
     /** GET /health when the server has one, else GET /orders/{merchant_uid}: one indexed SQLite read. */
+    /**
+     * The server's own timing of its PortOne calls so far, {sum of seconds, count}, from /metrics: the
+     * difference over the sale says how much of a buyer's wait was PortOne's and how much the server's.
+     * {0, 0} when /metrics does not answer (a METRICS_TOKEN).
+     */
+    private static double[] portoneSeconds(int port, int timeoutMillis) throws IOException {
+        double[] sumAndCount = new double[2];
+        try (Http1Connection c = new Http1Connection(port, timeoutMillis)) {
+            Http1Connection.Response metrics = c.get("/metrics");
+            if (metrics.status() != 200) {
+                return sumAndCount;
+            }
+            for (String line : new String(metrics.body(), UTF_8).split("\n")) {
+                if (line.startsWith("portone_verify_portone_request_duration_seconds_sum{")) {
+                    sumAndCount[0] += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                } else if (line.startsWith("portone_verify_portone_request_duration_seconds_count{")) {
+                    sumAndCount[1] += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+        }
+        return sumAndCount;
+    }
+
     private static String trivialPath(int port, String merchantUid, int timeoutMillis) throws IOException {
         try (Http1Connection c = new Http1Connection(port, timeoutMillis)) {
             return c.get("/health").status() == 200 ? "/health" : "/orders/{merchant_uid}";
@@ -492,7 +520,8 @@ public final class Benchmark {
     record Row(int latencyMillis, int clients, Load.Result sale, int warmupVerifications, String trivialPath,
                Load.Result trivial, CpuSnapshot.Shares cpu, CpuSnapshot.Shares trivialCpu, long tokenRequests,
                long lookups, long otherRequests, long portoneConnections, long peakRssKib, long serverThreads,
-               double startupMillis, double startupCpuMillis, Map<String, Double> serverCpuByThread) {
+               double startupMillis, double startupCpuMillis, Map<String, Double> serverCpuByThread,
+               double portoneMeanMillis) {
 
         int verifications() {
             return sale.requests();
@@ -530,9 +559,11 @@ public final class Benchmark {
         String oneLine() {
             return String.format(Locale.ROOT, "latency %d ms, %d clients: %.0f verifications/s, p99 %.1f ms, "
                             + "%d errors, %d token + %d lookups, peak RSS %d MB, start-up %.0f ms, trivial %.0f/s; "
+                            + "a buyer waited %.1f ms on average, of which PortOne (as the server timed it) %.1f ms; "
                             + "server CPU by thread %s",
                     latencyMillis, clients, sale.perSecond(), sale.percentileMillis(99), sale.errors(), tokenRequests,
-                    lookups, peakRssKib / 1024, startupMillis, trivial.perSecond(), serverCpuByThread);
+                    lookups, peakRssKib / 1024, startupMillis, trivial.perSecond(), sale.meanMillis(), portoneMeanMillis,
+                    serverCpuByThread);
         }
 
         Map<String, Object> asMap() {
@@ -542,6 +573,8 @@ public final class Benchmark {
             m.put("verifications", verifications());
             m.put("verifications_per_s", round(sale.perSecond()));
             m.put("p50_ms", round(sale.percentileMillis(50)));
+            m.put("mean_ms", round(sale.meanMillis()));
+            m.put("portone_mean_ms_as_server_timed", round(portoneMeanMillis));
             m.put("p95_ms", round(sale.percentileMillis(95)));
             m.put("p99_ms", round(sale.percentileMillis(99)));
             m.put("max_ms", round(sale.maxMillis()));

@@ -68,6 +68,10 @@ final class Load {
             return latencyNanos[Math.max(0, Math.min(latencyNanos.length, rank) - 1)] / 1e6;
         }
 
+        double meanMillis() {
+            return latencyNanos.length == 0 ? Double.NaN : java.util.Arrays.stream(latencyNanos).average().orElseThrow() / 1e6;
+        }
+
         double maxMillis() {
             return latencyNanos.length == 0 ? Double.NaN : latencyNanos[latencyNanos.length - 1] / 1e6;
         }

@@ -183,7 +183,11 @@ public final class App {
 
     /**
      * Idle connections close after {@code idleTimeout}, and at most {@code maxConnections} are open:
-     * each costs a file handle, and the database needs some too (issue 15).
+     * each costs a file handle, and the database needs some too (issue 15). Jetty's per-connection cache
+     * of header lines is off: it keeps about 100 KB on the heap for every open connection (a trie of 1,024
+     * entries), so 1,000 buyers' keep-alive connections held 100 MB of a 256 MB heap and the GC took 28%
+     * of the server's CPU in a flash sale (issue 17, bench/README.md); the common headers stay cached in
+     * Jetty's shared table.
      */
     private static void limitConnections(Server server, HttpLimits http) {
         for (Connector connector : server.getConnectors()) {
@@ -192,6 +196,7 @@ public final class App {
                 serverConnector.setIdleTimeout(http.idleTimeout().toMillis());
                 HttpConnectionFactory h1 = serverConnector.getConnectionFactory(HttpConnectionFactory.class);
                 if (h1 != null) {
+                    h1.getHttpConfiguration().setHeaderCacheSize(0);
                     serverConnector.addConnectionFactory(new ConnectionCap(h1, http.maxConnections()));
                     serverConnector.setDefaultProtocol(ConnectionCap.PROTOCOL);
                 }

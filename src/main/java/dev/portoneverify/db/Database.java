@@ -166,6 +166,7 @@ public final class Database implements AutoCloseable {
         // One connection, kept open and used in turn: see SqliteConnections for why (issue 5).
         SqliteConnections connections = new SqliteConnections(dataSource);
         Jdbi jdbi = Jdbi.create(connections).installPlugin(new SqlObjectPlugin());
+        jdbi.setStatementBuilderFactory(connections);
         jdbi.define("forUpdate", "");
         registerTextTypes(jdbi);
         GroupCommit<Transaction> groupCommit = new GroupCommit<>(jdbi, connections, Transaction::new);

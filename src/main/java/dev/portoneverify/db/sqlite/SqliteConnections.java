@@ -2,10 +2,14 @@ package dev.portoneverify.db.sqlite;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import org.jdbi.v3.core.ConnectionFactory;
+import org.jdbi.v3.core.statement.StatementBuilder;
+import org.jdbi.v3.core.statement.StatementBuilderFactory;
 import org.sqlite.SQLiteDataSource;
 
 /**
@@ -17,12 +21,15 @@ import org.sqlite.SQLiteDataSource;
  * transactions meet inside SQLite, where the loser sleeps in the busy handler (1, 2, 5, 10 ... 100 ms)
  * or, under enough load, fails with SQLITE_BUSY. Here every database call of the process queues
  * for the one connection instead, fairly and without sleeping; SQLite allows one writer at a time anyway.
+ * Each connection keeps its prepared statements too ({@link SqliteStatements}), as the statement
+ * builder Jdbi asks this factory for.
  *
  * <p>Thread-safe. A thread must not open a second handle while it holds one (it would wait for
  * itself): that throws {@link IllegalStateException}.
  */
-public final class SqliteConnections implements ConnectionFactory, AutoCloseable {
+public final class SqliteConnections implements ConnectionFactory, StatementBuilderFactory, AutoCloseable {
     private final SQLiteDataSource source;
+    private final Map<Connection, SqliteStatements> statements = new ConcurrentHashMap<>();
     private final Semaphore permits;
     private final BlockingQueue<Connection> idle;
     private final ThreadLocal<Boolean> holding = ThreadLocal.withInitial(() -> false);
@@ -49,6 +56,7 @@ public final class SqliteConnections implements ConnectionFactory, AutoCloseable
         try {
             Connection c = idle.poll();
             if (c != null && c.isClosed()) {
+                statements.remove(c);
                 c = null;
             }
             if (c == null) {
@@ -60,6 +68,12 @@ public final class SqliteConnections implements ConnectionFactory, AutoCloseable
             permits.release();
             throw e;
         }
+    }
+
+    /** Jdbi asks for this with every handle it opens on {@code c}, which the calling thread holds. */
+    @Override
+    public StatementBuilder createStatementBuilder(Connection c) {
+        return statements.computeIfAbsent(c, opened -> new SqliteStatements());
     }
 
     /** True when the calling thread holds a connection now. */
@@ -76,10 +90,10 @@ public final class SqliteConnections implements ConnectionFactory, AutoCloseable
                 c.setAutoCommit(true);
             }
             if (c.isClosed() || closed || !idle.offer(c)) {
-                c.close();
+                close(c);
             }
         } catch (SQLException e) {
-            c.close();
+            close(c);
             throw e;
         } finally {
             holding.set(false);
@@ -92,6 +106,17 @@ public final class SqliteConnections implements ConnectionFactory, AutoCloseable
     public void close() throws SQLException {
         closed = true;
         for (Connection c = idle.poll(); c != null; c = idle.poll()) {
+            close(c);
+        }
+    }
+
+    private void close(Connection c) throws SQLException {
+        SqliteStatements kept = statements.remove(c);
+        try {
+            if (kept != null && !c.isClosed()) {
+                kept.closeAll();
+            }
+        } finally {
             c.close();
         }
     }
