@@ -76,6 +76,11 @@ public final class SqliteConnections implements ConnectionFactory, StatementBuil
         return statements.computeIfAbsent(c, opened -> new SqliteStatements());
     }
 
+    /** True when another thread waits for the connection (the group-commit writer then lets it go). */
+    boolean othersWaiting() {
+        return permits.hasQueuedThreads();
+    }
+
     /** True when the calling thread holds a connection now. */
     boolean heldByCurrentThread() {
         return holding.get();

@@ -279,6 +279,19 @@ class GroupCommitTest {
     }
 
     @Test
+    void groupsThatFollowEachOtherWithNoReaderWaitingShareTheWritersHandle() throws Exception {
+        Occupied first = occupyWriter();
+        List<CompletableFuture<Inserted>> next = queue(1, "next-", -1);
+        awaitQueued(1);
+        first.release().countDown();
+
+        Inserted second = next.get(0).get(10, TimeUnit.SECONDS);
+        assertTrue(first.blocker().get(10, TimeUnit.SECONDS).dao() == second.dao(),
+                "the second group used the DAOs attached for the first");
+        assertEquals(List.of("blocker", "next-0"), userNames());
+    }
+
+    @Test
     void afterACommitFailsTheWriterGoesOnWithAFreshHandle() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
