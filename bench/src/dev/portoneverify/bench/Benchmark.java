@@ -689,8 +689,9 @@ public final class Benchmark {
                             r.sale().elapsedNanos() / 1e9, at)));
         }
         rows.stream().filter(r -> r.latencyMillis() == 50 && r.clients() == 100).forEach(r -> {
-            lines.add(verdict(r.sale().perSecond() >= 0.85 * r.bound(), String.format(Locale.ROOT,
-                    "50 ms, 100 clients: >= 85%% of 2,000/s: %.0f/s (%.1f%%)", r.sale().perSecond(), r.ofBoundPct())));
+            // issue 5 asked for 85%, issue 17 for 90%, on Java 17 and on 21+
+            lines.add(verdict(r.sale().perSecond() >= 0.90 * r.bound(), String.format(Locale.ROOT,
+                    "50 ms, 100 clients: >= 90%% of 2,000/s: %.0f/s (%.1f%%)", r.sale().perSecond(), r.ofBoundPct())));
             lines.add(verdict(r.sale().percentileMillis(99) <= 75, String.format(Locale.ROOT,
                     "50 ms, 100 clients: p99 <= 75 ms: %.1f ms", r.sale().percentileMillis(99))));
         });
@@ -701,6 +702,11 @@ public final class Benchmark {
                 r.sale().errors() == 0 && r.peakRssKib() < 512 * 1024, String.format(Locale.ROOT,
                         "200 ms, 1000 clients: no errors or timeouts, RSS < 512 MB: %d errors, %d timeouts, %d MB",
                         r.sale().errors(), r.sale().timeouts(), r.peakRssKib() / 1024))));
+        // issue 17: 60% of the 5,000/s bound, with the answer written within 3 PortOne round trips
+        rows.stream().filter(r -> r.latencyMillis() == 200 && r.clients() == 1000).forEach(r -> lines.add(verdict(
+                r.sale().perSecond() >= 3000 && r.sale().percentileMillis(99) <= 600, String.format(Locale.ROOT,
+                        "200 ms, 1000 clients: >= 3,000/s and p99 <= 600 ms: %.0f/s, p99 %.1f ms",
+                        r.sale().perSecond(), r.sale().percentileMillis(99)))));
         double slowest = rows.stream().mapToDouble(Row::startupMillis).max().orElse(Double.NaN);
         lines.add(verdict(slowest < 2000, String.format(Locale.ROOT,
                 "start-up to first answered request < 2 s: slowest %.0f ms", slowest)));

@@ -21,10 +21,11 @@ import org.jdbi.v3.core.statement.StatementContext;
  *
  * <p>Jdbi prepares every statement afresh and closes it after use. For SQLite, preparing means
  * parsing and planning the SQL, and under a flash sale it took more than half as long as running
- * the statements: 13% of the group-commit writer's time in a profile. Replaying the verification's
- * write path alone (PaymentSync.applyAsync on one SQLite file, 16 in flight, warm) took about 115 µs
- * a verification with kept statements and 165 µs without (issue 17): the full benchmark could not tell
- * the two apart while the GC took a quarter of the server's CPU (issue 14), this can. Here the statement is prepared
+ * the statements: 13% of the group-commit writer's time in a profile. The verification's write path
+ * alone (bench/src's WritePath: PaymentSync.applyAsync on one SQLite file, 16 in flight) took 111-122 µs
+ * a verification with kept statements and 188-190 µs without, in two interleaved pairs (issue 17); the
+ * full benchmark could not tell them apart while the GC took a quarter of the server's CPU (issue 14).
+ * Here the statement is prepared
  * once per distinct SQL text (Jdbi's rendered SQL, so each DAO method has one) and handed back to
  * Jdbi every time with its parameters and batch cleared; SQLite re-prepares it by itself
  * if the schema changes. A statement is lent to one user at a time: asking for the same SQL while it
