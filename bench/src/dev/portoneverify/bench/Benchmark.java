@@ -419,7 +419,6 @@ public final class Benchmark {
         System.out.println("    server log: " + copy + (shown == 0 ? " (no warnings or errors)" : ""));
     }
 
-    /** GET /health when the server has one, else GET /orders/{merchant_uid}: one indexed SQLite read. */
     /**
      * The server's own timing of its PortOne calls so far, {sum of seconds, count}, from /metrics: the
      * difference over the sale says how much of a buyer's wait was PortOne's and how much the server's.
@@ -443,6 +442,7 @@ public final class Benchmark {
         return sumAndCount;
     }
 
+    /** GET /health when the server has one, else GET /orders/{merchant_uid}: one indexed SQLite read. */
     private static String trivialPath(int port, String merchantUid, int timeoutMillis) throws IOException {
         try (Http1Connection c = new Http1Connection(port, timeoutMillis)) {
             return c.get("/health").status() == 200 ? "/health" : "/orders/{merchant_uid}";

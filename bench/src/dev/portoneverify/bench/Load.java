@@ -69,7 +69,7 @@ final class Load {
         }
 
         double meanMillis() {
-            return latencyNanos.length == 0 ? Double.NaN : java.util.Arrays.stream(latencyNanos).average().orElseThrow() / 1e6;
+            return latencyNanos.length == 0 ? Double.NaN : Arrays.stream(latencyNanos).average().orElseThrow() / 1e6;
         }
 
         double maxMillis() {
