@@ -22,6 +22,8 @@ final class ThreadCpu {
             {"ForkJoinPool-", "virtual-thread carriers (request threads on 21+)"},
             {"HttpClient", "JDK HttpClient threads"},
             {"sqlite-group-commit", "SQLite writer (group commit)"},
+            {"postgresql-transaction-", "PostgreSQL transaction workers"},
+            {"verification-", "continuation pool (a verification's steps)"},
             {"C2 CompilerThread", "JIT compiler (C2)"},
             {"C1 CompilerThread", "JIT compiler (C1)"},
             {"GC Thread", "garbage collector"},

@@ -2,6 +2,7 @@ package dev.portoneverify.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.pool.HikariPool;
 import dev.portoneverify.db.DatabaseSettings.Dialect;
 import dev.portoneverify.db.sqlite.GroupCommit;
@@ -22,11 +23,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Jdbi;
@@ -249,24 +245,12 @@ public final class Database implements AutoCloseable {
         }
         // the asynchronous verifications' transactions: as many at once as there are connections, the rest
         // queued (a queue, not a thread each: a burst of buyers waits without holding threads, issue 17)
-        ExecutorService workers = Executors.newFixedThreadPool(settings.poolSize(), daemon("postgresql-transaction-"));
-        AutoCloseable stopWorkers = () -> {
-            workers.shutdown();
-            if (!workers.awaitTermination(30, TimeUnit.SECONDS)) {
-                workers.shutdownNow();
-            }
-        };
-        return new Database(jdbi, Dialect.POSTGRESQL, Transactions.direct(jdbi, workers), List.of(stopWorkers, dataSource));
+        HikariPoolMXBean connections = dataSource.getHikariPoolMXBean();
+        WorkerTransactions transactions = new WorkerTransactions(jdbi, settings.poolSize(),
+                () -> connections.getThreadsAwaitingConnection() > 0);
+        return new Database(jdbi, Dialect.POSTGRESQL, transactions, List.of(transactions, dataSource));
     }
 
-    private static ThreadFactory daemon(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return task -> {
-            Thread thread = new Thread(task, prefix + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
 
     /** SQLite stores money and instants as TEXT (see schema.sql); bind and read them as such. */
     private static void registerTextTypes(Jdbi jdbi) {

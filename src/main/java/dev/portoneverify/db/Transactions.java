@@ -1,17 +1,14 @@
 package dev.portoneverify.db;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * Runs the write transactions of the verification path (PaymentSync: the verification, and the
  * refund and history rows after it), which a flash sale runs hundreds of times a second.
  * {@link Database#transactions()} gives the right one for the database: on SQLite grouped by
- * the SQLite GroupCommit, elsewhere a transaction per call on a small pool of threads of its own.
+ * the SQLite GroupCommit, elsewhere a transaction per call on a small pool of threads of its own (WorkerTransactions).
  */
 public interface Transactions {
 
@@ -54,28 +51,5 @@ public interface Transactions {
     /** Works queued behind the running transaction: how far the database is behind (a metric). */
     default int waiting() {
         return 0;
-    }
-
-    /**
-     * One transaction per call: on the caller's thread when it waits, on one of {@code workers} when it
-     * does not. {@code workers} should be about as many threads as the pool has connections: more could
-     * only wait for a connection, fewer would leave connections idle.
-     */
-    static Transactions direct(Jdbi jdbi, ExecutorService workers) {
-        return new Transactions() {
-            @Override
-            public <R> CompletableFuture<R> inTransactionAsync(Function<Transaction, R> work) {
-                try {
-                    return CompletableFuture.supplyAsync(() -> inTransaction(work), workers);
-                } catch (RejectedExecutionException e) {
-                    return CompletableFuture.failedFuture(new IllegalStateException("the database is closed", e));
-                }
-            }
-
-            @Override
-            public <R> R inTransaction(Function<Transaction, R> work) {
-                return jdbi.inTransaction(handle -> work.apply(new Transaction(handle)));
-            }
-        };
     }
 }
