@@ -254,11 +254,13 @@ public final class Benchmark {
                 saleFrom = Instant.now();
                 Load.Result result = Load.each(port, clients, sale, options.timeoutMillis(), null);
                 saleTo = Instant.now();
+                // the threads first: PostgreSQL's workers end after a second without work, and a thread
+                // that has ended takes its CPU time out of the split
+                Map<String, Double> threadSplit = ThreadCpu.split(threadsBefore, ThreadCpu.snapshot(server.pid()));
+                CpuSnapshot.Shares cpu = before.until(CpuSnapshot.take(server, standIn.threadPrefix()));
                 double[] portoneAfter = portoneSeconds(port, options.timeoutMillis());
                 double portoneMeanMillis = portoneAfter[1] == portoneBefore[1] ? Double.NaN
                         : (portoneAfter[0] - portoneBefore[0]) * 1000 / (portoneAfter[1] - portoneBefore[1]);
-                CpuSnapshot.Shares cpu = before.until(CpuSnapshot.take(server, standIn.threadPrefix()));
-                Map<String, Double> threadSplit = ThreadCpu.split(threadsBefore, ThreadCpu.snapshot(server.pid()));
                 if (perf != null) {
                     Path report = options.out().resolve(stamp + "-" + name + "-perf.txt");
                     Files.writeString(report, perf.stopAndReport(result.requests()), UTF_8);

@@ -10,6 +10,7 @@ import dev.portoneverify.testsupport.TestServer;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The browser and many webhook deliveries report the same payment at the same moment. */
@@ -111,7 +112,10 @@ class ConcurrentReportsTest {
                 assertTrue(millis < 2_000, "20 unrelated requests took " + millis + " ms while PortOne hung");
             } finally {
                 server.portone.fault(null);
-                stuck.shutdownNow();
+                // the hung verifications end at PORTONE_TIMEOUT_MS with their own answer: stopping the server
+                // under them instead would have Jetty answer whichever were still open with a bare 500
+                stuck.shutdown();
+                assertTrue(stuck.awaitTermination(30, TimeUnit.SECONDS), "the hung verifications were answered");
             }
         }
     }
