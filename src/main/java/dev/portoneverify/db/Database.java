@@ -251,7 +251,6 @@ public final class Database implements AutoCloseable {
         return new Database(jdbi, Dialect.POSTGRESQL, transactions, List.of(transactions, dataSource));
     }
 
-
     /** SQLite stores money and instants as TEXT (see schema.sql); bind and read them as such. */
     private static void registerTextTypes(Jdbi jdbi) {
         jdbi.registerArgument(new AbstractArgumentFactory<BigDecimal>(Types.VARCHAR) {

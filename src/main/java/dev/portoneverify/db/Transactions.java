@@ -8,7 +8,8 @@ import java.util.function.Function;
  * Runs the write transactions of the verification path (PaymentSync: the verification, and the
  * refund and history rows after it), which a flash sale runs hundreds of times a second.
  * {@link Database#transactions()} gives the right one for the database: on SQLite grouped by
- * the SQLite GroupCommit, elsewhere a transaction per call on a small pool of threads of its own (WorkerTransactions).
+ * the SQLite GroupCommit, on PostgreSQL a transaction per call on a small pool of threads of its
+ * own ({@link WorkerTransactions}).
  */
 public interface Transactions {
 

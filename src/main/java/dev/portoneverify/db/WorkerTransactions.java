@@ -18,7 +18,8 @@ import org.jdbi.v3.core.Jdbi;
  * handle of its own (a JFR profile at 100 buyers). A thread lets its handle go when anything failed,
  * when anybody else waits for a connection (a read, the reconciler), and when it has had no work for
  * {@link #IDLE_SECONDS}: it then ends, so an idle server holds no connection, and the pool validates
- * and retires connections as it would any other.
+ * and retires connections as it would any other. The price: right after a burst, when every worker
+ * still holds one and none has work to finish, a read may wait up to that second for a connection.
  */
 final class WorkerTransactions implements Transactions, AutoCloseable {
     static final int IDLE_SECONDS = 1;
