@@ -14,7 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -124,6 +128,34 @@ class WorkerTransactionsTest {
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
         // a read of the pool's own, as GET /orders makes: answered well within the pool's 10 s limit
         assertEquals(4 * THREADS, CompletableFuture.supplyAsync(this::sales).get(8, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aReadWhileTheWorkersStayBusyGetsAConnectionFromOneOfThem() throws Exception {
+        // more sellers than workers: no worker is ever idle, so only a worker seeing the read wait for a
+        // connection gives one back; otherwise the read would wait out the pool's 10 s and fail
+        AtomicBoolean selling = new AtomicBoolean(true);
+        AtomicInteger ids = new AtomicInteger();
+        ExecutorService sellers = Executors.newFixedThreadPool(2 * THREADS);
+        try {
+            for (int i = 0; i < 2 * THREADS; i++) {
+                sellers.execute(() -> {
+                    while (selling.get()) {
+                        insert(ids.incrementAndGet());
+                    }
+                });
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (connections.getActiveConnections() < THREADS && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(THREADS, connections.getActiveConnections(), "every worker holds a connection");
+            assertTrue(CompletableFuture.supplyAsync(this::sales).get(8, TimeUnit.SECONDS) > 0);
+        } finally {
+            selling.set(false);
+            sellers.shutdown();
+            assertTrue(sellers.awaitTermination(30, TimeUnit.SECONDS));
+        }
     }
 
     @Test
